@@ -1,0 +1,11 @@
+export * from './types.js';
+export * from './keys.js';
+export * from './labels.js';
+export * from './catalog.js';
+export { computeRates, rateOf } from './rates.js';
+export { enrichPods } from './enrich-pods.js';
+export { enrichNodes } from './enrich-nodes.js';
+export { aggregatePods, aggregateNamespaces, aggregateNodes, aggregateCluster, NAMESPACE_METRICS, NODE_METRICS } from './aggregate.js';
+export { processBatch, type ClusterObjects } from './process-batch.js';
+export { alignToResolution } from './align.js';
+export { PluginError, usageError, type ErrorCode } from './errors.js';

@@ -1,0 +1,74 @@
+/** Heapster's entity levels; the namespace level is `ns`, as Heapster spells it. */
+export const ENTITY_TYPES = ['cluster', 'node', 'ns', 'pod', 'pod_container', 'sys_container'] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+/** A metric value that carries labels of its own (filesystems: `resource_id`). */
+export interface LabeledValue {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/**
+ * One entity's metrics in one batch. Values are plain numbers: int64 metrics hold integers
+ * (node cpu/usage above 2^53 loses its low bits, which no rate can notice).
+ */
+export interface MetricSet {
+  key: string;
+  type: EntityType;
+  labels: Record<string, string>;
+  values: Map<string, number>;
+  labeled: LabeledValue[];
+  /** kubelet stats time used for rates, ms since epoch; 0 when unknown. */
+  scrapeTime: number;
+  /** the entity's start time, ms since epoch; 0 when unknown. A change means a restart. */
+  startTime: number;
+}
+
+/** All metric sets of one resolution tick; `timestamp` is aligned to the resolution, ms, UTC. */
+export interface Batch {
+  timestamp: number;
+  sets: Map<string, MetricSet>;
+}
+
+/** What the API objects tell about a container of a pod spec. */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  /** resource name → amount: cpu in millicores, everything else in base units. */
+  requests: Record<string, number>;
+  limits: Record<string, number>;
+  restartCount?: number;
+}
+
+/** A pod as the API server describes it, reduced to what the model and the archive keep. */
+export interface PodInfo {
+  namespace: string;
+  name: string;
+  uid: string;
+  nodeName: string;
+  namespaceUid?: string;
+  labels: Record<string, string>;
+  containers: ContainerSpec[];
+  phase: string;
+  qosClass: string;
+  ownerKind?: string;
+  ownerName?: string;
+  startTime?: number;
+}
+
+/** A node as the API server describes it. Capacity and allocatable: cpu in millicores, rest in base units. */
+export interface NodeInfo {
+  name: string;
+  hostname: string;
+  hostId: string;
+  labels: Record<string, string>;
+  capacity: Record<string, number>;
+  allocatable: Record<string, number>;
+  ready: boolean;
+  kubeletVersion: string;
+}
+
+export function newMetricSet(key: string, type: EntityType, labels: Record<string, string>): MetricSet {
+  return { key, type, labels, values: new Map(), labeled: [], scrapeTime: 0, startTime: 0 };
+}
