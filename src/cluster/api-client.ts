@@ -1,0 +1,149 @@
+import http from 'node:http';
+import https from 'node:https';
+import { gunzipSync } from 'node:zlib';
+import { PluginError } from '../model/index.js';
+import type { LoadedConfig } from './load-kubeconfig.js';
+
+export interface ApiResponse {
+  status: number;
+  contentType: string;
+  body: Buffer;
+}
+
+export interface ClientOptions {
+  /** most sockets kept open to the API server */
+  maxSockets?: number;
+}
+
+/**
+ * A GET-only client for the API server: kubeconfig credentials applied once, one keep-alive agent,
+ * gzip accepted. It never issues anything but GET, so the plugin cannot change a cluster.
+ */
+export class ApiClient {
+  private constructor(
+    private readonly base: URL,
+    private readonly agent: http.Agent,
+    private readonly headers: Record<string, string>,
+    private readonly tls: https.AgentOptions,
+  ) {}
+
+  static async create(cfg: LoadedConfig, opts: ClientOptions = {}): Promise<ApiClient> {
+    if (!cfg.server) throw new PluginError('config', `the kubeconfig's cluster "${cfg.cluster.name}" has no server`, 'pass --server URL');
+    let base: URL;
+    try {
+      base = new URL(cfg.server);
+    } catch {
+      throw new PluginError('config', `the API server address "${cfg.server}" is not a URL`, 'fix the kubeconfig or --server');
+    }
+    const reqOpts: https.RequestOptions & { headers?: Record<string, string> } = {};
+    try {
+      await cfg.kc.applyToHTTPSOptions(reqOpts);
+    } catch (e) {
+      throw new PluginError('unauthorized', `cannot get credentials for user "${cfg.kc.getCurrentUser()?.name ?? ''}": ${firstLine(e)}`,
+        'check the kubeconfig user (exec plugin, token file, certificate files)');
+    }
+    const headers: Record<string, string> = { ...(reqOpts.headers as Record<string, string> | undefined) };
+    if (cfg.impersonate.user) headers['Impersonate-User'] = cfg.impersonate.user;
+    const tls: https.AgentOptions = {
+      ca: reqOpts.ca, cert: reqOpts.cert, key: reqOpts.key,
+      ...(reqOpts.rejectUnauthorized !== undefined ? { rejectUnauthorized: reqOpts.rejectUnauthorized } : {}),
+      ...(reqOpts.servername ? { servername: reqOpts.servername } : {}),
+    };
+    const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 16, ...tls };
+    const agent = base.protocol === 'http:' ? new http.Agent(agentOpts) : new https.Agent(agentOpts);
+    const client = new ApiClient(base, agent, headers, tls);
+    client.groups = cfg.impersonate.groups;
+    return client;
+  }
+
+  private groups: string[] = [];
+
+  get server(): string {
+    return this.base.origin;
+  }
+
+  /** GET `path` (with its query); rejects with a classified PluginError on network failure or timeout. */
+  get(path: string, timeoutMs = 0, accept = 'application/json'): Promise<ApiResponse> {
+    const url = new URL(this.base.pathname.replace(/\/$/, '') + path, this.base);
+    const mod = url.protocol === 'http:' ? http : https;
+    const headers: http.OutgoingHttpHeaders = { ...this.headers, Accept: accept, 'Accept-Encoding': 'gzip', 'User-Agent': 'kubectl-heapster' };
+    if (this.groups.length) headers['Impersonate-Group'] = this.groups;
+    return new Promise((resolve, reject) => {
+      const req = mod.request(url, { method: 'GET', agent: this.agent, headers, ...this.tls }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => reject(this.networkError(e)));
+        res.on('end', () => {
+          let body = Buffer.concat(chunks);
+          if (res.headers['content-encoding'] === 'gzip') {
+            try {
+              body = gunzipSync(body);
+            } catch (e) {
+              return reject(new PluginError('bad-payload', `a corrupt gzip body from ${url.pathname}: ${firstLine(e)}`));
+            }
+          }
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body });
+        });
+      });
+      if (timeoutMs > 0) {
+        req.setTimeout(timeoutMs, () => req.destroy(new PluginError('timeout', `no answer within ${timeoutMs} ms`)));
+      }
+      req.on('error', (e) => reject(e instanceof PluginError ? e : this.networkError(e)));
+      req.end();
+    });
+  }
+
+  /** GET a JSON document; 401/403/other statuses become the one-line errors users need. */
+  async getJson<T>(path: string, timeoutMs = 0): Promise<T> {
+    const res = await this.get(path, timeoutMs);
+    if (res.status !== 200) throw statusError(res, path, this.server);
+    try {
+      return JSON.parse(res.body.toString('utf8')) as T;
+    } catch (e) {
+      throw new PluginError('bad-payload', `the API server sent malformed JSON for ${path}: ${firstLine(e)}`);
+    }
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private networkError(e: Error & { code?: string }): PluginError {
+    const code = e.code ?? '';
+    if (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+      return new PluginError('tls', `TLS to the API server at ${this.server} failed: ${firstLine(e)}`,
+        'check the cluster CA (certificate-authority) or --tls-server-name');
+    }
+    return new PluginError('unreachable', `cannot reach the API server at ${this.server}: ${firstLine(e)}`,
+      'check that the cluster is up and the kubeconfig server (or --server) is right');
+  }
+}
+
+/** The error for a non-200 answer. The API server's own failures are `Status` objects; a kubelet's are plain text. */
+export function statusError(res: ApiResponse, path: string, server: string): PluginError {
+  const status = parseStatus(res);
+  const message = status?.message ?? res.body.toString('utf8').trim().split('\n')[0]?.slice(0, 300) ?? '';
+  if (res.status === 401) {
+    return new PluginError('unauthorized', `the API server at ${server} rejected the credentials (401 Unauthorized)`,
+      'log in again or check the kubeconfig user, token or client certificate');
+  }
+  if (res.status === 403 && status) {
+    return new PluginError('forbidden', `permission denied: ${message}`,
+      'the plugin needs list nodes, list pods and get nodes/proxy; apply the ClusterRole from the README');
+  }
+  return new PluginError('http', `GET ${path} answered ${res.status}${message ? `: ${message}` : ''}`);
+}
+
+function parseStatus(res: ApiResponse): { message?: string; reason?: string } | undefined {
+  if (!res.contentType.includes('json')) return undefined;
+  try {
+    const s = JSON.parse(res.body.toString('utf8')) as { kind?: string; message?: string; reason?: string };
+    return s.kind === 'Status' ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0]!;
+}

@@ -1,0 +1,81 @@
+import type { ContainerSpec, NodeInfo, PodInfo } from '../model/index.js';
+import { resourceAmount } from './quantity.js';
+
+/** The parts of the core/v1 Node and Pod objects the plugin reads. */
+export interface WireNode {
+  metadata: { name: string; labels?: Record<string, string> };
+  spec?: { externalID?: string };
+  status?: {
+    capacity?: Record<string, string>;
+    allocatable?: Record<string, string>;
+    addresses?: { type: string; address: string }[];
+    conditions?: { type: string; status: string }[];
+    nodeInfo?: { kubeletVersion?: string };
+  };
+}
+interface WireContainer {
+  name: string;
+  image?: string;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+}
+export interface WirePod {
+  metadata: {
+    name: string; namespace: string; uid: string; labels?: Record<string, string>;
+    ownerReferences?: { kind: string; name: string; controller?: boolean }[];
+  };
+  spec?: { nodeName?: string; containers?: WireContainer[] };
+  status?: {
+    phase?: string; qosClass?: string; startTime?: string;
+    containerStatuses?: { name: string; restartCount?: number }[];
+  };
+}
+export interface WireList<T> { items?: T[] | null; metadata?: { continue?: string } }
+
+export function toNodeInfo(n: WireNode): NodeInfo {
+  const addresses = n.status?.addresses ?? [];
+  return {
+    name: n.metadata.name,
+    hostname: addresses.find((a) => a.type === 'Hostname')?.address || n.metadata.name,
+    hostId: n.spec?.externalID ?? '',
+    labels: n.metadata.labels ?? {},
+    capacity: amounts(n.status?.capacity),
+    allocatable: amounts(n.status?.allocatable),
+    ready: (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    kubeletVersion: n.status?.nodeInfo?.kubeletVersion ?? '',
+  };
+}
+
+export function toPodInfo(p: WirePod, namespaceUids?: ReadonlyMap<string, string>): PodInfo {
+  const restarts = new Map((p.status?.containerStatuses ?? []).map((s) => [s.name, s.restartCount ?? 0]));
+  const owner = p.metadata.ownerReferences?.find((o) => o.controller) ?? p.metadata.ownerReferences?.[0];
+  const containers: ContainerSpec[] = (p.spec?.containers ?? []).map((c) => ({
+    name: c.name,
+    image: c.image ?? '',
+    requests: amounts(c.resources?.requests),
+    limits: amounts(c.resources?.limits),
+    ...(restarts.has(c.name) ? { restartCount: restarts.get(c.name)! } : {}),
+  }));
+  const start = p.status?.startTime ? Date.parse(p.status.startTime) : NaN;
+  return {
+    namespace: p.metadata.namespace,
+    name: p.metadata.name,
+    uid: p.metadata.uid,
+    nodeName: p.spec?.nodeName ?? '',
+    ...(namespaceUids?.has(p.metadata.namespace) ? { namespaceUid: namespaceUids.get(p.metadata.namespace)! } : {}),
+    labels: p.metadata.labels ?? {},
+    containers,
+    phase: p.status?.phase ?? '',
+    qosClass: p.status?.qosClass ?? '',
+    ...(owner ? { ownerKind: owner.kind, ownerName: owner.name } : {}),
+    ...(Number.isNaN(start) ? {} : { startTime: start }),
+  };
+}
+
+function amounts(list: Record<string, string> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [r, q] of Object.entries(list ?? {})) {
+    const v = resourceAmount(r, q);
+    if (v !== undefined) out[r] = v;
+  }
+  return out;
+}

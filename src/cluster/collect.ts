@@ -1,0 +1,66 @@
+import {
+  alignToResolution, L, podKey,
+  type Batch, type ClusterObjects, type MetricSet, type NodeInfo, type PodInfo,
+} from '../model/index.js';
+import type { ApiClient } from './api-client.js';
+import { listNodes, listPods } from './list-objects.js';
+import { ProxySummaryGetter } from './proxy-summary.js';
+import { defaultConcurrency, scrapeNodes, type NodeFailure, type SummaryGetter } from './scrape.js';
+
+export interface CollectOptions {
+  resolutionMs: number;
+  now: () => number;
+  /** 0: fitted to the number of nodes */
+  concurrency: number;
+  nodeTimeoutMs: number;
+  requestTimeoutMs: number;
+  jitterMs: number;
+  nodeSelector?: string;
+  /** only these nodes are scraped (the objects of all are still listed) */
+  onlyNodes?: ReadonlySet<string>;
+  cpuRateFromKubelet?: boolean;
+}
+
+export interface Collected {
+  /** raw sets only: run the model's `processBatch` on it */
+  batch: Batch;
+  objects: ClusterObjects;
+  failures: NodeFailure[];
+  nodesOk: number;
+  bytes: number;
+}
+
+/** Lists nodes and pods, then scrapes the nodes: one unprocessed batch, aligned to the resolution. */
+export async function collectBatch(client: ApiClient, opts: CollectOptions, getter: SummaryGetter = new ProxySummaryGetter(client)): Promise<Collected> {
+  const [nodes, pods] = await Promise.all([
+    listNodes(client, opts.nodeSelector, opts.requestTimeoutMs),
+    listPods(client, {}, opts.requestTimeoutMs),
+  ]);
+  const objects: ClusterObjects = {
+    nodes: new Map(nodes.map((n) => [n.name, n])),
+    pods: new Map(pods.map((p) => [podKey(p.namespace, p.name), p])),
+  };
+  const targets = opts.onlyNodes ? nodes.filter((n) => opts.onlyNodes!.has(n.name)) : nodes;
+  const scraped = await scrapeNodes(getter, targets, {
+    concurrency: opts.concurrency || defaultConcurrency(targets.length),
+    timeoutMs: opts.nodeTimeoutMs,
+    jitterMs: opts.jitterMs,
+    now: opts.now,
+    cpuRateFromKubelet: opts.cpuRateFromKubelet,
+  });
+  const batch: Batch = { timestamp: alignToResolution(opts.now(), opts.resolutionMs), sets: new Map() };
+  for (const set of scraped.sets) addSet(batch, set, objects.pods);
+  return { batch, objects, failures: scraped.failures, nodesOk: scraped.nodesOk, bytes: scraped.bytes };
+}
+
+/** A pod reported by two kubelets (a stale one still shows it): the node the API server names wins. */
+function addSet(batch: Batch, set: MetricSet, pods: ReadonlyMap<string, PodInfo>): void {
+  const seen = batch.sets.get(set.key);
+  if (seen && (set.type === 'pod' || set.type === 'pod_container')) {
+    const owner = pods.get(podKey(set.labels[L.namespaceName] ?? '', set.labels[L.podName] ?? ''))?.nodeName;
+    if (seen.labels[L.nodename] === owner || set.labels[L.nodename] !== owner) return;
+  }
+  batch.sets.set(set.key, set);
+}
+
+export type { NodeInfo };

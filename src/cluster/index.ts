@@ -1,0 +1,12 @@
+export type { KubeFlags } from './kube-flags.js';
+export { loadKubeConfig, type LoadedConfig } from './load-kubeconfig.js';
+export { ApiClient, statusError, type ApiResponse } from './api-client.js';
+export { listNodes, listPods, type PodQuery } from './list-objects.js';
+export { decodeSummary, type DecodeOptions } from './decode-summary.js';
+export type { Summary } from './summary-types.js';
+export { parseQuantity, resourceAmount } from './quantity.js';
+export { toNodeInfo, toPodInfo, type WireNode, type WirePod } from './api-objects.js';
+export { scrapeNodes, defaultConcurrency, type SummaryGetter, type NodeFailure, type ScrapeOptions, type ScrapeResult } from './scrape.js';
+export { ProxySummaryGetter } from './proxy-summary.js';
+export { collectBatch, type CollectOptions, type Collected } from './collect.js';
+export { clusterIdentity } from './cluster-identity.js';

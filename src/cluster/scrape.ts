@@ -1,0 +1,98 @@
+import { PluginError, type MetricSet, type NodeInfo } from '../model/index.js';
+import { decodeSummary } from './decode-summary.js';
+import type { Summary } from './summary-types.js';
+
+/** The one I/O seam of a scrape: a node's raw summary, or a classified PluginError. */
+export interface SummaryGetter {
+  getSummary(node: string, timeoutMs: number): Promise<Buffer>;
+}
+
+export type FailureReason = 'not-ready' | 'timeout' | 'http' | 'bad-payload' | 'unreachable' | 'forbidden' | 'unauthorized';
+
+export interface NodeFailure {
+  node: string;
+  reason: FailureReason;
+  message: string;
+}
+
+export interface ScrapeOptions {
+  concurrency: number;
+  timeoutMs: number;
+  /** each worker waits a random 0..jitterMs before its first request, to spread load on the API server */
+  jitterMs: number;
+  now: () => number;
+  cpuRateFromKubelet?: boolean;
+  random?: () => number;
+}
+
+export interface ScrapeResult {
+  sets: MetricSet[];
+  failures: NodeFailure[];
+  nodesOk: number;
+  bytes: number;
+}
+
+/** Heapster's default fan-out fitted to the cluster: about 2√nodes, between 4 and 64. */
+export function defaultConcurrency(nodes: number): number {
+  return Math.min(64, Math.max(4, Math.ceil(2 * Math.sqrt(nodes))));
+}
+
+/**
+ * Scrapes every Ready node with at most `concurrency` requests in flight. A node that fails is
+ * reported and skipped; the others still answer. Nodes that are not Ready are not asked, as in Heapster.
+ */
+export async function scrapeNodes(getter: SummaryGetter, nodes: readonly NodeInfo[], opts: ScrapeOptions): Promise<ScrapeResult> {
+  const result: ScrapeResult = { sets: [], failures: [], nodesOk: 0, bytes: 0 };
+  const queue: NodeInfo[] = [];
+  for (const n of nodes) {
+    if (n.ready) queue.push(n);
+    else result.failures.push({ node: n.name, reason: 'not-ready', message: 'the node is not Ready' });
+  }
+  const random = opts.random ?? Math.random;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    if (opts.jitterMs > 0) await sleep(random() * opts.jitterMs);
+    while (next < queue.length) {
+      const node = queue[next++]!;
+      try {
+        const body = await getter.getSummary(node.name, opts.timeoutMs);
+        result.bytes += body.length;
+        const summary = parseSummary(body);
+        for (const set of decodeSummary(summary, { now: opts.now(), node, cpuRateFromKubelet: opts.cpuRateFromKubelet })) {
+          result.sets.push(set);
+        }
+        result.nodesOk++;
+      } catch (e) {
+        result.failures.push(classify(node.name, e));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, queue.length)) }, worker));
+  return result;
+}
+
+function parseSummary(body: Buffer): Summary {
+  let s: Summary;
+  try {
+    s = JSON.parse(body.toString('utf8')) as Summary;
+  } catch (e) {
+    throw new PluginError('bad-payload', `malformed summary JSON (${(e as Error).message})`);
+  }
+  if (!s || typeof s !== 'object' || !s.node || typeof s.node.nodeName !== 'string') {
+    throw new PluginError('bad-payload', 'the summary has no node section');
+  }
+  return s;
+}
+
+function classify(node: string, e: unknown): NodeFailure {
+  if (e instanceof PluginError) {
+    const reason: FailureReason =
+      e.code === 'timeout' || e.code === 'bad-payload' || e.code === 'forbidden' || e.code === 'unauthorized' || e.code === 'unreachable'
+        ? e.code
+        : 'http';
+    return { node, reason, message: e.message };
+  }
+  return { node, reason: 'bad-payload', message: String((e as Error)?.message ?? e) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
