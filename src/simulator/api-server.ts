@@ -1,0 +1,203 @@
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { matchesFields, matchesLabels, namespaceObject, nodeObject, podObject, toTable } from './objects.js';
+import { buildSummary } from './summary.js';
+import type { Fault, SimPod, Workload } from './workload.js';
+import type { SimCerts } from './certs.js';
+
+export interface Identity { user: string; groups: string[] }
+export interface ServerOptions {
+  workload: Workload;
+  certs: SimCerts;
+  /** bearer token → identity */
+  tokens: Record<string, Identity>;
+  faults: Record<string, Fault>;
+  now: () => number;
+}
+export interface RequestLogEntry { method: string; path: string; user: string; status: number }
+
+const NAMESPACES = ['default', 'kube-system', 'kube-public', 'spark-cluster', 'web', 'batch', 'monitoring'];
+/** What each simulated user may do; `system:masters` may do everything. */
+const GRANTS: Record<string, string[]> = {
+  viewer: ['list nodes', 'get nodes', 'list pods', 'get pods', 'list namespaces', 'get namespaces'],
+};
+
+/** The API server of the simulated cluster: real TLS, token and client-certificate auth, Status errors. */
+export class SimApiServer {
+  readonly log: RequestLogEntry[] = [];
+  private server?: https.Server;
+  private readonly hanging = new Set<ServerResponse>();
+  private podCache = { at: -1, pods: [] as SimPod[] };
+  private readonly summaryCache = new Map<string, Buffer>();
+
+  constructor(private readonly o: ServerOptions) {}
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    const { certs } = this.o;
+    this.server = https.createServer(
+      { cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 30_000 },
+      (req, res) => this.handle(req, res),
+    );
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, host, () => resolve());
+    });
+    const addr = this.server.address() as { port: number };
+    return `https://${host}:${addr.port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'https://sim');
+    const who = this.authenticate(req);
+    const done = (status: number, body: string | Buffer, type = 'application/json') => {
+      this.log.push({ method: req.method ?? '', path: url.pathname, user: who?.user ?? '', status });
+      if (this.log.length > 100_000) this.log.splice(0, 50_000);
+      res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+    };
+    const status = (code: number, reason: string, message: string, details?: object) =>
+      done(code, JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code }));
+    if (!who) return status(401, 'Unauthorized', 'Unauthorized');
+    if (req.method !== 'GET') return status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+    try {
+      const hold = () => {
+        this.hanging.add(res);
+        res.on('close', () => this.hanging.delete(res));
+      };
+      this.route(url, req, who, done, status, hold);
+    } catch (e) {
+      status(500, 'InternalError', `simulator: ${(e as Error).message}`);
+    }
+  }
+
+  private authenticate(req: IncomingMessage): Identity | undefined {
+    const auth = req.headers.authorization;
+    if (auth) return auth.startsWith('Bearer ') ? this.o.tokens[auth.slice(7)] : undefined;
+    const sock = req.socket as TLSSocket;
+    if (!sock.authorized) return undefined;
+    const subject = sock.getPeerCertificate()?.subject as unknown as Record<string, string | string[]> | undefined;
+    if (!subject?.CN) return undefined;
+    const o = subject.O;
+    return { user: String(subject.CN), groups: Array.isArray(o) ? o : o ? [o] : [] };
+  }
+
+  private allowed(who: Identity, verb: string, resource: string): boolean {
+    return who.groups.includes('system:masters') || (GRANTS[who.user] ?? []).includes(`${verb} ${resource}`);
+  }
+
+  private route(
+    url: URL, req: IncomingMessage, who: Identity,
+    done: (s: number, b: string | Buffer, t?: string) => void,
+    status: (c: number, r: string, m: string, d?: object) => void,
+    hold: () => void,
+  ): void {
+    const p = url.pathname.replace(/\/+$/, '') || '/';
+    const t = this.o.now();
+    const w = this.o.workload;
+    const asTable = (req.headers.accept ?? '').includes('as=Table');
+    const forbid = (verb: string, resource: string, name?: string) =>
+      status(403, 'Forbidden', `${resource.split('/')[0]}${name ? ` "${name}"` : ''} is forbidden: User "${who.user}" cannot ${verb} resource "${resource}" in API group "" at the cluster scope`,
+        { ...(name ? { name } : {}), kind: resource.split('/')[0] });
+    const list = (kind: string, items: Record<string, unknown>[]) => {
+      if (asTable) return done(200, JSON.stringify(toTable(items, kind, t)));
+      const { page, next } = paginate(items, url.searchParams);
+      done(200, JSON.stringify({ kind: `${kind}List`, apiVersion: 'v1', metadata: { resourceVersion: '1', ...(next ? { continue: next } : {}) }, items: page }));
+    };
+    if (p === '/version') return done(200, JSON.stringify({ major: '1', minor: '30', gitVersion: 'v1.30.4-heapster-sim', platform: 'linux/amd64' }));
+    if (p === '/healthz' || p === '/readyz' || p === '/livez') return done(200, 'ok', 'text/plain');
+    if (p === '/api') return done(200, JSON.stringify({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: req.headers.host }] }));
+    if (p === '/apis') return done(200, JSON.stringify({ kind: 'APIGroupList', apiVersion: 'v1', groups: [] }));
+    if (p === '/api/v1') return done(200, JSON.stringify(RESOURCES));
+    let m: RegExpExecArray | null;
+    if (p === '/api/v1/nodes') {
+      if (!this.allowed(who, 'list', 'nodes')) return forbid('list', 'nodes');
+      const nodes = w.nodes.map((n) => nodeObject(w, n, this.o.faults[n.name]))
+        .filter((n) => matchesLabels((n.metadata as { labels: Record<string, string> }).labels, url.searchParams.get('labelSelector')));
+      return list('Node', nodes);
+    }
+    if ((m = /^\/api\/v1\/nodes\/([^/]+)\/proxy(\/.*)?$/.exec(p))) {
+      const name = decodeURIComponent(m[1]!);
+      if (!this.allowed(who, 'get', 'nodes/proxy')) return forbid('get', 'nodes/proxy', name);
+      const node = w.node(name);
+      if (!node) return status(404, 'NotFound', `nodes "${name}" not found`, { name, kind: 'nodes' });
+      const fault = this.o.faults[name];
+      if (fault === 'down') return status(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${node.ip}:10250: connect: connection refused`);
+      if (m[2] !== '/stats/summary') return done(404, '404 page not found\n', 'text/plain; charset=utf-8');
+      if (fault === 'timeout') return hold();
+      if (fault === 'error500') return done(500, 'Internal Error: failed to get node info: node "' + name + '" not found in cache\n', 'text/plain; charset=utf-8');
+      const body = this.summary(name, t, fault === 'windows');
+      return done(200, fault === 'malformed' ? body.subarray(0, Math.floor(body.length / 2)) : body);
+    }
+    if ((m = /^\/api\/v1\/nodes\/([^/]+)$/.exec(p))) {
+      if (!this.allowed(who, 'get', 'nodes')) return forbid('get', 'nodes', m[1]);
+      const node = w.node(decodeURIComponent(m[1]!));
+      return node ? done(200, JSON.stringify(nodeObject(w, node, this.o.faults[node.name]))) : status(404, 'NotFound', `nodes "${m[1]}" not found`);
+    }
+    if (p === '/api/v1/namespaces') {
+      if (!this.allowed(who, 'list', 'namespaces')) return forbid('list', 'namespaces');
+      return list('Namespace', NAMESPACES.map((n) => namespaceObject(n, w.opts.seed)));
+    }
+    if ((m = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(p))) {
+      return NAMESPACES.includes(m[1]!) ? done(200, JSON.stringify(namespaceObject(m[1]!, w.opts.seed))) : status(404, 'NotFound', `namespaces "${m[1]}" not found`);
+    }
+    if (p === '/api/v1/pods' || (m = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?$/.exec(p))) {
+      const ns = m?.[1] ? decodeURIComponent(m[1]) : undefined;
+      if (m?.[2]) {
+        const pod = this.pods(t).find((x) => x.namespace === ns && x.name === decodeURIComponent(m![2]!));
+        if (!this.allowed(who, 'get', 'pods')) return forbid('get', 'pods', m[2]);
+        return pod ? done(200, JSON.stringify(podObject(pod, t))) : status(404, 'NotFound', `pods "${m[2]}" not found`);
+      }
+      if (!this.allowed(who, 'list', 'pods')) return forbid('list', 'pods');
+      const pods = this.pods(t).filter((x) => (!ns || x.namespace === ns) &&
+        matchesFields({ 'spec.nodeName': x.node, 'metadata.name': x.name, 'metadata.namespace': x.namespace, 'status.phase': 'Running' }, url.searchParams.get('fieldSelector')));
+      const objs = pods.map((x) => podObject(x, t)).filter((o) => matchesLabels((o.metadata as { labels: Record<string, string> }).labels, url.searchParams.get('labelSelector')));
+      return list('Pod', objs);
+    }
+    status(404, 'NotFound', 'the server could not find the requested resource');
+  }
+
+  /** Every running pod, cached for the second: a paginated list reads one consistent snapshot. */
+  private pods(t: number): SimPod[] {
+    const at = Math.floor(t / 1000);
+    if (this.podCache.at !== at) this.podCache = { at, pods: this.o.workload.nodes.flatMap((n) => this.o.workload.podsOn(n, t)) };
+    return this.podCache.pods;
+  }
+
+  /** Kubelets cache their stats; so does the simulator, per node and stats time. */
+  private summary(name: string, t: number, windows: boolean): Buffer {
+    const node = this.o.workload.node(name)!;
+    const key = `${name}@${this.o.workload.statsTime(node, t)}`;
+    let body = this.summaryCache.get(key);
+    if (!body) {
+      if (this.summaryCache.size > 4 * this.o.workload.nodes.length) this.summaryCache.clear();
+      body = Buffer.from(JSON.stringify(buildSummary(this.o.workload, node, t, windows), null, 1));
+      this.summaryCache.set(key, body);
+    }
+    return body;
+  }
+}
+
+function paginate<T>(items: T[], q: URLSearchParams): { page: T[]; next?: string } {
+  const limit = Number(q.get('limit') ?? 0);
+  const offset = q.get('continue') ? Number(Buffer.from(q.get('continue')!, 'base64url').toString()) || 0 : 0;
+  if (!limit) return { page: items.slice(offset) };
+  const end = offset + limit;
+  return { page: items.slice(offset, end), ...(end < items.length ? { next: Buffer.from(String(end)).toString('base64url') } : {}) };
+}
+
+const RESOURCES = {
+  kind: 'APIResourceList', groupVersion: 'v1',
+  resources: [
+    { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list'], shortNames: ['ns'] },
+    { name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list'], shortNames: ['no'] },
+    { name: 'nodes/proxy', singularName: '', namespaced: false, kind: 'NodeProxyOptions', verbs: ['get'] },
+    { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list'], shortNames: ['po'], categories: ['all'] },
+  ],
+};

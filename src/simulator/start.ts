@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { SimApiServer } from './api-server.js';
+import { generateCerts, type SimCerts } from './certs.js';
+import { simKubeconfig } from './kubeconfig.js';
+import { Workload, type Fault } from './workload.js';
+
+export interface SimulatorOptions {
+  seed?: number;
+  nodes?: number;
+  podsPerNode?: number;
+  /** ms; default: the start of the current hour */
+  epoch?: number;
+  faults?: Record<string, Fault>;
+  now?: () => number;
+  port?: number;
+  host?: string;
+}
+
+export interface Simulator {
+  url: string;
+  kubeconfig: string;
+  workload: Workload;
+  server: SimApiServer;
+  certs: SimCerts;
+  adminToken: string;
+  viewerToken: string;
+  close(): Promise<void>;
+}
+
+/** Starts a simulated cluster's API server on loopback and returns how to reach it. */
+export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulator> {
+  const now = o.now ?? Date.now;
+  const workload = new Workload({
+    seed: o.seed ?? 1,
+    nodes: o.nodes ?? 3,
+    podsPerNode: o.podsPerNode ?? 10,
+    epoch: o.epoch ?? Math.floor(now() / 3600_000) * 3600_000,
+  });
+  const certs = await generateCerts({ admin: ['system:masters'], viewer: [] });
+  const adminToken = randomBytes(16).toString('hex');
+  const viewerToken = randomBytes(16).toString('hex');
+  const server = new SimApiServer({
+    workload, certs, now, faults: o.faults ?? {},
+    tokens: { [adminToken]: { user: 'admin', groups: ['system:masters'] }, [viewerToken]: { user: 'viewer', groups: [] } },
+  });
+  const url = await server.listen(o.port ?? 0, o.host ?? '127.0.0.1');
+  return {
+    url, workload, server, certs, adminToken, viewerToken,
+    kubeconfig: simKubeconfig(url, certs, { adminToken, viewerToken }),
+    close: () => server.close(),
+  };
+}
