@@ -1,0 +1,51 @@
+import type { EntityType } from '../model/index.js';
+
+export interface Point {
+  timestamp: number;
+  value: number;
+}
+
+export interface Series {
+  key: string;
+  /** the member's display name (pod name, node name, ...) */
+  name: string;
+  /** set on labeled metrics (filesystem/*): the point labels */
+  labels?: Record<string, string>;
+  points: Point[];
+}
+
+/** Inclusive at both ends, ms; an absent end means "until the newest data". */
+export interface Window {
+  start?: number;
+  end?: number;
+}
+
+export interface EntityRef {
+  key: string;
+  type: EntityType;
+  name: string;
+  namespace?: string;
+  node?: string;
+  pod?: string;
+}
+
+export interface EntityScope {
+  namespace?: string;
+  node?: string;
+  pod?: string;
+  /** a kubectl label selector on pod labels (pods and their containers) */
+  labelSelector?: string;
+}
+
+/** `undefined`: plain values only; a record: labeled values with exactly that label set; `all`: every label set. */
+export type LabelFilter = Record<string, string> | 'all' | undefined;
+
+/**
+ * Where query answers come from: a live batch held in memory, or the archive. Listings reflect the
+ * newest batch inside the window, as Heapster's model did.
+ */
+export interface History {
+  series(keys: readonly string[], metric: string, labels: LabelFilter, window: Window): Promise<Series[]>;
+  entities(type: EntityType, scope: EntityScope, window: Window): Promise<EntityRef[]>;
+  metricNames(key: string, window: Window): Promise<string[]>;
+}

@@ -1,0 +1,10 @@
+import { describeMetric, METRIC_ALIASES, METRICS, usageError, type MetricDescriptor } from '../model/index.js';
+import { closest } from './suggest.js';
+
+/** A metric name or deprecated alias, or a usage error naming the closest catalogue entries. */
+export function resolveMetric(name: string): MetricDescriptor {
+  const d = describeMetric(name);
+  if (d) return d;
+  const near = closest(name, [...METRICS.map((m) => m.name), ...Object.keys(METRIC_ALIASES)]);
+  throw usageError(`unknown metric "${name}"`, `did you mean ${near.join(', ')}? (\`kubectl heapster metrics\` lists them all)`);
+}

@@ -1,0 +1,107 @@
+import {
+  clusterKey, namespaceKey, nodeKey, podContainerKey, podKey, sysContainerKey, usageError,
+  type EntityType, type MetricDescriptor,
+} from '../model/index.js';
+import type { EntityRef, EntityScope, History, Series, Window } from './history.js';
+import { resolveMetric } from './resolve-metric.js';
+import { closest } from './suggest.js';
+import { describeTarget, type Target } from './target.js';
+
+export interface QueryRequest {
+  target: Target;
+  /** a metric name or alias; absent or `metrics` lists the metric names of an entity */
+  metric?: string;
+  /** Heapster's `labels=k:v` for labeled metrics */
+  labels?: Record<string, string>;
+  window: Window;
+  /** narrows pod collections by pod labels */
+  labelSelector?: string;
+}
+
+export type QueryResult =
+  | { kind: 'names'; what: string; names: string[] }
+  | { kind: 'series'; metric: MetricDescriptor; target: Target; many: boolean; series: Series[] };
+
+interface Collection { type: EntityType; scope: EntityScope; what: string }
+
+/** Answers a query from any History: listings, one entity's series, or a series for every member. */
+export async function runQuery(h: History, req: QueryRequest): Promise<QueryResult> {
+  const { target, window } = req;
+  const coll = collectionOf(target);
+  if (coll && req.labelSelector) coll.scope.labelSelector = req.labelSelector;
+  if (req.metric === undefined || req.metric === 'metrics') {
+    if (coll) {
+      if (req.metric === 'metrics') throw usageError(`${describeTarget(target)} is a list`, 'name one member to list its metrics');
+      const members = await h.entities(coll.type, coll.scope, window);
+      return { kind: 'names', what: coll.what, names: members.map((m) => m.name) };
+    }
+    const key = keyOf(target, target.kind === 'pod-list' ? target.pods[0] : undefined);
+    await mustExist(h, target, window);
+    return { kind: 'names', what: 'metrics', names: await h.metricNames(key, window) };
+  }
+  const metric = resolveMetric(req.metric);
+  if (req.labels && !metric.labeled) {
+    throw usageError(`--labels applies to labeled metrics (filesystem/*, accelerator/*), not ${metric.name}`);
+  }
+  const labels = metric.labeled ? (req.labels ?? 'all') : undefined;
+  if (coll) {
+    const members = await h.entities(coll.type, coll.scope, window);
+    const series = await h.series(members.map((m) => m.key), metric.name, labels, window);
+    return { kind: 'series', metric, target, many: true, series };
+  }
+  if (target.kind === 'pod-list') {
+    const keys = target.pods.map((p) => podKey(target.namespace, p));
+    const series = await h.series(keys, metric.name, labels, window);
+    series.forEach((s, i) => (s.name ||= target.pods[i] ?? ''));
+    return { kind: 'series', metric, target, many: true, series };
+  }
+  await mustExist(h, target, window);
+  const series = await h.series([keyOf(target)], metric.name, labels, window);
+  return { kind: 'series', metric, target, many: false, series };
+}
+
+function collectionOf(t: Target): Collection | undefined {
+  switch (t.kind) {
+    case 'nodes': return { type: 'node', scope: {}, what: 'nodes' };
+    case 'namespaces': return { type: 'ns', scope: {}, what: 'namespaces' };
+    case 'pods': return { type: 'pod', scope: t.namespace === undefined ? {} : { namespace: t.namespace }, what: 'pods' };
+    case 'containers': return { type: 'pod_container', scope: { namespace: t.namespace, pod: t.pod }, what: 'containers' };
+    case 'freecontainers': return { type: 'sys_container', scope: { node: t.node }, what: 'system containers' };
+    default: return undefined;
+  }
+}
+
+export function keyOf(t: Target, pod?: string): string {
+  switch (t.kind) {
+    case 'cluster': return clusterKey();
+    case 'node': return nodeKey(t.node);
+    case 'namespace': return namespaceKey(t.namespace);
+    case 'pod': return podKey(t.namespace, t.pod);
+    case 'container': return podContainerKey(t.namespace, t.pod, t.container);
+    case 'freecontainer': return sysContainerKey(t.node, t.container);
+    case 'pod-list': return podKey(t.namespace, pod ?? '');
+    default: throw usageError(`${describeTarget(t)} is a list`, 'name one member');
+  }
+}
+
+/** An entity missing from the data is a usage error that names the closest ones that exist. */
+async function mustExist(h: History, t: Target, window: Window): Promise<void> {
+  const probe = existence(t);
+  if (!probe) return;
+  const members: EntityRef[] = await h.entities(probe.type, probe.scope, window);
+  if (members.some((m) => m.name === probe.name)) return;
+  const near = closest(probe.name, members.map((m) => m.name));
+  throw usageError(`no ${probe.noun} "${probe.name}" in the data${probe.where}`,
+    near.length ? `did you mean ${near.join(', ')}?` : `there are no ${probe.noun}s${probe.where}`);
+}
+
+function existence(t: Target): { type: EntityType; scope: EntityScope; name: string; noun: string; where: string } | undefined {
+  switch (t.kind) {
+    case 'node': return { type: 'node', scope: {}, name: t.node, noun: 'node', where: '' };
+    case 'namespace': return { type: 'ns', scope: {}, name: t.namespace, noun: 'namespace', where: '' };
+    case 'pod': return { type: 'pod', scope: { namespace: t.namespace }, name: t.pod, noun: 'pod', where: ` of namespace ${t.namespace}` };
+    case 'container': return { type: 'pod_container', scope: { namespace: t.namespace, pod: t.pod }, name: t.container, noun: 'container', where: ` of pod ${t.namespace}/${t.pod}` };
+    case 'freecontainer': return { type: 'sys_container', scope: { node: t.node }, name: t.container, noun: 'system container', where: ` on node ${t.node}` };
+    default: return undefined;
+  }
+}
