@@ -1,0 +1,49 @@
+import { usageError } from '../model/index.js';
+import { describeTarget, type QueryResult, type Series } from '../query/index.js';
+import { goTime } from './go-time.js';
+import { toMetricResult } from './heapster-json.js';
+import type { Output, OutputFormat } from './output.js';
+import { plainTable } from './plain-table.js';
+import { formatValue } from './units.js';
+
+export interface RenderOptions {
+  noHeaders?: boolean;
+}
+
+/** Prints a query result as a table for people, Heapster's JSON for scripts, or CSV. */
+export function renderResult(r: QueryResult, format: OutputFormat, out: Output, opts: RenderOptions = {}): void {
+  if (r.kind === 'names') {
+    if (format === 'json') return void out.write(JSON.stringify(r.names, null, 2) + '\n');
+    if (format === 'csv') return void out.write(['name', ...r.names].map(csvCell).join('\n') + '\n');
+    return void out.write(plainTable(['name'], r.names.map((n) => [n]), opts.noHeaders));
+  }
+  if (format === 'json') return void out.write(JSON.stringify(jsonOf(r), null, 2) + '\n');
+  const labelKeys = [...new Set(r.series.flatMap((s) => Object.keys(s.labels ?? {})))].sort();
+  const rows: string[][] = [];
+  for (const s of r.series) {
+    for (const p of s.points) {
+      const labels = labelKeys.map((k) => s.labels?.[k] ?? '');
+      const value = format === 'csv' ? String(p.value) : formatValue(p.value, r.metric.quantity);
+      rows.push([...(r.many ? [s.name] : []), ...labels, goTime(p.timestamp), value]);
+    }
+  }
+  const head = [...(r.many ? ['name'] : []), ...labelKeys, 'timestamp', r.metric.name];
+  if (format === 'csv') return void out.write([head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n');
+  if (rows.length === 0) return void out.write(`no ${r.metric.name} samples for ${describeTarget(r.target)} in this window\n`);
+  out.write(plainTable(head, rows, opts.noHeaders));
+}
+
+function jsonOf(r: Extract<QueryResult, { kind: 'series' }>): unknown {
+  const labelSets = r.series.filter((s) => s.labels && s.points.length);
+  if (r.metric.labeled && new Set(labelSets.map((s) => JSON.stringify(s.labels))).size > 1) {
+    const found = [...new Set(labelSets.map((s) => Object.entries(s.labels!).map(([k, v]) => `${k}:${v}`).join(',')))];
+    throw usageError(`${r.metric.name} has several label sets and Heapster's JSON holds one`, `pick one with --labels (found: ${found.join(' | ')})`);
+  }
+  if (!r.many) return toMetricResult(r.series[0], r.metric);
+  const named = r.target.kind !== 'pod-list';
+  return { items: r.series.map((s: Series) => ({ ...(named ? { name: s.name } : {}), ...toMetricResult(s, r.metric) })) };
+}
+
+function csvCell(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
