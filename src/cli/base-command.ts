@@ -1,0 +1,32 @@
+import { Command, Errors } from '@oclif/core';
+import { PluginError } from '../model/index.js';
+
+/**
+ * Every command prints failures the same way: one line on stderr (what, why, what to do), exit 2
+ * for usage and 1 otherwise, and a stack trace only at `-v 6` and above.
+ */
+export abstract class BaseCommand extends Command {
+  protected verbosity = 0;
+
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<never> {
+    if (err instanceof Errors.ExitError) throw err;
+    let line: string, code: number;
+    if (err instanceof PluginError) {
+      line = err.line;
+      code = err.exitCode;
+    } else if (isParseError(err)) {
+      line = `${err.message.split('\n')[0]}; see \`kubectl heapster ${this.id?.replace(/:/g, ' ') ?? ''} --help\``;
+      code = 2;
+    } else {
+      line = `internal error: ${err.message.split('\n')[0]}; please report it with the command you ran`;
+      code = 1;
+    }
+    process.stderr.write(`error: ${line}\n`);
+    if (this.verbosity >= 6 || /(^|\s)(-v|--v)[= ]?([6-9]|\d\d)/.test(this.argv.join(' '))) process.stderr.write(`${err.stack}\n`);
+    throw new Errors.ExitError(code);
+  }
+}
+
+function isParseError(err: Error & { oclif?: { exit?: number } }): boolean {
+  return err instanceof Errors.CLIError && (err.oclif?.exit === 2 || /flag|argument|Expected/i.test(err.message));
+}

@@ -1,0 +1,82 @@
+import { ApiClient, collectBatch, loadKubeConfig, type CollectOptions, type KubeFlags, type LoadedConfig, type NodeFailure } from '../cluster/index.js';
+import { PluginError, processBatch, type Batch, type ClusterObjects } from '../model/index.js';
+import { BatchHistory, type Target } from '../query/index.js';
+
+export interface LiveOptions {
+  config: LoadedConfig;
+  target: Target;
+  /** 0: one scrape, cpu/usage_rate from the kubelet's usageNanoCores; else two scrapes this far apart */
+  rateIntervalMs: number;
+  concurrency: number;
+  nodeTimeoutMs: number;
+  requestTimeoutMs: number;
+  nodeSelector?: string;
+  now?: () => number;
+  /** told when the second scrape is awaited, so a person knows why it takes a while */
+  onWait?: (ms: number) => void;
+}
+
+export interface LiveAnswer {
+  history: BatchHistory;
+  batch: Batch;
+  failures: NodeFailure[];
+  nodesOk: number;
+}
+
+export async function loadConfig(kube: KubeFlags): Promise<LoadedConfig> {
+  return loadKubeConfig(kube);
+}
+
+/** Scrapes the nodes a target needs (twice for counter rates) and runs the Heapster model. */
+export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
+  const client = await ApiClient.create(o.config, { maxSockets: o.concurrency || 64 });
+  try {
+    let chosen: ReadonlySet<string> | undefined;
+    const opts: CollectOptions = {
+      resolutionMs: 1000, now: o.now ?? Date.now, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
+      requestTimeoutMs: o.requestTimeoutMs, jitterMs: 0, nodeSelector: o.nodeSelector,
+      cpuRateFromKubelet: o.rateIntervalMs === 0,
+      chooseNodes: (objects) => (chosen ??= nodesFor(o.target, objects)),
+    };
+    const first = await collectBatch(client, opts);
+    let last = first, prev: Batch | undefined;
+    if (o.rateIntervalMs > 0) {
+      o.onWait?.(o.rateIntervalMs);
+      await new Promise((r) => setTimeout(r, o.rateIntervalMs));
+      processBatch(first.batch, undefined, first.objects);
+      prev = first.batch;
+      last = await collectBatch(client, opts);
+    }
+    const asked = last.nodesOk + last.failures.length;
+    const refused = last.failures.find((f) => f.reason === 'forbidden' || f.reason === 'unauthorized');
+    if (asked > 0 && last.nodesOk === 0 && refused) {
+      throw new PluginError(refused.reason, `${refused.message} (all ${asked} nodes)`,
+        'the plugin needs get on nodes/proxy (and list nodes, list pods); apply the ClusterRole from the README');
+    }
+    if (asked > 0 && last.nodesOk === 0) {
+      throw new PluginError('unreachable', `no node answered: ${last.failures.slice(0, 3).map((f) => `${f.node} (${f.message})`).join(', ')}`,
+        'check the nodes with `kubectl get nodes`');
+    }
+    const batch = processBatch(last.batch, prev, last.objects);
+    return { history: new BatchHistory([batch]), batch, failures: last.failures, nodesOk: last.nodesOk };
+  } finally {
+    client.close();
+  }
+}
+
+/** The nodes whose kubelets can answer for a target; undefined means all of them. */
+function nodesFor(t: Target, objects: ClusterObjects): ReadonlySet<string> | undefined {
+  // nothing matched: scrape every node, so the error can name the closest real entities
+  const podsWhere = (pred: (ns: string, name: string) => boolean) => {
+    const nodes = new Set([...objects.pods.values()].filter((p) => p.nodeName && pred(p.namespace, p.name)).map((p) => p.nodeName));
+    return nodes.size ? nodes : undefined;
+  };
+  switch (t.kind) {
+    case 'node': case 'freecontainer': case 'freecontainers': return objects.nodes.has(t.node) ? new Set([t.node]) : undefined;
+    case 'namespace': return podsWhere((ns) => ns === t.namespace);
+    case 'pods': return t.namespace === undefined ? undefined : podsWhere((ns) => ns === t.namespace);
+    case 'pod': case 'container': case 'containers': return podsWhere((ns, name) => ns === t.namespace && name === t.pod);
+    case 'pod-list': return podsWhere((ns, name) => ns === t.namespace && t.pods.includes(name));
+    default: return undefined;
+  }
+}

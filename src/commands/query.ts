@@ -1,0 +1,79 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
+import { liveHistory, loadConfig } from '../cli/live-history.js';
+import { describeMetric, usageError } from '../model/index.js';
+import { parseDuration, parseLabels, parseTarget, runQuery } from '../query/index.js';
+import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../render/index.js';
+
+export default class Query extends BaseCommand {
+  static override summary = 'Show Heapster metrics of the cluster, a node, namespace, pod or container.';
+  static override description = `TARGET is one of: cluster, nodes/NODE, namespaces/NS, namespaces/NS/pods/POD,
+namespaces/NS/pods/POD/containers/C, nodes/NODE/freecontainers/C, namespaces/NS/pod-list/P1,P2,
+or kubectl's short forms ns/NS, no/NODE, po/POD (with -n). A collection (namespaces, nodes,
+pods, namespaces/NS/pods, .../containers, nodes/NODE/freecontainers) lists its members, or with a
+METRIC shows it for every member. METRIC is a Heapster name (memory/usage) or a deprecated alias
+(memory-usage); "metrics" lists an entity's metric names.
+
+Live rates (--live): cpu/usage_rate comes from the kubelet's own usageNanoCores in a single
+scrape, as metrics-server up to v0.4 did. Every other *_rate metric, and cpu/usage_rate when
+--rate-interval is given, is Heapster's rate: two scrapes --rate-interval apart (default 15s,
+the kubelet's stats period), the counter difference over the kubelet's own timestamps.`;
+
+  static override examples = [
+    'kubectl heapster query namespaces/spark-cluster memory/usage --live',
+    'kubectl heapster query nodes --live',
+    'kubectl heapster query pods -n web cpu/usage_rate --live',
+    'kubectl heapster query po/frontend-7d9f -n web memory-usage --live -o json',
+    'kubectl heapster query nodes/node-01 network/rx_rate --live --rate-interval 20s',
+    'kubectl heapster query nodes/node-01 filesystem/usage --labels resource_id:/ --live -o json',
+  ];
+
+  static override args = {
+    target: Args.string({ description: 'what to query (see above)', required: true }),
+    metric: Args.string({ description: 'a Heapster metric name or alias, or "metrics"' }),
+  };
+
+  static override flags = {
+    ...kubeFlags,
+    ...scopeFlags,
+    live: Flags.boolean({ description: 'scrape the cluster now instead of reading the archive' }),
+    output: Flags.string({ char: 'o', description: 'output format', options: [...OUTPUT_FORMATS], default: 'table' }),
+    labels: Flags.string({ description: 'Heapster point labels for labeled metrics, e.g. resource_id:/' }),
+    'rate-interval': Flags.string({ description: 'take two scrapes this far apart for counter rates (e.g. 15s)' }),
+    concurrency: Flags.integer({ description: 'nodes scraped at once (0: fitted to the cluster size)', default: 0, min: 0 }),
+    'node-timeout': Flags.string({ description: 'how long one kubelet may take to answer', default: '10s' }),
+    'node-selector': Flags.string({ description: 'only scrape nodes with these labels' }),
+    'no-headers': Flags.boolean({ description: "don't print table headers" }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Query);
+    this.verbosity = flags.v;
+    const kube = toKubeFlags(flags);
+    const nodeTimeoutMs = parseDuration(flags['node-timeout'], '--node-timeout');
+    const labels = flags.labels !== undefined ? parseLabels(flags.labels) : undefined;
+    if (!flags.live) {
+      throw usageError('no archive to read yet', 'pass --live to scrape the cluster now');
+    }
+    const metric = args.metric && args.metric !== 'metrics' ? describeMetric(args.metric) : undefined;
+    const isRate = !!metric && metric.name.endsWith('_rate');
+    const rateIntervalMs = flags['rate-interval'] !== undefined
+      ? parseDuration(flags['rate-interval'], '--rate-interval')
+      : isRate && metric.name !== 'cpu/usage_rate' ? 15_000 : 0;
+    const config = await loadConfig(kube);
+    const target = parseTarget(args.target, { namespace: flags.namespace ?? config.namespace, allNamespaces: flags['all-namespaces'] });
+    const live = await liveHistory({
+      config, target, rateIntervalMs, concurrency: flags.concurrency, nodeTimeoutMs,
+      requestTimeoutMs: kube.requestTimeoutMs ?? 0, nodeSelector: flags['node-selector'],
+      onWait: (ms) => process.stderr.isTTY && process.stderr.write(`scraping twice, ${ms / 1000}s apart, for counter rates...\n`),
+    });
+    if (live.failures.length) {
+      const total = live.failures.length + live.nodesOk;
+      const list = live.failures.map((f) => `${f.node} (${f.reason}: ${f.message})`).join(', ');
+      process.stderr.write(`warning: ${live.failures.length} of ${total} nodes did not answer: ${list}\n`);
+    }
+    const result = await runQuery(live.history, { target, metric: args.metric, labels, window: {}, labelSelector: flags.selector });
+    renderResult(result, flags.output as OutputFormat, process.stdout, { noHeaders: flags['no-headers'] });
+  }
+}
