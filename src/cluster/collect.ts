@@ -16,8 +16,8 @@ export interface CollectOptions {
   requestTimeoutMs: number;
   jitterMs: number;
   nodeSelector?: string;
-  /** only these nodes are scraped (the objects of all are still listed) */
-  onlyNodes?: ReadonlySet<string>;
+  /** picks the nodes to scrape once the objects are listed (default: all) */
+  chooseNodes?: (objects: ClusterObjects) => ReadonlySet<string> | undefined;
   cpuRateFromKubelet?: boolean;
 }
 
@@ -40,7 +40,8 @@ export async function collectBatch(client: ApiClient, opts: CollectOptions, gett
     nodes: new Map(nodes.map((n) => [n.name, n])),
     pods: new Map(pods.map((p) => [podKey(p.namespace, p.name), p])),
   };
-  const targets = opts.onlyNodes ? nodes.filter((n) => opts.onlyNodes!.has(n.name)) : nodes;
+  const only = opts.chooseNodes?.(objects);
+  const targets = only ? nodes.filter((n) => only.has(n.name)) : nodes;
   const scraped = await scrapeNodes(getter, targets, {
     concurrency: opts.concurrency || defaultConcurrency(targets.length),
     timeoutMs: opts.nodeTimeoutMs,

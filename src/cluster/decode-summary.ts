@@ -56,7 +56,7 @@ export function decodeSummary(summary: Summary, opts: DecodeOptions): MetricSet[
 
   for (const pod of summary.pods ?? []) {
     const { name, namespace, uid } = pod.podRef;
-    const podLabels = { ...base, [L.podId]: uid, [L.podName]: name, [L.namespaceName]: namespace };
+    const podLabels = { ...base, [L.podId]: uid ?? '', [L.podName]: name, [L.namespaceName]: namespace };
     const ps = newMetricSet(podKey(namespace, name), 'pod', { [L.type]: 'pod', ...podLabels });
     ps.startTime = d.time(pod.startTime);
     // Heapster takes a pod's scrape time from its network stats only: no network, no pod-level rates
