@@ -1,0 +1,130 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cli, kubectl, pluginEnv } from '../helpers/run-cli.js';
+import { testSim, type TestSim } from '../helpers/sim.js';
+
+let sim: TestSim;
+let broken: TestSim;
+let env: NodeJS.ProcessEnv;
+const summaries: any[] = [];
+
+test.before(async () => {
+  sim = await testSim({ nodes: 3, podsPerNode: 8 });
+  broken = await testSim({ nodes: 4, podsPerNode: 4, faults: { 'node-02': 'error500', 'node-03': 'timeout', 'node-04': 'windows' } });
+  env = pluginEnv({ KUBECONFIG: sim.kubeconfigPath });
+  for (const n of sim.workload.nodes) summaries.push(await sim.rawSummary(n.name));
+});
+test.after(async () => {
+  await sim.close();
+  await broken.close();
+});
+
+const pods = () => summaries.flatMap((s) => s.pods);
+const json = (r: { stdout: string }) => JSON.parse(r.stdout);
+
+// ---
+test('namespaces are listed from the scraped pods', async () => {
+  const r = await cli(['query', 'namespaces', '--live', '-o', 'json'], env);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(json(r), [...new Set(pods().map((p) => p.podRef.namespace))].sort());
+});
+
+test('namespace memory/usage is the sum of its pods, in the MetricResult shape', async () => {
+  const ns = 'spark-cluster';
+  const expected = pods().filter((p) => p.podRef.namespace === ns).reduce((s, p) => s + p.memory.usageBytes, 0);
+  assert.ok(expected > 0, 'the seed puts pods in spark-cluster');
+  const r = await cli(['query', `namespaces/${ns}`, 'memory/usage', '--live', '-o', 'json'], env);
+  assert.is(r.code, 0, r.stderr);
+  const out = json(r);
+  assert.equal(Object.keys(out), ['metrics', 'latestTimestamp']);
+  assert.is(out.metrics.length, 1);
+  assert.is(out.metrics[0].value, expected);
+  assert.is(out.latestTimestamp, out.metrics[0].timestamp);
+});
+
+test('the real kubectl runs the plugin and gets the same numbers (cpu/usage_rate from usageNanoCores)', async () => {
+  const list = await kubectl(['plugin', 'list'], env);
+  assert.match(list.stdout, 'kubectl-heapster');
+  const ns = 'web';
+  const expected = pods().filter((p) => p.podRef.namespace === ns).reduce((s, p) => s + Math.trunc(p.cpu.usageNanoCores / 1e6), 0);
+  const r = await kubectl(['heapster', 'query', `ns/${ns}`, 'cpu-usage', '--live', '-o', 'json'], env);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(json(r).metrics[0].value, expected);
+});
+
+test('pods -A with a metric gives one row per pod; -o csv carries raw values', async () => {
+  const r = await kubectl(['heapster', 'query', 'pods', '-A', 'memory/working_set', '--live', '-o', 'csv'], env);
+  assert.is(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.is(lines[0], 'name,timestamp,memory/working_set');
+  const byName = new Map(lines.slice(1).map((l) => l.split(',')).map(([n, , v]) => [n, Number(v)]));
+  for (const p of pods()) assert.is(byName.get(p.podRef.name), p.memory.workingSetBytes, p.podRef.name);
+});
+
+test('a container and a system container by name, with the client-certificate context', async () => {
+  const p = pods()[1];
+  const c = p.containers[0];
+  const r = await cli(['query', `po/${p.podRef.name}/containers/${c.name}`, 'memory/rss', '-n', p.podRef.namespace, '--live', '-o', 'json', '--context', 'heapster-sim-cert'], env);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(json(r).metrics[0].value, c.memory.rssBytes);
+  const docker = summaries[0].node.systemContainers.find((s: any) => s.name === 'runtime');
+  const sys = await cli(['query', 'nodes/node-01/freecontainers/docker-daemon', 'memory/usage', '--live', '-o', 'json'], env);
+  assert.is(json(sys).metrics[0].value, docker.memory.usageBytes);
+});
+
+test('filesystem metrics need their label in JSON; the table shows every label set', async () => {
+  const fs = summaries[0].node.fs;
+  const r = await cli(['query', 'nodes/node-01', 'filesystem/usage', '--labels', 'resource_id:/', '--live', '-o', 'json'], env);
+  assert.is(json(r).metrics[0].value, fs.usedBytes);
+  const table = await cli(['query', 'ns/web/pods', 'filesystem/usage', '--live'], env);
+  assert.is(table.code, 0);
+  assert.match(table.stdout, /RESOURCE_ID/);
+  assert.match(table.stdout, /Volume:kube-api-access-/);
+});
+
+test('a failing node is reported and the others still answer', async () => {
+  const benv = pluginEnv({ KUBECONFIG: broken.kubeconfigPath });
+  const r = await cli(['query', 'nodes', 'memory/usage', '--live', '--node-timeout', '1s', '-o', 'json'], benv);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(json(r).items.map((i: any) => i.name), ['node-01', 'node-04']);
+  assert.match(r.stderr, /2 of 4 nodes did not answer/);
+  assert.match(r.stderr, /node-02 \(http: .*500/);
+  assert.match(r.stderr, /node-03 \(timeout/);
+  const rss = await cli(['query', 'nodes/node-04', 'memory/rss', '--live', '-o', 'json'], benv);
+  assert.equal(json(rss).metrics, [], 'a Windows node sends no rss: absent, never 0');
+});
+
+test('403: one line naming nodes/proxy, exit 1', async () => {
+  const r = await kubectl(['heapster', 'query', 'cluster', 'memory/usage', '--live', '--context', 'heapster-sim-viewer'], env);
+  assert.is(r.code, 1);
+  const lines = r.stderr.trim().split('\n');
+  assert.is(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /cannot get resource "nodes\/proxy"/);
+  assert.match(lines[0]!, /ClusterRole/);
+});
+
+test('usage errors exit 2 with one line: a bad flag, an unknown metric, a bad target', async () => {
+  for (const [args, text] of [
+    [['query', 'ns', '--live', '--frobnicate'], /Nonexistent flag: --frobnicate/],
+    [['query', 'ns/web', 'memory/usgae', '--live'], /unknown metric "memory\/usgae"; did you mean memory\/usage/],
+    [['query', 'deployments/x', 'memory/usage', '--live'], /"deployments\/x" is not a target/],
+    [['query', 'ns/wbe', 'memory/usage', '--live'], /no namespace "wbe" in the data; did you mean web/],
+  ] as const) {
+    const r = await kubectl(['heapster', ...args], env);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, text);
+  }
+});
+
+test('an unreachable API server and rejected credentials are one line each', async () => {
+  const down = await cli(['query', 'cluster', '--live', '--server', 'https://127.0.0.1:1', '--insecure-skip-tls-verify'], env);
+  assert.is(down.code, 1);
+  assert.match(down.stderr, /^error: cannot reach the API server at https:\/\/127.0.0.1:1/);
+  const bad = await cli(['query', 'cluster', '--live', '--token', 'not-a-token'], env);
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, /401 Unauthorized/);
+  assert.not.match(bad.stderr, /not-a-token/, 'credentials never appear in errors');
+});
+
+test.run();

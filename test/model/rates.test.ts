@@ -1,0 +1,89 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { decodeSummary } from '../../src/cluster/index.js';
+import { computeRates, processBatch, type Batch } from '../../src/model/index.js';
+import { buildSummary, Workload } from '../../src/simulator/index.js';
+import { fixture } from '../helpers/paths.js';
+
+const EPOCH = Date.UTC(2026, 10, 26, 10);
+const w = new Workload({ seed: 3, nodes: 2, podsPerNode: 8, epoch: EPOCH });
+const node = w.nodes[0]!;
+const batch = (summary: any, ts: number): Batch => ({ timestamp: ts, sets: new Map(decodeSummary(summary, { now: ts }).map((s) => [s.key, s])) });
+const empty = { pods: new Map(), nodes: new Map() };
+
+// ---
+test('cpu/usage_rate is whole millicores from two payloads, truncated; other rates are float per second', () => {
+  const t1 = EPOCH + 3600_000, t2 = t1 + 60_000;
+  const s1 = JSON.parse(JSON.stringify(buildSummary(w, node, t1)));
+  const s2 = JSON.parse(JSON.stringify(buildSummary(w, node, t2)));
+  const b1 = batch(s1, t1), b2 = batch(s2, t2);
+  computeRates(b1, b2);
+  const dtNs = (Date.parse(s2.node.cpu.time) - Date.parse(s1.node.cpu.time)) * 1e6;
+  const nodeSet = b2.sets.get(`node:${node.name}`)!;
+  const expected = Math.trunc((1000 * (s2.node.cpu.usageCoreNanoSeconds - s1.node.cpu.usageCoreNanoSeconds)) / dtNs);
+  assert.is(nodeSet.values.get('cpu/usage_rate'), expected);
+  assert.ok(Number.isInteger(expected) && expected > 0);
+  const rx = (1e9 * (s2.node.network.rxBytes - s1.node.network.rxBytes)) / dtNs;
+  assert.ok(Math.abs(nodeSet.values.get('network/rx_rate')! - rx) < 1e-9 * rx);
+  // every container present in both with the same start time gets its rate from its own counters
+  let checked = 0;
+  for (const p2 of s2.pods) {
+    const p1 = s1.pods.find((p: any) => p.podRef.uid === p2.podRef.uid);
+    for (const c2 of p2.containers) {
+      const c1 = p1?.containers.find((c: any) => c.name === c2.name);
+      const set = b2.sets.get(`namespace:${p2.podRef.namespace}/pod:${p2.podRef.name}/container:${c2.name}`)!;
+      if (!c1 || c1.startTime !== c2.startTime) {
+        assert.not.ok(set.values.has('cpu/usage_rate'), 'a restarted or new container has no rate this tick');
+        continue;
+      }
+      const dt = (Date.parse(c2.cpu.time) - Date.parse(c1.cpu.time)) * 1e6;
+      assert.is(set.values.get('cpu/usage_rate'), Math.trunc((1000 * (c2.cpu.usageCoreNanoSeconds - c1.cpu.usageCoreNanoSeconds)) / dt));
+      checked++;
+    }
+  }
+  assert.ok(checked >= 8);
+});
+
+test('the example from the reference: 3e9 ns over 60 s is 50 millicores', () => {
+  const s1 = fixture('summary/kind-v1.17-metrics-server-e2e.json');
+  const s2 = structuredClone(s1);
+  s2.node.cpu.usageCoreNanoSeconds += 3e9;
+  s2.node.cpu.time = '2020-04-16T20:26:28Z';
+  const b1 = batch(s1, 1000), b2 = batch(s2, 61_000);
+  computeRates(b1, b2);
+  assert.is(b2.sets.get(`node:${s1.node.nodeName}`)!.values.get('cpu/usage_rate'), 50);
+});
+
+test('no rate when the counter went down, the start time changed, time did not move, or the batch is not newer', () => {
+  const s1 = fixture('summary/kind-v1.17-metrics-server-e2e.json');
+  const key = `node:${s1.node.nodeName}`;
+  const variant = (f: (s: any) => void, ts = 61_000) => {
+    const s2 = structuredClone(s1);
+    s2.node.cpu.time = '2020-04-16T20:26:28Z';
+    s2.node.cpu.usageCoreNanoSeconds += 3e9;
+    f(s2);
+    const b2 = batch(s2, ts);
+    computeRates(batch(s1, 1000), b2);
+    return b2.sets.get(key)!.values.get('cpu/usage_rate');
+  };
+  assert.is(variant(() => undefined), 50);
+  assert.is(variant((s) => (s.node.cpu.usageCoreNanoSeconds = 1e9)), undefined);
+  assert.is(variant((s) => (s.node.startTime = '2020-04-16T20:26:00Z')), undefined);
+  assert.is(variant((s) => (s.node.cpu.time = s1.node.cpu.time)), undefined);
+  assert.is(variant(() => undefined, 1000), undefined);
+});
+
+test('pods without pod-level network get their rate as the sum of their containers', () => {
+  const t1 = EPOCH + 7200_000, t2 = t1 + 60_000;
+  const s1 = JSON.parse(JSON.stringify(buildSummary(w, node, t1)));
+  const s2 = JSON.parse(JSON.stringify(buildSummary(w, node, t2)));
+  for (const s of [s1, s2]) for (const p of s.pods) delete p.network;
+  const b1 = processBatch(batch(s1, t1), undefined, empty);
+  const b2 = processBatch(batch(s2, t2), b1, empty);
+  const p = s2.pods.find((x: any) => s1.pods.some((y: any) => y.podRef.uid === x.podRef.uid && y.containers[0].startTime === x.containers[0].startTime))!;
+  const podSet = b2.sets.get(`namespace:${p.podRef.namespace}/pod:${p.podRef.name}`)!;
+  const sum = p.containers.reduce((acc: number, c: any) => acc + b2.sets.get(`namespace:${p.podRef.namespace}/pod:${p.podRef.name}/container:${c.name}`)!.values.get('cpu/usage_rate')!, 0);
+  assert.is(podSet.values.get('cpu/usage_rate'), sum);
+});
+
+test.run();

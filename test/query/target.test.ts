@@ -1,0 +1,46 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PluginError } from '../../src/model/index.js';
+import { parseTarget } from '../../src/query/index.js';
+
+const ctx = { namespace: 'web', allNamespaces: false };
+
+// ---
+test("Heapster's paths", () => {
+  assert.equal(parseTarget('cluster', ctx), { kind: 'cluster' });
+  assert.equal(parseTarget('nodes/n1', ctx), { kind: 'node', node: 'n1' });
+  assert.equal(parseTarget('namespaces/spark-cluster', ctx), { kind: 'namespace', namespace: 'spark-cluster' });
+  assert.equal(parseTarget('namespaces/a/pods/p', ctx), { kind: 'pod', namespace: 'a', pod: 'p' });
+  assert.equal(parseTarget('namespaces/a/pods/p/containers/c', ctx), { kind: 'container', namespace: 'a', pod: 'p', container: 'c' });
+  assert.equal(parseTarget('nodes/n1/freecontainers/kubelet', ctx), { kind: 'freecontainer', node: 'n1', container: 'kubelet' });
+  assert.equal(parseTarget('namespaces/a/pod-list/p1,p2,p1', ctx), { kind: 'pod-list', namespace: 'a', pods: ['p1', 'p2', 'p1'] });
+  assert.equal(parseTarget('/namespaces/a/', ctx), { kind: 'namespace', namespace: 'a' }, 'slashes at the ends do not matter');
+});
+
+test("kubectl's short forms and collections", () => {
+  assert.equal(parseTarget('ns/a', ctx), { kind: 'namespace', namespace: 'a' });
+  assert.equal(parseTarget('no/n1', ctx), { kind: 'node', node: 'n1' });
+  assert.equal(parseTarget('po/p', ctx), { kind: 'pod', namespace: 'web', pod: 'p' });
+  assert.equal(parseTarget('pods', ctx), { kind: 'pods', namespace: 'web' });
+  assert.equal(parseTarget('pods', { ...ctx, allNamespaces: true }), { kind: 'pods' });
+  assert.equal(parseTarget('namespaces', ctx), { kind: 'namespaces' });
+  assert.equal(parseTarget('nodes', ctx), { kind: 'nodes' });
+  assert.equal(parseTarget('ns/a/pods', ctx), { kind: 'pods', namespace: 'a' });
+  assert.equal(parseTarget('ns/a/pods/p/containers', ctx), { kind: 'containers', namespace: 'a', pod: 'p' });
+  assert.equal(parseTarget('nodes/n1/freecontainers', ctx), { kind: 'freecontainers', node: 'n1' });
+});
+
+test('anything else is a usage error that lists the forms', () => {
+  for (const bad of ['deployments/x', 'nodes/n1/pods', 'ns/a/pod-list/', 'cluster/x', 'namespaces//pods']) {
+    try {
+      parseTarget(bad, ctx);
+      assert.unreachable(bad);
+    } catch (e) {
+      assert.instance(e, PluginError);
+      assert.is((e as PluginError).exitCode, 2);
+      assert.match((e as PluginError).line, 'namespaces/NS/pods/POD');
+    }
+  }
+});
+
+test.run();
