@@ -28,7 +28,7 @@ export class SimApiServer {
   readonly log: RequestLogEntry[] = [];
   private server?: https.Server;
   private readonly hanging = new Set<ServerResponse>();
-  private podCache = { at: -1, pods: [] as SimPod[] };
+  private podCache = { at: -1, pods: [] as SimPod[], objects: [] as Record<string, unknown>[] };
   private readonly summaryCache = new Map<string, Buffer>();
 
   constructor(private readonly o: ServerOptions) {}
@@ -155,18 +155,26 @@ export class SimApiServer {
         return pod ? done(200, JSON.stringify(podObject(pod, t))) : status(404, 'NotFound', `pods "${m[2]}" not found`);
       }
       if (!this.allowed(who, 'list', 'pods')) return forbid('list', 'pods');
-      const pods = this.pods(t).filter((x) => (!ns || x.namespace === ns) &&
-        matchesFields({ 'spec.nodeName': x.node, 'metadata.name': x.name, 'metadata.namespace': x.namespace, 'status.phase': 'Running' }, url.searchParams.get('fieldSelector')));
-      const objs = pods.map((x) => podObject(x, t)).filter((o) => matchesLabels((o.metadata as { labels: Record<string, string> }).labels, url.searchParams.get('labelSelector')));
+      const pods = this.pods(t);
+      const fields = url.searchParams.get('fieldSelector'), labels = url.searchParams.get('labelSelector');
+      const objs = this.podCache.objects.filter((o, i) => {
+        const x = pods[i]!;
+        return (!ns || x.namespace === ns) &&
+          matchesFields({ 'spec.nodeName': x.node, 'metadata.name': x.name, 'metadata.namespace': x.namespace, 'status.phase': 'Running' }, fields) &&
+          matchesLabels((o.metadata as { labels: Record<string, string> }).labels, labels);
+      });
       return list('Pod', objs);
     }
     status(404, 'NotFound', 'the server could not find the requested resource');
   }
 
-  /** Every running pod, cached for the second: a paginated list reads one consistent snapshot. */
+  /** Every running pod and its API object, cached for the second, so a paginated list costs one build. */
   private pods(t: number): SimPod[] {
     const at = Math.floor(t / 1000);
-    if (this.podCache.at !== at) this.podCache = { at, pods: this.o.workload.nodes.flatMap((n) => this.o.workload.podsOn(n, t)) };
+    if (this.podCache.at !== at) {
+      const pods = this.o.workload.nodes.flatMap((n) => this.o.workload.podsOn(n, t));
+      this.podCache = { at, pods, objects: pods.map((p) => podObject(p, t)) };
+    }
     return this.podCache.pods;
   }
 
