@@ -71,10 +71,21 @@ export function toPodInfo(p: WirePod, namespaceUids?: ReadonlyMap<string, string
   };
 }
 
+/** Clusters repeat a few quantities thousands of times: parse each (resource, quantity) once. */
+const parsed = new Map<string, number | undefined>();
+
 function amounts(list: Record<string, string> | undefined): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [r, q] of Object.entries(list ?? {})) {
-    const v = resourceAmount(r, q);
+  if (!list) return out;
+  for (const r in list) {
+    const q = list[r]!;
+    const id = `${r}=${q}`;
+    let v = parsed.get(id);
+    if (v === undefined && !parsed.has(id)) {
+      v = resourceAmount(r, q);
+      if (parsed.size > 10_000) parsed.clear();
+      parsed.set(id, v);
+    }
     if (v !== undefined) out[r] = v;
   }
   return out;

@@ -16,6 +16,11 @@ export interface DecodeOptions {
 /** Summary system container names Heapster renamed. */
 const SYS_CONTAINER_NAMES: Record<string, string> = { runtime: 'docker-daemon', misc: 'system' };
 const UDM_TYPES = new Set(['gauge', 'cumulative', 'delta']);
+/** Label objects shared by every root and log filesystem value: readers never mutate point labels. */
+const SHARED_FS_LABELS: Record<string, Record<string, string>> = {
+  '/': Object.freeze({ [L.resourceId]: '/' }),
+  logs: Object.freeze({ [L.resourceId]: 'logs' }),
+};
 
 /**
  * Decodes one kubelet summary into Heapster's node, sys_container, pod and pod_container sets.
@@ -72,7 +77,7 @@ export function decodeSummary(summary: Summary, opts: DecodeOptions): MetricSet[
     for (const c of newestContainers(pod.containers ?? [], d)) {
       const set = newMetricSet(podContainerKey(namespace, name, c.name), 'pod_container', {
         [L.type]: 'pod_container', ...podLabels, [L.containerName]: c.name,
-      });
+      }, ps.key);
       d.container(set, c);
       out.push(set);
     }
@@ -141,7 +146,7 @@ class Decoder {
   }
 
   fs(set: MetricSet, fs: FsStats, resourceId: string): void {
-    const labels = { [L.resourceId]: resourceId };
+    const labels = SHARED_FS_LABELS[resourceId] ?? { [L.resourceId]: resourceId };
     this.labeled(set.labeled, 'filesystem/usage', labels, fs.usedBytes);
     this.labeled(set.labeled, 'filesystem/limit', labels, fs.capacityBytes);
     this.labeled(set.labeled, 'filesystem/available', labels, fs.availableBytes);

@@ -10,7 +10,8 @@ export interface PodQuery {
   fieldSelector?: string;
 }
 
-const PAGE = 500;
+/** Larger than kubectl's 500: a 30,000-pod list in 15 round trips instead of 60. */
+const PAGE = 2000;
 
 /** Lists in pages, as kubectl does, so a 30,000-pod cluster is never one giant answer. */
 async function listAll<T>(client: ApiClient, path: string, params: Record<string, string | undefined>, timeoutMs: number): Promise<T[]> {

@@ -1,4 +1,5 @@
-import { clusterKey, namespaceKey, nodeKey, podKey } from './keys.js';
+import { clusterKey, namespaceKey, nodeKey } from './keys.js';
+import { podKeyOf } from './enrich-pods.js';
 import { L } from './labels.js';
 import { newMetricSet, type Batch, type MetricSet } from './types.js';
 
@@ -17,46 +18,52 @@ const POD_LABELS_COPIED = [L.podId, L.podName, L.namespaceName, L.namespaceId, L
 
 /** Containers → pods. A value the pod already has (pod-level kubelet stats, its own rate) wins. */
 export function aggregatePods(batch: Batch): void {
-  const sums = new Map<string, Map<string, number>>();
-  for (const set of [...batch.sets.values()]) {
+  const byPod = new Map<string, MetricSet[]>();
+  for (const set of batch.sets.values()) {
     if (set.type !== 'pod_container') continue;
-    const key = podKey(set.labels[L.namespaceName] ?? '', set.labels[L.podName] ?? '');
+    const key = podKeyOf(set);
+    const list = byPod.get(key);
+    if (list) list.push(set);
+    else byPod.set(key, [set]);
+  }
+  const own = new Set<string>();
+  for (const [key, containers] of byPod) {
     let pod = batch.sets.get(key);
     if (!pod) {
       const labels: Record<string, string> = { [L.type]: 'pod' };
-      for (const k of POD_LABELS_COPIED) if (set.labels[k] !== undefined) labels[k] = set.labels[k];
+      for (const k of POD_LABELS_COPIED) if (containers[0]!.labels[k] !== undefined) labels[k] = containers[0]!.labels[k];
       pod = newMetricSet(key, 'pod', labels);
       batch.sets.set(key, pod);
     }
-    let podSums = sums.get(key);
-    if (!podSums) sums.set(key, (podSums = new Map()));
-    for (const [name, v] of set.values) {
-      if (NOT_SUMMED_TO_PODS.has(name) || pod.values.has(name)) continue;
-      podSums.set(name, (podSums.get(name) ?? 0) + v);
+    own.clear();
+    for (const name of pod.values.keys()) own.add(name);
+    for (const c of containers) {
+      for (const [name, v] of c.values) {
+        if (NOT_SUMMED_TO_PODS.has(name) || own.has(name)) continue;
+        pod.values.set(name, (pod.values.get(name) ?? 0) + v);
+      }
     }
-  }
-  for (const [key, podSums] of sums) {
-    const pod = batch.sets.get(key)!;
-    for (const [name, v] of podSums) pod.values.set(name, v);
   }
 }
 
 /** Pods → namespaces: the six metrics, creating each `ns` set. */
 export function aggregateNamespaces(batch: Batch): void {
-  for (const set of [...batch.sets.values()]) {
+  const namespaces = new Map<string, MetricSet>();
+  for (const set of batch.sets.values()) {
     if (set.type !== 'pod') continue;
     const name = set.labels[L.namespaceName] ?? '';
-    const key = namespaceKey(name);
-    let ns = batch.sets.get(key);
+    let ns = namespaces.get(name);
     if (!ns) {
+      const key = namespaceKey(name);
       const labels: Record<string, string> = { [L.type]: 'ns', [L.namespaceName]: name };
       const nsId = set.labels[L.namespaceId];
       if (nsId) labels[L.namespaceId] = nsId;
       ns = newMetricSet(key, 'ns', labels);
-      batch.sets.set(key, ns);
+      namespaces.set(name, ns);
     }
     addInto(ns, set, NAMESPACE_METRICS);
   }
+  for (const ns of namespaces.values()) batch.sets.set(ns.key, ns);
 }
 
 /** Pods → nodes, requests and limits only, into node sets that exist; pods without `nodename` are skipped. */

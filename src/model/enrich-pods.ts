@@ -3,31 +3,42 @@ import { joinLabels, L } from './labels.js';
 import { newMetricSet, type Batch, type ContainerSpec, type MetricSet, type PodInfo } from './types.js';
 
 /** Resources whose request/limit metrics Heapster always writes, 0 when the spec has none. */
-const STANDARD_RESOURCES = ['cpu', 'memory', 'ephemeral-storage'] as const;
-const METRIC_PREFIX: Record<string, string> = { cpu: 'cpu', memory: 'memory', 'ephemeral-storage': 'ephemeral_storage' };
+const STANDARD_RESOURCES = [
+  ['cpu', 'cpu/request', 'cpu/limit'],
+  ['memory', 'memory/request', 'memory/limit'],
+  ['ephemeral-storage', 'ephemeral_storage/request', 'ephemeral_storage/limit'],
+] as const;
+const STANDARD = new Set<string>(STANDARD_RESOURCES.map(([r]) => r));
 
 /**
  * Heapster's PodBasedEnricher and NamespaceBasedEnricher: pod labels, requests and limits from the
  * spec, restart counts from the status, and stub container sets for spec containers without stats.
  */
 export function enrichPods(batch: Batch, pods: ReadonlyMap<string, PodInfo>): void {
-  for (const set of [...batch.sets.values()]) {
+  const added: MetricSet[] = [];
+  const joined = new Map<PodInfo, string>();
+  for (const set of batch.sets.values()) {
     if (set.type !== 'pod' && set.type !== 'pod_container') continue;
-    const ns = set.labels[L.namespaceName] ?? '';
-    const pod = pods.get(podKey(ns, set.labels[L.podName] ?? ''));
+    const pod = pods.get(podKeyOf(set));
     if (!pod) continue;
-    addPodLabels(set, pod);
+    let labels = joined.get(pod);
+    if (labels === undefined) joined.set(pod, (labels = joinLabels(pod.labels)));
+    addPodLabels(set, pod, labels);
     if (set.type === 'pod') {
-      for (const c of pod.containers) ensureStubContainer(batch, set, pod, c);
+      for (const c of pod.containers) {
+        if (!batch.sets.has(podContainerKey(pod.namespace, pod.name, c.name))) added.push(stubContainer(set, pod, c));
+      }
       continue;
     }
-    const spec = pod.containers.find((c) => c.name === set.labels[L.containerName]);
+    const name = set.labels[L.containerName];
+    const spec = pod.containers.find((c) => c.name === name);
     if (spec) addContainerSpec(set, spec);
   }
+  for (const stub of added) batch.sets.set(stub.key, stub);
   // a container whose pod set is missing gets a stub pod set, as Heapster does
-  for (const set of [...batch.sets.values()]) {
+  for (const set of batch.sets.values()) {
     if (set.type !== 'pod_container') continue;
-    const key = podKey(set.labels[L.namespaceName] ?? '', set.labels[L.podName] ?? '');
+    const key = podKeyOf(set);
     if (batch.sets.has(key)) continue;
     const labels: Record<string, string> = { ...set.labels, [L.type]: 'pod' };
     delete labels[L.containerName];
@@ -36,28 +47,33 @@ export function enrichPods(batch: Batch, pods: ReadonlyMap<string, PodInfo>): vo
   }
 }
 
-function addPodLabels(set: MetricSet, pod: PodInfo): void {
+/** The pod key of a pod or container set. */
+export function podKeyOf(set: MetricSet): string {
+  if (set.type === 'pod') return set.key;
+  return set.parent ?? podKey(set.labels[L.namespaceName] ?? '', set.labels[L.podName] ?? '');
+}
+
+function addPodLabels(set: MetricSet, pod: PodInfo, joinedLabels: string): void {
   set.labels[L.podId] = pod.uid;
-  set.labels[L.labels] = joinLabels(pod.labels);
+  set.labels[L.labels] = joinedLabels;
   if (pod.namespaceUid) set.labels[L.namespaceId] = pod.namespaceUid;
 }
 
-function ensureStubContainer(batch: Batch, podSet: MetricSet, pod: PodInfo, c: ContainerSpec): void {
+function stubContainer(podSet: MetricSet, pod: PodInfo, c: ContainerSpec): MetricSet {
   const key = podContainerKey(pod.namespace, pod.name, c.name);
-  if (batch.sets.has(key)) return;
-  const stub = newMetricSet(key, 'pod_container', { ...podSet.labels, [L.type]: 'pod_container', [L.containerName]: c.name });
+  const stub = newMetricSet(key, 'pod_container', { ...podSet.labels, [L.type]: 'pod_container', [L.containerName]: c.name }, podSet.key);
   addContainerSpec(stub, c);
-  batch.sets.set(key, stub);
+  return stub;
 }
 
 function addContainerSpec(set: MetricSet, c: ContainerSpec): void {
   set.labels[L.containerBaseImage] = c.image;
-  for (const r of STANDARD_RESOURCES) {
-    set.values.set(`${METRIC_PREFIX[r]}/request`, c.requests[r] ?? 0);
-    set.values.set(`${METRIC_PREFIX[r]}/limit`, c.limits[r] ?? 0);
+  for (const [r, request, limit] of STANDARD_RESOURCES) {
+    set.values.set(request, c.requests[r] ?? 0);
+    set.values.set(limit, c.limits[r] ?? 0);
   }
   for (const [r, amount] of Object.entries(c.requests)) {
-    if (!(r in METRIC_PREFIX)) set.values.set(`${r}/request`, amount);
+    if (!STANDARD.has(r)) set.values.set(`${r}/request`, amount);
   }
   if (c.restartCount !== undefined) set.values.set('restart_count', c.restartCount);
 }

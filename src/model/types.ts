@@ -23,6 +23,8 @@ export interface MetricSet {
   scrapeTime: number;
   /** the entity's start time, ms since epoch; 0 when unknown. A change means a restart. */
   startTime: number;
+  /** a container's pod key, so aggregation needs no key building per container */
+  parent?: string;
 }
 
 /** All metric sets of one resolution tick; `timestamp` is aligned to the resolution, ms, UTC. */
@@ -69,6 +71,8 @@ export interface NodeInfo {
   kubeletVersion: string;
 }
 
-export function newMetricSet(key: string, type: EntityType, labels: Record<string, string>): MetricSet {
-  return { key, type, labels, values: new Map(), labeled: [], scrapeTime: 0, startTime: 0 };
+export function newMetricSet(key: string, type: EntityType, labels: Record<string, string>, parent?: string): MetricSet {
+  const set: MetricSet = { key, type, labels, values: new Map(), labeled: [], scrapeTime: 0, startTime: 0 };
+  if (parent !== undefined) set.parent = parent;
+  return set;
 }
