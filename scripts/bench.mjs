@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// npm run bench: the figures the issues name, printed as a table. Timings never go into tests.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scrapeBench } from './bench/scrape.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv[2];
+
+/** The simulator runs in its own process, as a real API server would, so our CPU is ours alone. */
+export async function startSimulatorProcess(args) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kh-bench-'));
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/run.js'), 'simulate', '--kubeconfig-out', kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('Kubeconfig:')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`simulator exited ${code}`)));
+  });
+  return { kubeconfig, stop: () => child.kill('SIGTERM') };
+}
+
+const rows = [];
+if (!only || only === 'scrape') rows.push(...(await scrapeBench(startSimulatorProcess)));
+
+const width = Math.max(...rows.map((r) => r[0].length));
+console.log(`\n${'figure'.padEnd(width)}  ${'value'.padStart(12)}  target`);
+for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${String(value).padStart(12)}  ${target ?? ''}`);
