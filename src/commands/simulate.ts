@@ -58,13 +58,11 @@ come and go. --fault NODE=KIND breaks a node on purpose: ${FAULTS.join(', ')}.`;
     ];
     process.stdout.write(lines.join('\n') + '\n');
     await new Promise<void>((resolve) => {
+      // the listening server keeps the process alive; a timer would outlive the stop
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       if (stopAfter) setTimeout(stop, stopAfter).unref();
-      // keep the process alive while serving
-      const keep = setInterval(() => undefined, 1 << 30);
-      process.once('exit', () => clearInterval(keep));
     });
     await sim.close();
   }
