@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { usageError } from '../model/index.js';
+import { CATALOG_FILE, ensurePrivateDir, NODES_DIR, PODS_DIR, SAMPLES_DIR } from './archive-dir.js';
+import { createCatalog, selectSnapshots, type SnapshotFilter, type SnapshotKind } from './catalog.js';
+import { withFileDb } from './duck.js';
+
+const KIND_DIR: Record<SnapshotKind, string> = { samples: SAMPLES_DIR, pods: PODS_DIR, nodes: NODES_DIR };
+
+/** Recording and cluster names end up in file names: a closed alphabet keeps them safe there and in SQL. */
+export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/;
+
+/** A folder of Parquet snapshots with a DuckDB catalog (design.md §4). */
+export class Archive {
+  private constructor(readonly dir: string) {}
+
+  /** Opens an archive; `create` makes the folder and catalog when missing. */
+  static async open(dir: string, create: boolean): Promise<Archive> {
+    const catalog = path.join(dir, CATALOG_FILE);
+    if (!existsSync(catalog)) {
+      if (!create) {
+        throw usageError(`no archive at ${dir}`, 'record one with `kubectl heapster record`, or pass --archive DIR (or set KUBECTL_HEAPSTER_ARCHIVE)');
+      }
+      // archive files hold cluster data: nothing this process writes is readable by others
+      process.umask(0o077);
+      ensurePrivateDir(dir);
+      for (const d of Object.values(KIND_DIR)) ensurePrivateDir(path.join(dir, d));
+      await withFileDb(catalog, false, createCatalog);
+    }
+    return new Archive(dir);
+  }
+
+  get catalogPath(): string {
+    return path.join(this.dir, CATALOG_FILE);
+  }
+
+  /** One short catalog session; the lock is released when `fn` returns. */
+  catalog<T>(readOnly: boolean, fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+    return withFileDb(this.catalogPath, readOnly, fn);
+  }
+
+  /** Where a new snapshot goes: `kind/cluster=C/date=D/recording-level-ts.parquet`, folders created private. */
+  snapshotPath(kind: SnapshotKind, cluster: string, date: string, recording: string, level: number, tsMin: number): { rel: string; abs: string } {
+    const folder = path.join(KIND_DIR[kind], `cluster=${cluster}`, `date=${date}`);
+    const abs = path.join(this.dir, folder);
+    if (!existsSync(abs)) mkdirSync(abs, { recursive: true, mode: 0o700 });
+    const rel = path.join(folder, `${recording}-L${level}-${tsMin}-${process.pid}${Math.floor(Math.random() * 1e6)}.parquet`);
+    return { rel, abs: path.join(this.dir, rel) };
+  }
+
+  /** Absolute paths of the cataloged snapshot files that match. */
+  async files(filter: SnapshotFilter): Promise<string[]> {
+    const snaps = await this.catalog(true, (con) => selectSnapshots(con, filter));
+    return snaps.map((s) => path.join(this.dir, s.file));
+  }
+}
+
+export function utcDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function checkName(name: string, what: string): string {
+  if (!NAME_PATTERN.test(name)) throw usageError(`${what} "${name}" has characters that cannot go in a file name`, 'use letters, digits, ".", "_" and "-"');
+  return name;
+}
+

@@ -1,0 +1,156 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/** The catalog's tables; `file` paths are relative to the archive folder, so a copied archive works. */
+export const CATALOG_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS recordings (
+     name VARCHAR PRIMARY KEY, cluster VARCHAR NOT NULL, context VARCHAR, server VARCHAR,
+     resolution_ms BIGINT NOT NULL, started_at TIMESTAMPTZ NOT NULL, ended_at TIMESTAMPTZ,
+     status VARCHAR NOT NULL, nodes INTEGER, ticks BIGINT DEFAULT 0, last_error VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS snapshots (
+     file VARCHAR PRIMARY KEY, recording VARCHAR NOT NULL, kind VARCHAR NOT NULL, cluster VARCHAR NOT NULL,
+     date DATE NOT NULL, ts_min TIMESTAMPTZ NOT NULL, ts_max TIMESTAMPTZ NOT NULL, rows BIGINT NOT NULL,
+     bytes BIGINT NOT NULL, level INTEGER NOT NULL, created_at TIMESTAMPTZ NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS gaps (
+     recording VARCHAR NOT NULL, ts TIMESTAMPTZ NOT NULL, node VARCHAR NOT NULL, reason VARCHAR NOT NULL, message VARCHAR)`,
+];
+
+export type RecordingStatus = 'recording' | 'done' | 'interrupted';
+
+export interface Recording {
+  name: string;
+  cluster: string;
+  context: string;
+  server: string;
+  resolutionMs: number;
+  startedAt: number;
+  endedAt?: number;
+  status: RecordingStatus;
+  nodes: number;
+  ticks: number;
+  lastError?: string;
+}
+
+export interface RecordingStats extends Recording {
+  rows: number;
+  bytes: number;
+  files: number;
+  gaps: number;
+  tsMin?: number;
+  tsMax?: number;
+}
+
+export type SnapshotKind = 'samples' | 'pods' | 'nodes';
+
+export interface Snapshot {
+  file: string;
+  recording: string;
+  kind: SnapshotKind;
+  cluster: string;
+  /** YYYY-MM-DD, UTC */
+  date: string;
+  tsMin: number;
+  tsMax: number;
+  rows: number;
+  bytes: number;
+  /** 0: one tick; 1: compacted hour; 2: compacted day */
+  level: number;
+}
+
+export interface Gap {
+  recording: string;
+  ts: number;
+  node: string;
+  reason: string;
+  message: string;
+}
+
+const ts = (ms: number) => `make_timestamp(${Math.round(ms)}::BIGINT * 1000)::TIMESTAMPTZ`;
+const str = (s: string | undefined | null) => (s === undefined || s === null ? 'NULL' : `'${s.replace(/'/g, "''")}'`);
+const ms = (col: string) => `epoch_ms(${col})`;
+
+export async function createCatalog(con: DuckDBConnection): Promise<void> {
+  for (const s of CATALOG_SCHEMA) await con.run(s);
+}
+
+export async function insertRecording(con: DuckDBConnection, r: Recording): Promise<void> {
+  await con.run(`INSERT INTO recordings (name, cluster, context, server, resolution_ms, started_at, status, nodes, ticks)
+    VALUES (${str(r.name)}, ${str(r.cluster)}, ${str(r.context)}, ${str(r.server)}, ${r.resolutionMs}, ${ts(r.startedAt)}, ${str(r.status)}, ${r.nodes}, 0)`);
+}
+
+export async function updateRecording(con: DuckDBConnection, name: string, u: { status?: RecordingStatus; endedAt?: number; nodes?: number; ticks?: number; lastError?: string }): Promise<void> {
+  const sets: string[] = [];
+  if (u.status) sets.push(`status = ${str(u.status)}`);
+  if (u.endedAt !== undefined) sets.push(`ended_at = ${ts(u.endedAt)}`);
+  if (u.nodes !== undefined) sets.push(`nodes = ${u.nodes}`);
+  if (u.ticks !== undefined) sets.push(`ticks = ${u.ticks}`);
+  if (u.lastError !== undefined) sets.push(`last_error = ${str(u.lastError)}`);
+  if (sets.length) await con.run(`UPDATE recordings SET ${sets.join(', ')} WHERE name = ${str(name)}`);
+}
+
+export async function insertSnapshots(con: DuckDBConnection, snaps: readonly Snapshot[]): Promise<void> {
+  if (!snaps.length) return;
+  const values = snaps.map((s) => `(${str(s.file)}, ${str(s.recording)}, ${str(s.kind)}, ${str(s.cluster)}, DATE ${str(s.date)}, ${ts(s.tsMin)}, ${ts(s.tsMax)}, ${s.rows}, ${s.bytes}, ${s.level}, now())`);
+  await con.run(`INSERT INTO snapshots VALUES ${values.join(', ')}`);
+}
+
+export async function deleteSnapshots(con: DuckDBConnection, files: readonly string[]): Promise<void> {
+  if (files.length) await con.run(`DELETE FROM snapshots WHERE file IN (${files.map(str).join(', ')})`);
+}
+
+export async function insertGaps(con: DuckDBConnection, gaps: readonly Gap[]): Promise<void> {
+  if (!gaps.length) return;
+  const values = gaps.map((g) => `(${str(g.recording)}, ${ts(g.ts)}, ${str(g.node)}, ${str(g.reason)}, ${str(g.message.slice(0, 500))})`);
+  await con.run(`INSERT INTO gaps VALUES ${values.join(', ')}`);
+}
+
+export interface SnapshotFilter {
+  kind?: SnapshotKind;
+  recording?: string;
+  cluster?: string;
+  /** overlapping [start, end], ms */
+  start?: number;
+  end?: number;
+  level?: number;
+}
+
+export async function selectSnapshots(con: DuckDBConnection, f: SnapshotFilter = {}): Promise<Snapshot[]> {
+  const where = ['true'];
+  if (f.kind) where.push(`kind = ${str(f.kind)}`);
+  if (f.recording) where.push(`recording = ${str(f.recording)}`);
+  if (f.cluster) where.push(`cluster = ${str(f.cluster)}`);
+  if (f.start !== undefined) where.push(`ts_max >= ${ts(f.start)}`);
+  if (f.end !== undefined) where.push(`ts_min <= ${ts(f.end)}`);
+  if (f.level !== undefined) where.push(`level = ${f.level}`);
+  const r = await con.runAndReadAll(`SELECT file, recording, kind, cluster, strftime(date, '%Y-%m-%d') AS date, ${ms('ts_min')} AS ts_min,
+    ${ms('ts_max')} AS ts_max, rows, bytes, level FROM snapshots WHERE ${where.join(' AND ')} ORDER BY ts_min, file`);
+  return r.getRowObjects().map((o) => ({
+    file: String(o.file), recording: String(o.recording), kind: o.kind as SnapshotKind, cluster: String(o.cluster),
+    date: String(o.date), tsMin: Number(o.ts_min), tsMax: Number(o.ts_max), rows: Number(o.rows), bytes: Number(o.bytes), level: Number(o.level),
+  }));
+}
+
+export async function selectRecordings(con: DuckDBConnection, name?: string): Promise<RecordingStats[]> {
+  const r = await con.runAndReadAll(`
+    SELECT r.name, r.cluster, r.context, r.server, r.resolution_ms, ${ms('r.started_at')} AS started_at, ${ms('r.ended_at')} AS ended_at,
+      r.status, r.nodes, r.ticks, r.last_error,
+      coalesce(s.rows, 0) AS rows, coalesce(s.bytes, 0) AS bytes, coalesce(s.files, 0) AS files, s.ts_min, s.ts_max,
+      (SELECT count(*) FROM gaps g WHERE g.recording = r.name) AS gaps
+    FROM recordings r LEFT JOIN (
+      SELECT recording, sum(rows) FILTER (WHERE kind = 'samples') AS rows, sum(bytes) AS bytes, count(*) AS files,
+        ${ms('min(ts_min)')} AS ts_min, ${ms('max(ts_max)')} AS ts_max FROM snapshots GROUP BY recording
+    ) s ON s.recording = r.name
+    ${name !== undefined ? `WHERE r.name = ${str(name)}` : ''} ORDER BY r.started_at`);
+  return r.getRowObjects().map((o) => ({
+    name: String(o.name), cluster: String(o.cluster), context: String(o.context ?? ''), server: String(o.server ?? ''),
+    resolutionMs: Number(o.resolution_ms), startedAt: Number(o.started_at), ...(o.ended_at !== null ? { endedAt: Number(o.ended_at) } : {}),
+    status: o.status as RecordingStatus, nodes: Number(o.nodes ?? 0), ticks: Number(o.ticks ?? 0),
+    ...(o.last_error ? { lastError: String(o.last_error) } : {}),
+    rows: Number(o.rows), bytes: Number(o.bytes), files: Number(o.files), gaps: Number(o.gaps),
+    ...(o.ts_min !== null ? { tsMin: Number(o.ts_min), tsMax: Number(o.ts_max) } : {}),
+  }));
+}
+
+export async function selectGaps(con: DuckDBConnection, recording: string): Promise<Gap[]> {
+  const r = await con.runAndReadAll(`SELECT recording, ${ms('ts')} AS ts, node, reason, message FROM gaps WHERE recording = ${str(recording)} ORDER BY ts, node`);
+  return r.getRowObjects().map((o) => ({ recording: String(o.recording), ts: Number(o.ts), node: String(o.node), reason: String(o.reason), message: String(o.message ?? '') }));
+}

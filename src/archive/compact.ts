@@ -1,0 +1,94 @@
+import { existsSync, readdirSync, statSync, unlinkSync, chmodSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import type { Archive } from './archive.js';
+import { deleteSnapshots, insertSnapshots, selectSnapshots, type Snapshot } from './catalog.js';
+import { fileList, lit, withMemoryDb } from './duck.js';
+import { PARQUET_OPTIONS, SAMPLE_ORDER } from './sample-writer.js';
+
+const ORDER: Record<Snapshot['kind'], string> = { samples: SAMPLE_ORDER, pods: 'namespace, pod, ts', nodes: 'node, ts' };
+
+export interface CompactOptions {
+  /** only this recording */
+  recording?: string;
+  /** 1: merge into hourly files; 2: merge into daily files */
+  level: 1 | 2;
+  /** only snapshots that ended before this time (ms): the recorder leaves the current hour alone */
+  before?: number;
+}
+
+export interface CompactResult {
+  merged: number;
+  written: number;
+  rows: number;
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+/**
+ * Merges small snapshots into larger files sorted by series then time. The new file is written and
+ * its rows counted before the catalog swaps it in one transaction; the old files go last. A crash
+ * leaves either the old files or the new one in the catalog, never both.
+ */
+export async function compact(archive: Archive, o: CompactOptions): Promise<CompactResult> {
+  const snaps = await archive.catalog(true, (con) => selectSnapshots(con, o.recording ? { recording: o.recording } : {}));
+  const groups = new Map<string, Snapshot[]>();
+  for (const s of snaps) {
+    if (s.level >= o.level || (o.before !== undefined && s.tsMax >= o.before)) continue;
+    const slot = o.level === 1 ? Math.floor(s.tsMin / 3_600_000) : s.date;
+    const key = [s.recording, s.kind, s.cluster, s.date, slot].join('|');
+    const list = groups.get(key);
+    if (list) list.push(s);
+    else groups.set(key, [s]);
+  }
+  const result: CompactResult = { merged: 0, written: 0, rows: 0, bytesBefore: 0, bytesAfter: 0 };
+  for (const group of groups.values()) {
+    if (group.length < 2 && group[0]!.level === o.level - 1) continue;
+    const first = group[0]!;
+    const rows = group.reduce((s, g) => s + g.rows, 0);
+    const out = archive.snapshotPath(first.kind, first.cluster, first.date, first.recording, o.level, Math.min(...group.map((g) => g.tsMin)));
+    const tmp = path.join(path.dirname(out.abs), `.tmp-${path.basename(out.abs)}`);
+    const files = group.map((g) => path.join(archive.dir, g.file));
+    await withMemoryDb(async (con) => {
+      await con.run(`COPY (SELECT * FROM read_parquet(${fileList(files)}, union_by_name = true) ORDER BY ${ORDER[first.kind]}) TO ${lit(tmp)} (${PARQUET_OPTIONS})`);
+      const r = await con.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${lit(tmp)})`);
+      const n = Number(r.getRowObjects()[0]!.n);
+      if (n !== rows) {
+        unlinkSync(tmp);
+        throw new Error(`compaction of ${first.recording}/${first.date} wrote ${n} rows instead of ${rows}; nothing was changed`);
+      }
+    });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, out.abs);
+    const merged: Snapshot = {
+      ...first, file: out.rel, level: o.level, rows, bytes: statSync(out.abs).size,
+      tsMin: Math.min(...group.map((g) => g.tsMin)), tsMax: Math.max(...group.map((g) => g.tsMax)),
+    };
+    await archive.catalog(false, async (con) => {
+      await con.run('BEGIN TRANSACTION');
+      await deleteSnapshots(con, group.map((g) => g.file));
+      await insertSnapshots(con, [merged]);
+      await con.run('COMMIT');
+    });
+    for (const f of files) if (existsSync(f)) unlinkSync(f);
+    result.merged += group.length;
+    result.written += 1;
+    result.rows += rows;
+    result.bytesBefore += group.reduce((s, g) => s + g.bytes, 0);
+    result.bytesAfter += merged.bytes;
+  }
+  return result;
+}
+
+/** Every Parquet file under the archive's data folders, relative to the archive. */
+export function filesOnDisk(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      if (e.isDirectory()) walk(r);
+      else out.push(r);
+    }
+  };
+  for (const d of ['samples', 'pods', 'nodes']) if (existsSync(path.join(dir, d))) walk(d);
+  return out;
+}

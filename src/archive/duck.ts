@@ -1,0 +1,62 @@
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { PluginError } from '../model/index.js';
+
+/** DuckDB is imported lazily: commands that never touch the archive should not pay for it. */
+async function duckdb() {
+  return import('@duckdb/node-api');
+}
+
+/** SQL settings every connection gets: UTC times and a memory cap (a sorted COPY grows without one). */
+const SETUP = ["SET TimeZone = 'UTC'", "SET memory_limit = '2GB'", 'SET parquet_metadata_cache = true'];
+
+/** Runs `fn` on a fresh in-memory database; closed afterwards whatever happens. */
+export async function withMemoryDb<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+  const { DuckDBInstance } = await duckdb();
+  const instance = await DuckDBInstance.create(':memory:');
+  return useInstance(instance, fn);
+}
+
+/**
+ * Opens a database file for one short piece of work, then closes it, so that `record` in one
+ * terminal and `query` in another take turns on the file lock. A lock held by another process is
+ * waited for, up to `waitMs`.
+ */
+export async function withFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBConnection) => Promise<T>, waitMs = 10_000): Promise<T> {
+  const { DuckDBInstance } = await duckdb();
+  const deadline = Date.now() + waitMs;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {});
+    } catch (e) {
+      const msg = String((e as Error).message);
+      if (/lock/i.test(msg) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, delay));
+        continue;
+      }
+      throw new PluginError('archive', `cannot open ${file}: ${msg.split('\n')[0]}`,
+        /lock/i.test(msg) ? 'another kubectl-heapster process holds it; try again' : 'run `kubectl heapster archive verify`');
+    }
+    return useInstance(instance, fn);
+  }
+}
+
+async function useInstance<T>(instance: DuckDBInstance, fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+  const con = await instance.connect();
+  try {
+    for (const s of SETUP) await con.run(s);
+    return await fn(con);
+  } finally {
+    con.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** A SQL string literal. Paths and names reach SQL only through this or bound parameters. */
+export function lit(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+export function fileList(files: readonly string[]): string {
+  return `[${files.map(lit).join(', ')}]`;
+}

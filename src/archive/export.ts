@@ -1,0 +1,80 @@
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { lit } from './duck.js';
+import { readArchive, whereClause, type SampleFilter, type TimeRange } from './read-samples.js';
+
+export const EXPORT_FORMATS = ['parquet', 'csv', 'jsonl', 'arrow'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  format: ExportFormat;
+  /** a file; for parquet a path not ending in .parquet is a Hive-partitioned folder (cluster=/date=) */
+  dest: string;
+  /** one column per metric instead of one row per sample */
+  wide: boolean;
+}
+
+const ID = 'cluster, recording, type, node, namespace, pod, pod_uid, container, resource_id';
+
+/**
+ * Exports samples for pandas, Polars, DuckDB or Spark: `ts` is a UTC timestamp in microseconds,
+ * strings are dictionary-encoded in Parquet, rows sorted by series then time.
+ */
+export async function exportSamples(files: readonly string[], f: SampleFilter, range: TimeRange, o: ExportOptions): Promise<number> {
+  return readArchive(files, async (con, from) => {
+    const long = `SELECT ts, ${ID}, metric, value, date FROM ${from} WHERE ${whereClause(f, range)}`;
+    const rel = o.wide
+      ? `SELECT * FROM (PIVOT (${long}) ON metric USING first(value) GROUP BY ts, ${ID}, date) ORDER BY type, namespace, pod, container, node, resource_id, ts`
+      : `${long} ORDER BY metric, type, namespace, pod, container, resource_id, node, ts`;
+    // a table, not a view: DuckDB's PIVOT over values found in the data cannot stand in a view
+    await con.run(`CREATE TEMP TABLE out AS ${rel}`);
+    const n = Number((await con.runAndReadAll('SELECT count(*) AS n FROM out')).getRowObjects()[0]!.n);
+    const iso = "strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ts";
+    switch (o.format) {
+      case 'parquet':
+        if (o.dest.endsWith('.parquet')) {
+          await con.run(`COPY (SELECT * EXCLUDE (date) FROM out) TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd)`);
+        } else {
+          if (!existsSync(o.dest)) mkdirSync(o.dest, { recursive: true, mode: 0o700 });
+          await con.run(`COPY out TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (cluster, date), OVERWRITE_OR_IGNORE)`);
+        }
+        break;
+      case 'csv':
+        await con.run(`COPY (SELECT ${iso}, * EXCLUDE (ts, date) FROM out) TO ${lit(o.dest)} (FORMAT csv, HEADER)`);
+        break;
+      case 'jsonl':
+        await con.run(`COPY (SELECT ${iso}, * EXCLUDE (ts, date) FROM out) TO ${lit(o.dest)} (FORMAT json)`);
+        break;
+      case 'arrow':
+        writeFileSync(o.dest, await arrowOf(con));
+        break;
+    }
+    if (existsSync(o.dest) && !o.dest.endsWith('/')) {
+      try {
+        chmodSync(o.dest, o.format === 'parquet' && !o.dest.endsWith('.parquet') ? 0o700 : 0o600);
+      } catch {
+        /* a folder export keeps its own modes */
+      }
+    }
+    return n;
+  });
+}
+
+/** Arrow IPC (file format) through apache-arrow: DuckDB here has no arrow extension offline. */
+async function arrowOf(con: import('@duckdb/node-api').DuckDBConnection): Promise<Uint8Array> {
+  const arrow = await import('apache-arrow');
+  const r = await con.runAndReadAll('SELECT epoch_us(ts) AS ts_us, * EXCLUDE (ts, date) FROM out');
+  const names = r.columnNames();
+  const cols = r.getColumns();
+  const vectors: Record<string, import('apache-arrow').Vector> = {};
+  names.forEach((name, i) => {
+    const values = cols[i]!;
+    if (name === 'ts_us') {
+      vectors.ts = arrow.vectorFromArray(values.map((v) => (v === null ? null : Number(v as bigint) / 1000)), new arrow.TimestampMillisecond('UTC'));
+    } else if (values.some((v) => typeof v === 'number')) {
+      vectors[name] = arrow.vectorFromArray(values as (number | null)[], new arrow.Float64());
+    } else {
+      vectors[name] = arrow.vectorFromArray(values.map((v) => (v === null ? null : String(v))), new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()));
+    }
+  });
+  return arrow.tableToIPC(new arrow.Table(vectors), 'file');
+}

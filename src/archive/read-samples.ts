@@ -1,0 +1,151 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { PluginError } from '../model/index.js';
+import { fileList, lit, withMemoryDb } from './duck.js';
+
+/** Column predicates on sample rows; an absent field is not filtered, `null` means IS NULL. */
+export interface SampleFilter {
+  type?: string;
+  node?: string | null;
+  namespace?: string | null;
+  pod?: string | null;
+  podUid?: string;
+  container?: string | null;
+  metric?: string;
+  /** undefined: any; null: plain values only; a string: that filesystem */
+  resourceId?: string | null;
+  recording?: string;
+}
+
+export interface TimeRange {
+  start?: number;
+  end?: number;
+}
+
+export interface EntityRow {
+  type: string;
+  node: string | null;
+  namespace: string | null;
+  pod: string | null;
+  container: string | null;
+}
+
+export interface SampleRow extends EntityRow {
+  resource_id: string | null;
+  ts: number;
+  value: number;
+}
+
+export const AGGREGATIONS = ['count', 'average', 'max', 'min', 'median', 'p50', 'p95', 'p99'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+export interface BucketRow extends EntityRow {
+  resource_id: string | null;
+  bucket: number;
+  count: number;
+  average: number;
+  max: number;
+  min: number;
+  median: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+const COLUMNS: Record<keyof Omit<SampleFilter, 'resourceId' | 'podUid'>, string> = {
+  type: 'type', node: 'node', namespace: 'namespace', pod: 'pod', container: 'container', metric: 'metric', recording: 'recording',
+};
+
+export function whereClause(f: SampleFilter, range: TimeRange): string {
+  const parts = ['true'];
+  for (const [k, col] of Object.entries(COLUMNS)) {
+    const v = f[k as keyof typeof COLUMNS];
+    if (v === undefined) continue;
+    parts.push(v === null ? `${col} IS NULL` : `${col} = ${lit(v)}`);
+  }
+  if (f.podUid !== undefined) parts.push(`pod_uid = ${lit(f.podUid)}`);
+  if (f.resourceId !== undefined) parts.push(f.resourceId === null ? 'resource_id IS NULL' : `resource_id = ${lit(f.resourceId)}`);
+  if (range.start !== undefined) parts.push(`ts >= make_timestamp(${Math.floor(range.start)}::BIGINT * 1000)`);
+  if (range.end !== undefined) parts.push(`ts <= make_timestamp(${Math.floor(range.end)}::BIGINT * 1000)`);
+  return parts.join(' AND ');
+}
+
+const source = (files: readonly string[]) => `read_parquet(${fileList(files)}, hive_partitioning = true, union_by_name = true)`;
+
+/** Runs a read over archive files; a damaged or foreign file is named in the error, never skipped. */
+export async function readArchive<T>(files: readonly string[], fn: (con: DuckDBConnection, from: string) => Promise<T>): Promise<T> {
+  return withMemoryDb(async (con) => {
+    try {
+      return await fn(con, source(files));
+    } catch (e) {
+      const msg = String((e as Error).message).split('\n')[0]!;
+      const named = files.find((f) => msg.includes(f));
+      if (named || /parquet|magic|corrupt|No files found/i.test(msg)) {
+        throw new PluginError('archive', named ? `the archive file ${named} cannot be read: ${msg}` : `reading the archive failed: ${msg}`,
+          'run `kubectl heapster archive verify` to find damaged files');
+      }
+      throw e;
+    }
+  });
+}
+
+export async function readSamples(files: readonly string[], f: SampleFilter, range: TimeRange): Promise<SampleRow[]> {
+  if (!files.length) return [];
+  return readArchive(files, async (con, from) => {
+    const r = await con.runAndReadAll(`SELECT type, node, namespace, pod, container, resource_id, epoch_ms(ts) AS ts, value
+      FROM ${from} WHERE ${whereClause(f, range)} ORDER BY namespace, pod, container, node, resource_id, ts`);
+    return r.getRowObjects().map((o) => ({ ...(o as unknown as EntityRow), resource_id: o.resource_id as string | null, ts: Number(o.ts), value: Number(o.value) }));
+  });
+}
+
+export async function readEntities(files: readonly string[], f: SampleFilter, range: TimeRange): Promise<EntityRow[]> {
+  if (!files.length) return [];
+  return readArchive(files, async (con, from) => {
+    const r = await con.runAndReadAll(`SELECT DISTINCT type, node, namespace, pod, container FROM ${from} WHERE ${whereClause(f, range)}
+      ORDER BY namespace, pod, container, node`);
+    return r.getRowObjects() as unknown as EntityRow[];
+  });
+}
+
+export async function readMetricNames(files: readonly string[], f: SampleFilter, range: TimeRange): Promise<string[]> {
+  if (!files.length) return [];
+  return readArchive(files, async (con, from) => {
+    const r = await con.runAndReadAll(`SELECT DISTINCT metric FROM ${from} WHERE ${whereClause({ ...f, resourceId: null }, range)} ORDER BY metric`);
+    return r.getRowObjects().map((o) => String(o.metric));
+  });
+}
+
+/**
+ * Heapster's historical aggregations, computed as its InfluxDB sink did: buckets aligned to the
+ * epoch and stamped with their start, empty buckets left out, MEDIAN averaging the two middle
+ * points, percentiles by nearest rank (index round(N·p/100), clamped to 1..N).
+ */
+export async function readBuckets(files: readonly string[], f: SampleFilter, range: TimeRange, bucketMs: number): Promise<BucketRow[]> {
+  if (!files.length) return [];
+  const bucket = bucketMs > 0 ? `CAST(floor(epoch_ms(ts) / ${bucketMs}) AS BIGINT) * ${bucketMs}` : range.start !== undefined ? `${Math.floor(range.start)}::BIGINT` : 'min(epoch_ms(ts)) OVER ()';
+  const rank = (p: number) => `list_extract(vals, greatest(1, least(len(vals), CAST(floor(len(vals) * ${p / 100} + 0.5) AS INTEGER))))`;
+  return readArchive(files, async (con, from) => {
+    const r = await con.runAndReadAll(`
+      WITH s AS (SELECT type, node, namespace, pod, container, resource_id, ${bucket} AS bucket, value FROM ${from} WHERE ${whereClause(f, range)}),
+      g AS (SELECT type, node, namespace, pod, container, resource_id, bucket, count(*) AS count, avg(value) AS average,
+              max(value) AS max, min(value) AS min, median(value) AS median, list_sort(list(value)) AS vals
+            FROM s GROUP BY ALL)
+      SELECT type, node, namespace, pod, container, resource_id, bucket, count, average, max, min, median,
+        ${rank(50)} AS p50, ${rank(95)} AS p95, ${rank(99)} AS p99
+      FROM g ORDER BY namespace, pod, container, node, resource_id, bucket`);
+    return r.getRowObjects().map((o) => ({
+      type: String(o.type), node: o.node as string | null, namespace: o.namespace as string | null, pod: o.pod as string | null,
+      container: o.container as string | null, resource_id: o.resource_id as string | null,
+      bucket: Number(o.bucket), count: Number(o.count), average: Number(o.average), max: Number(o.max), min: Number(o.min),
+      median: Number(o.median), p50: Number(o.p50), p95: Number(o.p95), p99: Number(o.p99),
+    }));
+  });
+}
+
+/** Pod labels from the pods dimension files, for `-l` selectors over recorded windows. */
+export async function readPodLabels(files: readonly string[]): Promise<{ namespace: string; pod: string; labels: Record<string, string> }[]> {
+  if (!files.length) return [];
+  return readArchive(files, async (con, from) => {
+    const r = await con.runAndReadAll(`SELECT DISTINCT namespace, pod, CAST(labels AS VARCHAR) AS labels FROM ${from}`);
+    return r.getRowObjects().map((o) => ({ namespace: String(o.namespace), pod: String(o.pod), labels: JSON.parse(String(o.labels ?? '{}')) }));
+  });
+}

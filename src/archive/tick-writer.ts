@@ -1,0 +1,80 @@
+import type { Batch, NodeInfo, PodInfo } from '../model/index.js';
+import { Archive, utcDate } from './archive.js';
+import { insertGaps, insertRecording, insertSnapshots, updateRecording, type Gap, type Recording, type Snapshot } from './catalog.js';
+import { writeNodes, writePods } from './dimension-writer.js';
+import { SampleWriter } from './sample-writer.js';
+
+export interface TickResult {
+  rows: number;
+  bytes: number;
+  files: number;
+}
+
+/**
+ * Appends one recording's batches to the archive: one sample snapshot per tick, written and
+ * cataloged before the next tick starts, so `kill -9` loses at most the batch in hand.
+ */
+export class TickWriter {
+  private podSignature = '';
+  private nodeSignature = '';
+  private ticks = 0;
+
+  private constructor(
+    private readonly archive: Archive,
+    private readonly recording: Recording,
+    private readonly samples: SampleWriter,
+  ) {}
+
+  static async start(archive: Archive, recording: Recording): Promise<TickWriter> {
+    await archive.catalog(false, (con) => insertRecording(con, recording));
+    return new TickWriter(archive, recording, await SampleWriter.create());
+  }
+
+  get name(): string {
+    return this.recording.name;
+  }
+
+  async write(batch: Batch, pods: readonly PodInfo[], nodes: readonly NodeInfo[], gaps: readonly Omit<Gap, 'recording'>[]): Promise<TickResult> {
+    const { cluster, name } = this.recording;
+    const date = utcDate(batch.timestamp);
+    const snaps: Snapshot[] = [];
+    this.samples.add(batch);
+    if (this.samples.pendingRows > 0) {
+      const p = this.archive.snapshotPath('samples', cluster, date, name, 0, batch.timestamp);
+      const w = await this.samples.write(p.abs, name);
+      snaps.push({ file: p.rel, recording: name, kind: 'samples', cluster, date, level: 0, ...w });
+    }
+    // pod and node objects are written when they change (new pods, restarts, phases, readiness)
+    const podSig = pods.map((p) => `${p.uid}:${p.phase}:${p.containers.map((c) => c.restartCount ?? 0).join('.')}`).join(',');
+    if (podSig !== this.podSignature && pods.length) {
+      const p = this.archive.snapshotPath('pods', cluster, date, name, 0, batch.timestamp);
+      snaps.push({ file: p.rel, recording: name, kind: 'pods', cluster, date, level: 0, ...(await writePods(p.abs, name, batch.timestamp, pods)) });
+      this.podSignature = podSig;
+    }
+    const nodeSig = nodes.map((n) => `${n.name}:${n.ready}:${JSON.stringify(n.allocatable)}`).join(',');
+    if (nodeSig !== this.nodeSignature && nodes.length) {
+      const p = this.archive.snapshotPath('nodes', cluster, date, name, 0, batch.timestamp);
+      snaps.push({ file: p.rel, recording: name, kind: 'nodes', cluster, date, level: 0, ...(await writeNodes(p.abs, name, batch.timestamp, nodes)) });
+      this.nodeSignature = nodeSig;
+    }
+    this.ticks++;
+    await this.archive.catalog(false, async (con) => {
+      await con.run('BEGIN TRANSACTION');
+      await insertSnapshots(con, snaps);
+      await insertGaps(con, gaps.map((g) => ({ ...g, recording: name })));
+      await updateRecording(con, name, { ticks: this.ticks, nodes: nodes.length, endedAt: batch.timestamp });
+      await con.run('COMMIT');
+    });
+    return { rows: snaps.filter((s) => s.kind === 'samples').reduce((s, x) => s + x.rows, 0), bytes: snaps.reduce((s, x) => s + x.bytes, 0), files: snaps.length };
+  }
+
+  /** Records a gap without samples: the API server was away for this tick. */
+  async gap(ts: number, reason: string, message: string): Promise<void> {
+    await this.archive.catalog(false, (con) => insertGaps(con, [{ recording: this.recording.name, ts, node: '*', reason, message }]));
+  }
+
+  async finish(status: 'done' | 'interrupted', lastError?: string): Promise<void> {
+    this.samples.close();
+    await this.archive.catalog(false, (con) => updateRecording(con, this.recording.name, { status, ...(lastError ? { lastError } : {}) }));
+  }
+}
