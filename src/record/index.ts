@@ -1,0 +1,2 @@
+export { runRecorder, abortableSleep, type RecorderOptions, type RecordSummary, type TickReport } from './recorder.js';
+export { narrowBatch, type RecordScope } from './narrow.js';
