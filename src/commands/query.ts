@@ -1,16 +1,20 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
+import { archiveFlag, openArchive, recordingFlags, resolveScope, windowFlags } from '../cli/archive-flags.js';
 import { liveHistory, loadConfig } from '../cli/live-history.js';
 import { describeMetric, usageError } from '../model/index.js';
-import { parseDuration, parseLabels, parseTarget, runQuery } from '../query/index.js';
+import {
+  ArchiveHistory, parseAggregations, parseDuration, parseLabels, parseTarget, parseWindow, runQuery, type History, type Window,
+} from '../query/index.js';
 import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../render/index.js';
 
 export default class Query extends BaseCommand {
   static override summary = 'Show Heapster metrics of the cluster, a node, namespace, pod or container.';
   static override description = `TARGET is one of: cluster, nodes/NODE, namespaces/NS, namespaces/NS/pods/POD,
 namespaces/NS/pods/POD/containers/C, nodes/NODE/freecontainers/C, namespaces/NS/pod-list/P1,P2,
-or kubectl's short forms ns/NS, no/NODE, po/POD (with -n). A collection (namespaces, nodes,
+or kubectl's short forms ns/NS, no/NODE, po/POD (with -n). Without --live the archive written by
+\`kubectl heapster record\` answers, over --start/--end/--since (inclusive at both ends). A collection (namespaces, nodes,
 pods, namespaces/NS/pods, .../containers, nodes/NODE/freecontainers) lists its members, or with a
 METRIC shows it for every member. METRIC is a Heapster name (memory/usage) or a deprecated alias
 (memory-usage); "metrics" lists an entity's metric names.
@@ -21,6 +25,9 @@ scrape, as metrics-server up to v0.4 did. Every other *_rate metric, and cpu/usa
 the kubelet's stats period), the counter difference over the kubelet's own timestamps.`;
 
   static override examples = [
+    'kubectl heapster query namespaces/spark-cluster memory/usage --start 2017-10-16T09:14:00Z --end 2017-10-16T09:16:00Z -o json',
+    'kubectl heapster query namespaces/web/pod-list/a,b cpu/usage_rate --since 6h --agg p95 --bucket 1h',
+    'kubectl heapster query ns/web memory/usage --since 2h -o chart',
     'kubectl heapster query namespaces/spark-cluster memory/usage --live',
     'kubectl heapster query nodes --live',
     'kubectl heapster query pods -n web cpu/usage_rate --live',
@@ -37,7 +44,12 @@ the kubelet's stats period), the counter difference over the kubelet's own times
   static override flags = {
     ...kubeFlags,
     ...scopeFlags,
+    ...archiveFlag,
+    ...windowFlags,
+    ...recordingFlags,
     live: Flags.boolean({ description: 'scrape the cluster now instead of reading the archive' }),
+    agg: Flags.string({ description: 'aggregations per bucket: average,max,min,median,count,p50,p95,p99 (or 50-perc, 95-perc, 99-perc)' }),
+    bucket: Flags.string({ description: 'bucket size for --agg, aligned to the epoch (e.g. 5m, 1h); default one bucket for the window' }),
     output: Flags.string({ char: 'o', description: 'output format', options: [...OUTPUT_FORMATS], default: 'table' }),
     labels: Flags.string({ description: 'Heapster point labels for labeled metrics, e.g. resource_id:/' }),
     'rate-interval': Flags.string({ description: 'take two scrapes this far apart for counter rates (e.g. 15s)' }),
@@ -53,8 +65,22 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     const kube = toKubeFlags(flags);
     const nodeTimeoutMs = parseDuration(flags['node-timeout'], '--node-timeout');
     const labels = flags.labels !== undefined ? parseLabels(flags.labels) : undefined;
+    const aggregations = flags.agg !== undefined ? parseAggregations(flags.agg) : undefined;
+    const bucketMs = flags.bucket !== undefined ? parseDuration(flags.bucket, '--bucket') : undefined;
+    if (bucketMs !== undefined && !aggregations) throw usageError('--bucket goes with --agg', 'add --agg average (or max, p95, ...)');
+    const now = Date.now();
+    const window: Window = parseWindow(flags, now);
     if (!flags.live) {
-      throw usageError('no archive to read yet', 'pass --live to scrape the cluster now');
+      const archive = await openArchive(flags.archive);
+      const scope = await resolveScope(archive, flags, kube);
+      const namespace = flags.namespace ?? (flags.context || flags.kubeconfig ? (await loadConfig(kube)).namespace : 'default');
+      const target = parseTarget(args.target, { namespace, allNamespaces: flags['all-namespaces'] });
+      const history: History = new ArchiveHistory(archive, scope);
+      const result = await runQuery(history, { target, metric: args.metric, labels, window, labelSelector: flags.selector, ...(aggregations ? { aggregations, bucketMs: bucketMs ?? 0 } : {}) });
+      return renderResult(result, flags.output as OutputFormat, process.stdout, { noHeaders: flags['no-headers'] });
+    }
+    if (flags.start !== undefined || flags.end !== undefined || flags.since !== undefined) {
+      throw usageError('--live scrapes the cluster now and takes no window', 'drop --start/--end/--since, or drop --live to read the archive');
     }
     const metric = args.metric && args.metric !== 'metrics' ? describeMetric(args.metric) : undefined;
     const isRate = !!metric && metric.name.endsWith('_rate');
@@ -73,7 +99,7 @@ the kubelet's stats period), the counter difference over the kubelet's own times
       const list = live.failures.map((f) => `${f.node} (${f.reason}: ${f.message})`).join(', ');
       process.stderr.write(`warning: ${live.failures.length} of ${total} nodes did not answer: ${list}\n`);
     }
-    const result = await runQuery(live.history, { target, metric: args.metric, labels, window: {}, labelSelector: flags.selector });
+    const result = await runQuery(live.history, { target, metric: args.metric, labels, window: {}, labelSelector: flags.selector, ...(aggregations ? { aggregations } : {}) });
     renderResult(result, flags.output as OutputFormat, process.stdout, { noHeaders: flags['no-headers'] });
   }
 }

@@ -44,8 +44,29 @@ export type LabelFilter = Record<string, string> | 'all' | undefined;
  * Where query answers come from: a live batch held in memory, or the archive. Listings reflect the
  * newest batch inside the window, as Heapster's model did.
  */
+export interface BucketValues {
+  bucket: number;
+  count: number;
+  average: number;
+  max: number;
+  min: number;
+  median: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface BucketSeries {
+  key: string;
+  name: string;
+  labels?: Record<string, string>;
+  buckets: BucketValues[];
+}
+
 export interface History {
   series(keys: readonly string[], metric: string, labels: LabelFilter, window: Window): Promise<Series[]>;
+  /** Heapster's historical aggregations; only recorded data has them */
+  buckets?(keys: readonly string[], metric: string, labels: LabelFilter, window: Window, bucketMs: number): Promise<BucketSeries[]>;
   entities(type: EntityType, scope: EntityScope, window: Window): Promise<EntityRef[]>;
   metricNames(key: string, window: Window): Promise<string[]>;
 }

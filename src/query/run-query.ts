@@ -2,7 +2,8 @@ import {
   clusterKey, namespaceKey, nodeKey, podContainerKey, podKey, sysContainerKey, usageError,
   type EntityType, type MetricDescriptor,
 } from '../model/index.js';
-import type { EntityRef, EntityScope, History, Series, Window } from './history.js';
+import type { BucketSeries, EntityRef, EntityScope, History, LabelFilter, Series, Window } from './history.js';
+import type { Aggregation } from './aggregations.js';
 import { resolveMetric } from './resolve-metric.js';
 import { closest } from './suggest.js';
 import { describeTarget, type Target } from './target.js';
@@ -16,11 +17,15 @@ export interface QueryRequest {
   window: Window;
   /** narrows pod collections by pod labels */
   labelSelector?: string;
+  /** Heapster's historical aggregations over buckets of `bucketMs` (0: one bucket for the window) */
+  aggregations?: Aggregation[];
+  bucketMs?: number;
 }
 
 export type QueryResult =
   | { kind: 'names'; what: string; names: string[] }
-  | { kind: 'series'; metric: MetricDescriptor; target: Target; many: boolean; series: Series[] };
+  | { kind: 'series'; metric: MetricDescriptor; target: Target; many: boolean; series: Series[] }
+  | { kind: 'buckets'; metric: MetricDescriptor; target: Target; many: boolean; series: BucketSeries[]; aggregations: Aggregation[]; bucketMs: number };
 
 interface Collection { type: EntityType; scope: EntityScope; what: string }
 
@@ -44,21 +49,27 @@ export async function runQuery(h: History, req: QueryRequest): Promise<QueryResu
     throw usageError(`--labels applies to labeled metrics (filesystem/*, accelerator/*), not ${metric.name}`);
   }
   const labels = metric.labeled ? (req.labels ?? 'all') : undefined;
+  const fetch = async (keys: string[], many: boolean): Promise<QueryResult> => {
+    if (!req.aggregations) return { kind: 'series', metric, target, many, series: await h.series(keys, metric.name, labels, window) };
+    if (!h.buckets) throw usageError('aggregations need recorded data', 'drop --live, or drop --agg');
+    const bucketMs = req.bucketMs ?? 0;
+    const series = await h.buckets(keys, metric.name, labels, window, bucketMs);
+    return { kind: 'buckets', metric, target, many, series, aggregations: req.aggregations, bucketMs };
+  };
   if (coll) {
     const members = await h.entities(coll.type, coll.scope, window);
-    const series = await h.series(members.map((m) => m.key), metric.name, labels, window);
-    return { kind: 'series', metric, target, many: true, series };
+    return fetch(members.map((m) => m.key), true);
   }
   if (target.kind === 'pod-list') {
-    const keys = target.pods.map((p) => podKey(target.namespace, p));
-    const series = await h.series(keys, metric.name, labels, window);
-    series.forEach((s, i) => (s.name ||= target.pods[i] ?? ''));
-    return { kind: 'series', metric, target, many: true, series };
+    const r = await fetch(target.pods.map((p) => podKey(target.namespace, p)), true);
+    if (r.kind !== 'names') r.series.forEach((s, i) => (s.name ||= target.pods[i] ?? ''));
+    return r;
   }
   await mustExist(h, target, window);
-  const series = await h.series([keyOf(target)], metric.name, labels, window);
-  return { kind: 'series', metric, target, many: false, series };
+  return fetch([keyOf(target)], false);
 }
+
+export type { LabelFilter };
 
 function collectionOf(t: Target): Collection | undefined {
   switch (t.kind) {

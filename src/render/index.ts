@@ -4,3 +4,5 @@ export { toMetricResult, type MetricResult, type MetricPoint } from './heapster-
 export { renderResult, type RenderOptions } from './render-result.js';
 export { plainTable } from './plain-table.js';
 export { OUTPUT_FORMATS, type Output, type OutputFormat } from './output.js';
+export { renderChart } from './chart.js';
+export { renderBuckets, toAggregationResult } from './render-buckets.js';

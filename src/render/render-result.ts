@@ -1,6 +1,8 @@
 import { usageError } from '../model/index.js';
 import { describeTarget, type QueryResult, type Series } from '../query/index.js';
 import { goTime } from './go-time.js';
+import { renderBuckets } from './render-buckets.js';
+import { renderChart } from './chart.js';
 import { toMetricResult } from './heapster-json.js';
 import type { Output, OutputFormat } from './output.js';
 import { plainTable } from './plain-table.js';
@@ -13,9 +15,14 @@ export interface RenderOptions {
 /** Prints a query result as a table for people, Heapster's JSON for scripts, or CSV. */
 export function renderResult(r: QueryResult, format: OutputFormat, out: Output, opts: RenderOptions = {}): void {
   if (r.kind === 'names') {
+    if (format === 'chart') throw usageError('a listing has nothing to chart', 'name a METRIC, or use -o table');
     if (format === 'json') return void out.write(JSON.stringify(r.names, null, 2) + '\n');
     if (format === 'csv') return void out.write(['name', ...r.names].map(csvCell).join('\n') + '\n');
     return void out.write(plainTable(['name'], r.names.map((n) => [n]), opts.noHeaders));
+  }
+  if (r.kind === 'buckets') return renderBuckets(r, format, out, opts.noHeaders);
+  if (format === 'chart') {
+    return void out.write(renderChart(r.series, r.metric.quantity, { title: `${r.metric.name} of ${describeTarget(r.target)}` }));
   }
   if (format === 'json') return void out.write(JSON.stringify(jsonOf(r), null, 2) + '\n');
   const labelKeys = [...new Set(r.series.flatMap((s) => Object.keys(s.labels ?? {})))].sort();

@@ -1,0 +1,55 @@
+import { Flags } from '@oclif/core';
+import { Archive, archiveDir, selectRecordings } from '../archive/index.js';
+import { clusterIdentity, loadKubeConfig, type KubeFlags } from '../cluster/index.js';
+import { usageError } from '../model/index.js';
+import { closest, type ArchiveScope } from '../query/index.js';
+
+export const archiveFlag = {
+  archive: Flags.string({ description: 'the archive folder (default: $KUBECTL_HEAPSTER_ARCHIVE, else ~/.local/share/kubectl-heapster)' }),
+};
+
+export const windowFlags = {
+  start: Flags.string({ description: 'window start: RFC 3339 (2017-10-16T09:14:00Z), now, -2h, or a local time' }),
+  end: Flags.string({ description: 'window end (default: the newest data); inclusive' }),
+  since: Flags.string({ description: 'window start as a duration before now (15m, 2h)' }),
+};
+
+export const recordingFlags = {
+  recording: Flags.string({ description: 'read only this recording (`archive ls` lists them)' }),
+  'cluster-id': Flags.string({ description: 'read only this cluster (as `archive ls` shows it)' }),
+};
+
+/** Opens the archive that must already exist. */
+export async function openArchive(flag: string | undefined): Promise<Archive> {
+  return Archive.open(archiveDir(flag), false);
+}
+
+/**
+ * Which recorded data a read means: a recording, a cluster, or the only cluster there is; with
+ * several clusters, the one the kubeconfig's context points at.
+ */
+export async function resolveScope(archive: Archive, f: { recording?: string; 'cluster-id'?: string }, kube: KubeFlags): Promise<ArchiveScope> {
+  const recs = await archive.catalog(true, (con) => selectRecordings(con));
+  if (f.recording) {
+    if (!recs.some((r) => r.name === f.recording)) {
+      const near = closest(f.recording, recs.map((r) => r.name));
+      throw usageError(`no recording "${f.recording}" in ${archive.dir}`, near.length ? `did you mean ${near.join(', ')}?` : 'record one with `kubectl heapster record`');
+    }
+    return { recording: f.recording };
+  }
+  const clusters = [...new Set(recs.map((r) => r.cluster))];
+  if (f['cluster-id']) {
+    if (!clusters.includes(f['cluster-id'])) throw usageError(`no cluster "${f['cluster-id']}" in the archive`, `it holds ${clusters.join(', ') || 'nothing yet'}`);
+    return { cluster: f['cluster-id'] };
+  }
+  if (!recs.length) throw usageError(`the archive at ${archive.dir} holds no recording yet`, 'record one with `kubectl heapster record`');
+  if (clusters.length === 1 && !kube.context && !kube.cluster) return { cluster: clusters[0]! };
+  try {
+    const id = clusterIdentity(await loadKubeConfig(kube));
+    if (clusters.includes(id)) return { cluster: id };
+  } catch {
+    // no usable kubeconfig: fall through to the question
+  }
+  if (clusters.length === 1) return { cluster: clusters[0]! };
+  throw usageError(`the archive holds several clusters (${clusters.join(', ')})`, 'pass --cluster-id or --recording');
+}

@@ -1,0 +1,20 @@
+import { Flags } from '@oclif/core';
+import { compact } from '../../archive/index.js';
+import { archiveFlag, openArchive } from '../../cli/archive-flags.js';
+import { BaseCommand } from '../../cli/base-command.js';
+import { formatBytes } from '../../render/index.js';
+
+export default class ArchiveCompact extends BaseCommand {
+  static override summary = 'Merge small snapshots into daily files sorted by series and time, without losing or duplicating a row.';
+  static override examples = ['kubectl heapster archive compact', 'kubectl heapster archive compact --recording incident-4711'];
+  static override flags = { ...archiveFlag, recording: Flags.string({ description: 'only this recording' }) };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ArchiveCompact);
+    const archive = await openArchive(flags.archive);
+    const r = await compact(archive, { level: 2, ...(flags.recording ? { recording: flags.recording } : {}) });
+    process.stdout.write(r.merged
+      ? `merged ${r.merged} files into ${r.written} (${r.rows} rows, ${formatBytes(r.bytesBefore)} → ${formatBytes(r.bytesAfter)})\n`
+      : 'nothing to compact\n');
+  }
+}

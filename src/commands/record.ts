@@ -1,0 +1,96 @@
+import { Flags } from '@oclif/core';
+import { Archive, archiveDir, checkName, TickWriter } from '../archive/index.js';
+import { archiveFlag } from '../cli/archive-flags.js';
+import { BaseCommand } from '../cli/base-command.js';
+import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
+import { progressPrinter } from '../cli/progress.js';
+import { ApiClient, clusterIdentity, loadKubeConfig } from '../cluster/index.js';
+import { usageError } from '../model/index.js';
+import { labelSelector, parseDuration, parseTime } from '../query/index.js';
+import { abortableSleep, runRecorder } from '../record/index.js';
+import { formatBytes, goTime } from '../render/index.js';
+
+export default class Record extends BaseCommand {
+  static override summary = 'Record the cluster into the local archive: Heapster-model batches as Parquet snapshots.';
+  static override description = `Scrapes every --resolution (ticks aligned to it, as Heapster did), runs the model and appends each
+batch to the archive until --for or --until passes, or Ctrl-C. Ctrl-C (SIGINT/SIGTERM) finishes the batch
+in hand, writes it and exits 0; even kill -9 loses at most that batch. A node that fails a tick is a gap
+in the catalog; an API server that goes away is retried with backoff. Pod and node objects are kept
+beside the samples, so pods that died during the incident can still be explained.`;
+
+  static override examples = [
+    'kubectl heapster record --for 30m',
+    'kubectl heapster record --name incident-4711 --resolution 15s -n payments',
+    'kubectl heapster record --until 18:00 --node-selector node-pool=gpu',
+  ];
+
+  static override flags = {
+    ...kubeFlags,
+    ...scopeFlags,
+    ...archiveFlag,
+    resolution: Flags.string({ description: 'time between scrapes (at least 1s)', default: '60s' }),
+    for: Flags.string({ description: 'stop after this long (e.g. 30m)' }),
+    until: Flags.string({ description: 'stop at this time (RFC 3339 or local)' }),
+    name: Flags.string({ description: 'the recording name (default: context and start time)' }),
+    'node-selector': Flags.string({ description: 'only scrape nodes with these labels' }),
+    concurrency: Flags.integer({ description: 'nodes scraped at once (0: fitted to the cluster size)', default: 0, min: 0 }),
+    'node-timeout': Flags.string({ description: 'how long one kubelet may take to answer', default: '10s' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Record);
+    this.verbosity = flags.v;
+    const now = Date.now;
+    const kube = toKubeFlags(flags);
+    const resolutionMs = parseDuration(flags.resolution, '--resolution');
+    if (resolutionMs < 1000) throw usageError(`--resolution ${flags.resolution} is below 1s`, 'use 1s or more (Heapster used 60s)');
+    if (flags.for && flags.until) throw usageError('--for and --until both set the end', 'use one of them');
+    const until = flags.for ? now() + parseDuration(flags.for, '--for') : flags.until ? parseTime(flags.until, '--until', now()) : undefined;
+    if (until !== undefined && until <= now()) throw usageError(`--until ${flags.until} is in the past`, 'give a later time');
+    const nodeTimeoutMs = parseDuration(flags['node-timeout'], '--node-timeout');
+    const podMatches = flags.selector ? labelSelector(flags.selector) : undefined;
+    const config = await loadKubeConfig(kube);
+    const started = now();
+    const name = checkName(flags.name ?? `${config.contextName}-${goTime(started).replace(/[-:]/g, '').replace('T', '-').replace('Z', '')}`.replace(/[^a-zA-Z0-9._-]/g, '-'), 'the recording name');
+    const archive = await Archive.open(archiveDir(flags.archive), true);
+    const existing = await archive.catalog(true, (con) => con.runAndReadAll(`SELECT count(*) AS n FROM recordings WHERE name = '${name}'`));
+    if (Number(existing.getRowObjects()[0]!.n) > 0) throw usageError(`a recording "${name}" already exists`, 'pick another --name');
+    const client = await ApiClient.create(config, { maxSockets: flags.concurrency || 64 });
+    const writer = await TickWriter.start(archive, {
+      name, cluster: clusterIdentity(config), context: config.contextName, server: config.server,
+      resolutionMs, startedAt: started, status: 'recording', nodes: 0, ticks: 0,
+    });
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.stderr.write(`recording "${name}" into ${archive.dir} every ${flags.resolution}${until ? ` until ${goTime(until)}` : ''}; Ctrl-C to stop\n`);
+    let status: 'done' | 'interrupted' = 'done';
+    let failure: string | undefined;
+    try {
+      const sum = await runRecorder({
+        client, archive, writer, resolutionMs, until, nodeSelector: flags['node-selector'],
+        scope: { ...(flags.namespace && !flags['all-namespaces'] ? { namespace: flags.namespace } : {}), ...(podMatches ? { podMatches } : {}) },
+        concurrency: flags.concurrency, nodeTimeoutMs, requestTimeoutMs: kube.requestTimeoutMs || 30_000,
+        now, sleep: abortableSleep, signal: stop.signal, onTick: progressPrinter(process.stderr, started, now),
+      });
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      const window = sum.first !== undefined ? `${goTime(sum.first)} to ${goTime(sum.last!)}` : 'no batch written';
+      process.stdout.write([
+        `recording "${name}": ${sum.ticks} ticks, ${window}`,
+        `  ${sum.rows} samples in ${sum.files} files (${formatBytes(sum.bytes)}), ${sum.gaps} gaps${sum.lastError ? ` (last: ${sum.lastError})` : ''}`,
+        `query it: kubectl heapster query namespaces --recording ${name}`,
+        `          kubectl heapster query cluster memory/usage --recording ${name} -o chart`,
+      ].join('\n') + '\n');
+    } catch (e) {
+      status = 'interrupted';
+      failure = (e as Error).message;
+      throw e;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      client.close();
+      await writer.finish(status, failure);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import {
+  readBuckets, readEntities, readMetricNames, readPodLabels, readSamples,
+  type Archive, type EntityRow, type SampleFilter,
+} from '../archive/index.js';
+import { keyOfParts, parseKey, type EntityType, type KeyParts } from '../model/index.js';
+import type { BucketSeries, EntityRef, EntityScope, History, LabelFilter, Series, Window } from './history.js';
+import { labelSelector } from './label-selector.js';
+
+export interface ArchiveScope {
+  recording?: string;
+  cluster?: string;
+}
+
+/** A History over the archive's Parquet snapshots: the catalog picks the files, DuckDB reads them. */
+export class ArchiveHistory implements History {
+  constructor(
+    private readonly archive: Archive,
+    private readonly scope: ArchiveScope,
+  ) {}
+
+  async series(keys: readonly string[], metric: string, labels: LabelFilter, w: Window): Promise<Series[]> {
+    const rows = await readSamples(await this.files(w), { ...this.common(keys), metric, resourceId: resourceFilter(labels) }, w);
+    const out = new Map<string, Series>();
+    const wanted = new Set(keys);
+    for (const r of rows) {
+      const key = keyOfParts(partsOf(r));
+      if (!wanted.has(key)) continue;
+      const id = `${key}\u0000${r.resource_id ?? ''}`;
+      let s = out.get(id);
+      if (!s) out.set(id, (s = { key, name: nameOf(r), ...(r.resource_id !== null ? { labels: { resource_id: r.resource_id } } : {}), points: [] }));
+      s.points.push({ timestamp: r.ts, value: r.value });
+    }
+    return keys.flatMap((key) => {
+      const found = [...out.values()].filter((s) => s.key === key);
+      const parts = parseKey(key);
+      return found.length ? found : [{ key, name: parts ? nameOf(toRow(parts)) : '', points: [] }];
+    });
+  }
+
+  async buckets(keys: readonly string[], metric: string, labels: LabelFilter, w: Window, bucketMs: number): Promise<BucketSeries[]> {
+    const rows = await readBuckets(await this.files(w), { ...this.common(keys), metric, resourceId: resourceFilter(labels) }, w, bucketMs);
+    const out = new Map<string, BucketSeries>();
+    const wanted = new Set(keys);
+    for (const r of rows) {
+      const key = keyOfParts(partsOf(r));
+      if (!wanted.has(key)) continue;
+      const id = `${key}\u0000${r.resource_id ?? ''}`;
+      let s = out.get(id);
+      if (!s) out.set(id, (s = { key, name: nameOf(r), ...(r.resource_id !== null ? { labels: { resource_id: r.resource_id } } : {}), buckets: [] }));
+      const { type: _t, node: _n, namespace: _ns, pod: _p, container: _c, resource_id: _r, ...b } = r;
+      s.buckets.push(b);
+    }
+    return keys.flatMap((key) => {
+      const found = [...out.values()].filter((s) => s.key === key);
+      return found.length ? found : [{ key, name: nameOf(toRow(parseKey(key) ?? { type: 'cluster' })), buckets: [] }];
+    });
+  }
+
+  async entities(type: EntityType, scope: EntityScope, w: Window): Promise<EntityRef[]> {
+    const f: SampleFilter = { type, ...(this.scope.recording ? { recording: this.scope.recording } : {}) };
+    if (scope.namespace !== undefined) f.namespace = scope.namespace;
+    if (scope.node !== undefined) f.node = scope.node;
+    if (scope.pod !== undefined) f.pod = scope.pod;
+    let rows = await readEntities(await this.files(w), f, w);
+    if (scope.labelSelector) {
+      const match = labelSelector(scope.labelSelector);
+      const pods = await readPodLabels(await this.archive.files({ kind: 'pods', ...this.scope }));
+      const ok = new Set(pods.filter((p) => match(p.labels)).map((p) => `${p.namespace}/${p.pod}`));
+      rows = rows.filter((r) => ok.has(`${r.namespace}/${r.pod}`));
+    }
+    const seen = new Set<string>();
+    const refs: EntityRef[] = [];
+    for (const r of rows) {
+      const key = keyOfParts(partsOf(r));
+      if (seen.has(key)) continue;
+      seen.add(key);
+      refs.push({ key, type: r.type as EntityType, name: nameOf(r), ...(r.namespace ? { namespace: r.namespace } : {}), ...(r.node ? { node: r.node } : {}), ...(r.pod ? { pod: r.pod } : {}) });
+    }
+    return refs;
+  }
+
+  async metricNames(key: string, w: Window): Promise<string[]> {
+    return readMetricNames(await this.files(w), this.common([key]), w);
+  }
+
+  private async files(w: Window): Promise<string[]> {
+    return this.archive.files({ kind: 'samples', ...this.scope, ...(w.start !== undefined ? { start: w.start } : {}), ...(w.end !== undefined ? { end: w.end } : {}) });
+  }
+
+  /** The column filter all keys share, so a collection is one scan and not one per member. */
+  private common(keys: readonly string[]): SampleFilter {
+    const parts = keys.map((k) => parseKey(k)).filter((p): p is KeyParts => !!p);
+    const f: SampleFilter = this.scope.recording ? { recording: this.scope.recording } : {};
+    if (!parts.length) return f;
+    const same = <K extends keyof KeyParts>(k: K) => parts.every((p) => p[k] === parts[0]![k]);
+    f.type = parts[0]!.type;
+    if (!same('type')) delete f.type;
+    for (const k of ['node', 'namespace', 'pod', 'container'] as const) {
+      if (same(k) && parts[0]![k] !== undefined) f[k] = parts[0]![k];
+    }
+    return f;
+  }
+}
+
+function resourceFilter(labels: LabelFilter): string | null | undefined {
+  if (labels === undefined) return null;
+  if (labels === 'all') return undefined;
+  return labels.resource_id ?? labels.accelerator_id ?? '';
+}
+
+function partsOf(r: EntityRow): KeyParts {
+  return { type: r.type as KeyParts['type'], ...(r.node ? { node: r.node } : {}), ...(r.namespace ? { namespace: r.namespace } : {}), ...(r.pod ? { pod: r.pod } : {}), ...(r.container ? { container: r.container } : {}) };
+}
+
+function toRow(p: KeyParts): EntityRow {
+  return { type: p.type, node: p.node ?? null, namespace: p.namespace ?? null, pod: p.pod ?? null, container: p.container ?? null };
+}
+
+function nameOf(r: EntityRow): string {
+  switch (r.type) {
+    case 'cluster': return 'cluster';
+    case 'node': return r.node ?? '';
+    case 'ns': return r.namespace ?? '';
+    case 'pod': return r.pod ?? '';
+    default: return r.container ?? '';
+  }
+}

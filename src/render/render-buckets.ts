@@ -1,0 +1,50 @@
+import type { Aggregation, BucketSeries, BucketValues, QueryResult } from '../query/index.js';
+import { goTime } from './go-time.js';
+import type { Output, OutputFormat } from './output.js';
+import { plainTable } from './plain-table.js';
+import { formatValue } from './units.js';
+
+type Buckets = Extract<QueryResult, { kind: 'buckets' }>;
+type Typed = { intValue: number } | { floatValue: number };
+
+/** Heapster's JSON names for the aggregations (`max` in the path is `maximum` in JSON). */
+const JSON_NAME: Partial<Record<Aggregation, string>> = { average: 'average', max: 'maximum', min: 'minimum', median: 'median' };
+const PERCENTILE: Partial<Record<Aggregation, '50' | '95' | '99'>> = { p50: '50', p95: '95', p99: '99' };
+
+/** Heapster's MetricAggregationResult: each value typed int or float across all buckets, bucketSize in ns. */
+export function toAggregationResult(s: BucketSeries | undefined, aggs: readonly Aggregation[], bucketMs: number): unknown {
+  const buckets = s?.buckets ?? [];
+  const isInt = (a: Aggregation) => buckets.every((b) => Number.isInteger(b[a]));
+  const typed = (a: Aggregation, v: number): Typed => (isInt(a) ? { intValue: v } : { floatValue: v });
+  return {
+    buckets: buckets.map((b: BucketValues) => {
+      const out: Record<string, unknown> = { timestamp: goTime(b.bucket) };
+      const percentiles: Record<string, Typed> = {};
+      for (const a of aggs) {
+        if (a === 'count') out.count = b.count;
+        else if (JSON_NAME[a]) out[JSON_NAME[a]!] = typed(a, b[a]);
+        else percentiles[PERCENTILE[a]!] = typed(a, b[a]);
+      }
+      if (Object.keys(percentiles).length) out.percentiles = percentiles;
+      return out;
+    }),
+    bucketSize: bucketMs * 1e6,
+  };
+}
+
+export function renderBuckets(r: Buckets, format: OutputFormat, out: Output, noHeaders = false): void {
+  if (format === 'json') {
+    const one = (s: BucketSeries | undefined) => toAggregationResult(s, r.aggregations, r.bucketMs);
+    const body = r.many ? { items: r.series.map((s) => ({ ...(r.target.kind !== 'pod-list' ? { name: s.name } : {}), ...(one(s) as object) })) } : one(r.series[0]);
+    return void out.write(JSON.stringify(body, null, 2) + '\n');
+  }
+  const labelKeys = [...new Set(r.series.flatMap((s) => Object.keys(s.labels ?? {})))].sort();
+  const head = [...(r.many ? ['name'] : []), ...labelKeys, 'bucket', ...r.aggregations];
+  const rows = r.series.flatMap((s) => s.buckets.map((b) => [
+    ...(r.many ? [s.name] : []), ...labelKeys.map((k) => s.labels?.[k] ?? ''), goTime(b.bucket),
+    ...r.aggregations.map((a) => (a === 'count' || format === 'csv' ? String(b[a]) : formatValue(b[a], r.metric.quantity))),
+  ]));
+  if (format === 'csv') return void out.write([head, ...rows].map((x) => x.join(',')).join('\n') + '\n');
+  if (!rows.length) return void out.write(`no ${r.metric.name} samples in this window\n`);
+  out.write(plainTable(head, rows, noHeaders));
+}
