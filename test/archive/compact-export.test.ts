@@ -1,0 +1,102 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { compact, exportSamples, readSamples, selectSnapshots, verify } from '../../src/archive/index.js';
+import { ArchiveHistory, parseTarget, runQuery } from '../../src/query/index.js';
+import { handBatches, tempArchive, writeBatches } from '../helpers/archive.js';
+
+const T0 = Date.UTC(2026, 0, 1, 10);
+const values = Array.from({ length: 30 }, (_, i) => (i * 7919) % 1000);
+
+async function archiveWithTicks() {
+  const archive = await tempArchive();
+  await writeBatches(archive, 'r1', handBatches(T0, values));
+  return archive;
+}
+
+async function readAll(archive: Awaited<ReturnType<typeof tempArchive>>) {
+  return readSamples(await archive.files({ kind: 'samples' }), {}, {});
+}
+
+// ---
+test('compact merges tick files into one sorted file without losing or duplicating a row', async () => {
+  const archive = await archiveWithTicks();
+  const before = await readAll(archive);
+  assert.is(before.length, values.length);
+  assert.is((await archive.files({ kind: 'samples' })).length, values.length);
+  const r = await compact(archive, { level: 2 });
+  assert.is(r.rows, values.length);
+  const snaps = await archive.catalog(true, (con) => selectSnapshots(con, { kind: 'samples' }));
+  assert.is(snaps.length, 1);
+  assert.is(snaps[0]!.level, 2);
+  assert.equal(await readAll(archive), before);
+  assert.equal((await verify(archive)).problems, []);
+  assert.equal(readdirSync(path.dirname(path.join(archive.dir, snaps[0]!.file))).filter((f) => f.endsWith('.parquet')).length, 1, 'old files removed');
+});
+
+test('a damaged file is named in the error, never silently skipped', async () => {
+  const archive = await archiveWithTicks();
+  const [file] = await archive.files({ kind: 'samples' });
+  writeFileSync(file!, 'not parquet at all');
+  const h = new ArchiveHistory(archive, {});
+  try {
+    await runQuery(h, { target: parseTarget('namespaces/web', { namespace: 'default', allNamespaces: false }), metric: 'cpu/usage_rate', window: {} });
+    assert.unreachable('a damaged file must fail the query');
+  } catch (e) {
+    assert.match((e as Error).message, path.basename(file!));
+  }
+  const report = await verify(archive);
+  assert.ok(report.problems.some((p) => p.includes(path.basename(file!)) && /unreadable|bytes on disk/.test(p)));
+});
+
+test('exported Parquet reads back equal through DuckDB and through hyparquet, with UTC microsecond timestamps', async () => {
+  const archive = await archiveWithTicks();
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'kh-exp-')), 'all.parquet');
+  const files = await archive.files({ kind: 'samples' });
+  assert.is(await exportSamples(files, {}, {}, { format: 'parquet', dest: out, wide: false }), values.length);
+  const rows = await parquetReadObjects({ file: new Uint8Array(readFileSync(out)).buffer, compressors });
+  assert.is(rows.length, values.length);
+  const byTs = new Map(rows.map((r: any) => [new Date(r.ts).getTime(), r]));
+  values.forEach((v, i) => {
+    const r: any = byTs.get(T0 + i * 60_000);
+    assert.ok(r, `row for minute ${i}`);
+    assert.is(r.value, v);
+    assert.is(r.metric, 'cpu/usage_rate');
+    assert.is(r.namespace, 'web');
+    assert.is(r.cluster, 'test-cluster');
+  });
+  const viaDuck = await readSamples([out], {}, {});
+  assert.equal(viaDuck.map((r) => [r.ts, r.value]), values.map((v, i) => [T0 + i * 60_000, v]));
+});
+
+test('CSV, JSON lines and Arrow carry the same rows; --wide pivots metrics into columns', async () => {
+  const archive = await tempArchive();
+  const batches = handBatches(T0, [1, 2, 3]);
+  batches.forEach((b, i) => b.sets.get('namespace:web')!.values.set('memory/usage', 100 * (i + 1)));
+  await writeBatches(archive, 'r2', batches);
+  const files = await archive.files({ kind: 'samples' });
+  const dir = mkdtempSync(path.join(tmpdir(), 'kh-exp-'));
+  await exportSamples(files, {}, {}, { format: 'csv', dest: path.join(dir, 'a.csv'), wide: false });
+  const csv = readFileSync(path.join(dir, 'a.csv'), 'utf8').trim().split('\n');
+  assert.is(csv.length, 1 + 6);
+  assert.match(csv[0]!, /^ts,cluster,recording,type,node,namespace,pod,pod_uid,container,resource_id,metric,value$/);
+  await exportSamples(files, {}, {}, { format: 'jsonl', dest: path.join(dir, 'a.jsonl'), wide: false });
+  const lines = readFileSync(path.join(dir, 'a.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.filter((l) => l.metric === 'memory/usage').map((l) => [l.ts, l.value]), [['2026-01-01T10:00:00.000Z', 100], ['2026-01-01T10:01:00.000Z', 200], ['2026-01-01T10:02:00.000Z', 300]]);
+  await exportSamples(files, {}, {}, { format: 'csv', dest: path.join(dir, 'w.csv'), wide: true });
+  const wide = readFileSync(path.join(dir, 'w.csv'), 'utf8').trim().split('\n');
+  assert.is(wide.length, 1 + 3);
+  assert.match(wide[0]!, /cpu\/usage_rate/);
+  assert.match(wide[0]!, /memory\/usage/);
+  const arrow = await import('apache-arrow');
+  await exportSamples(files, {}, {}, { format: 'arrow', dest: path.join(dir, 'a.arrow'), wide: false });
+  const table = arrow.tableFromIPC(readFileSync(path.join(dir, 'a.arrow')));
+  assert.is(table.numRows, 6);
+  assert.equal(table.getChild('value')!.toArray().slice().sort(), Float64Array.from([1, 100, 2, 200, 3, 300]).sort());
+});
+
+test.run();

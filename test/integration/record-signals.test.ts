@@ -1,0 +1,78 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Archive, selectRecordings, verify } from '../../src/archive/index.js';
+import { ROOT } from '../helpers/paths.js';
+import { cli, pluginEnv } from '../helpers/run-cli.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { writeFileSync } from 'node:fs';
+
+let sim: Simulator;
+let env: NodeJS.ProcessEnv;
+
+test.before(async () => {
+  sim = await startSimulator({ seed: 5, nodes: 2, podsPerNode: 4 });
+  const dir = mkdtempSync(path.join(tmpdir(), 'kh-sig-'));
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, sim.kubeconfig);
+  env = pluginEnv({ KUBECONFIG: kubeconfig });
+});
+test.after(() => sim.close());
+
+/** Starts `record` at 1 s resolution and resolves once `ticks` ticks were logged. */
+function recordUntil(archiveDir: string, name: string, ticks: number) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/run.js'), 'record', '--archive', archiveDir, '--resolution', '1s', '--name', name], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if ((stderr.match(/ ticks, /g) ?? []).length >= ticks) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`record exited ${code}: ${stderr}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { child, ready, exited, out: () => stdout, err: () => stderr };
+}
+
+// ---
+test('SIGINT finishes the batch in hand, writes it, and exits 0; a query runs while recording', async () => {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kh-arch-')), 'a');
+  const rec = recordUntil(dir, 'int', 3);
+  await rec.ready;
+  const during = await cli(['query', 'namespaces', '--archive', dir, '-o', 'json'], env);
+  assert.is(during.code, 0, during.stderr);
+  assert.ok(JSON.parse(during.stdout).length > 0, 'a query while recording sees what was written');
+  rec.child.kill('SIGINT');
+  assert.is(await rec.exited, 0, rec.err());
+  assert.match(rec.out(), /recording "int": \d+ ticks/);
+  const archive = await Archive.open(dir, false);
+  const [r] = await archive.catalog(true, (con) => selectRecordings(con));
+  assert.is(r!.status, 'done');
+  assert.ok(r!.ticks >= 3);
+  assert.equal((await verify(archive)).problems, []);
+  assert.is(statSync(dir).mode & 0o777, 0o700, 'the archive folder is private');
+  assert.is(statSync(archive.catalogPath).mode & 0o777, 0o600, 'the catalog is private');
+});
+
+test('kill -9 loses at most the batch in hand: what was written stays readable and consistent', async () => {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kh-arch-')), 'k');
+  const rec = recordUntil(dir, 'killed', 3);
+  await rec.ready;
+  rec.child.kill('SIGKILL');
+  await rec.exited;
+  const archive = await Archive.open(dir, false);
+  const [r] = await archive.catalog(true, (con) => selectRecordings(con));
+  assert.ok(r!.ticks >= 3, `${r!.ticks} ticks survived`);
+  assert.is(r!.status, 'recording', 'a killed recording never got to say it ended');
+  const problems = (await verify(archive)).problems.filter((p) => !/unfinished write|not in the catalog/.test(p));
+  assert.equal(problems, [], 'every cataloged file reads and matches');
+  const q = await cli(['query', 'cluster', 'memory/usage', '--archive', dir, '-o', 'json'], env);
+  assert.is(q.code, 0, q.stderr);
+  assert.ok(JSON.parse(q.stdout).metrics.length >= 3);
+});
+
+test.run();
