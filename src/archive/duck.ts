@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { PluginError } from '../model/index.js';
 
@@ -6,8 +8,14 @@ async function duckdb() {
   return import('@duckdb/node-api');
 }
 
-/** SQL settings every connection gets: UTC times and a memory cap (a sorted COPY grows without one). */
-const SETUP = ["SET TimeZone = 'UTC'", "SET memory_limit = '2GB'", 'SET parquet_metadata_cache = true'];
+/**
+ * SQL settings every connection gets: UTC times, a memory cap (a sorted COPY grows without one) and
+ * a private spill folder, without which an in-memory database cannot sort more than fits.
+ */
+const SETUP = [
+  "SET TimeZone = 'UTC'", "SET memory_limit = '2GB'", 'SET parquet_metadata_cache = true',
+  `SET temp_directory = '${path.join(tmpdir(), `kubectl-heapster-${process.getuid?.() ?? 'user'}`).replace(/'/g, "''")}'`,
+];
 
 /** Runs `fn` on a fresh in-memory database; closed afterwards whatever happens. */
 export async function withMemoryDb<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {

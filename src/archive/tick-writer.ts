@@ -15,7 +15,8 @@ export interface TickResult {
  * cataloged before the next tick starts, so `kill -9` loses at most the batch in hand.
  */
 export class TickWriter {
-  private podSignature = '';
+  /** what was last written per pod uid, so only new or changed pods are written again */
+  private readonly podSignatures = new Map<string, string>();
   private nodeSignature = '';
   private ticks = 0;
 
@@ -45,11 +46,15 @@ export class TickWriter {
       snaps.push({ file: p.rel, recording: name, kind: 'samples', cluster, date, level: 0, ...w });
     }
     // pod and node objects are written when they change (new pods, restarts, phases, readiness)
-    const podSig = pods.map((p) => `${p.uid}:${p.phase}:${p.containers.map((c) => c.restartCount ?? 0).join('.')}`).join(',');
-    if (podSig !== this.podSignature && pods.length) {
+    const changed = pods.filter((p) => {
+      const sig = `${p.phase}:${p.nodeName}:${p.containers.map((c) => c.restartCount ?? 0).join('.')}`;
+      if (this.podSignatures.get(p.uid) === sig) return false;
+      this.podSignatures.set(p.uid, sig);
+      return true;
+    });
+    if (changed.length) {
       const p = this.archive.snapshotPath('pods', cluster, date, name, 0, batch.timestamp);
-      snaps.push({ file: p.rel, recording: name, kind: 'pods', cluster, date, level: 0, ...(await writePods(p.abs, name, batch.timestamp, pods)) });
-      this.podSignature = podSig;
+      snaps.push({ file: p.rel, recording: name, kind: 'pods', cluster, date, level: 0, ...(await writePods(p.abs, name, batch.timestamp, changed)) });
     }
     const nodeSig = nodes.map((n) => `${n.name}:${n.ready}:${JSON.stringify(n.allocatable)}`).join(',');
     if (nodeSig !== this.nodeSignature && nodes.length) {

@@ -1,0 +1,102 @@
+// Issue 3: 24 hours of a simulated 100-node cluster (30 pods per node) at 60 s, generated in simulated
+// time straight into an archive, then the queries and the export the issue names.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Archive, TickWriter, compact } from '../../dist/archive/index.js';
+import { decodeSummary, toPodInfo, toNodeInfo } from '../../dist/cluster/index.js';
+import { processBatch, podKey } from '../../dist/model/index.js';
+import { Workload, buildSummary, podObject, nodeObject } from '../../dist/simulator/index.js';
+import { timeCli } from './time-cli.mjs';
+import { ArchiveHistory, parseTarget, runQuery } from '../../dist/query/index.js';
+
+const NODES = Number(process.env.BENCH_ARCHIVE_NODES ?? 100);
+const HOURS = Number(process.env.BENCH_HOURS ?? 24);
+const RES = 60_000;
+
+export async function archiveBench() {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kh-bench-archive-')), 'archive');
+  const archive = await Archive.open(dir, true);
+  const start = Date.UTC(2026, 10, 25, 0, 0, 0);
+  const w = new Workload({ seed: 11, nodes: NODES, podsPerNode: 30, epoch: start });
+  const writer = await TickWriter.start(archive, {
+    name: 'day', cluster: 'bench-cluster', context: 'bench', server: 'https://bench', resolutionMs: RES,
+    startedAt: start, status: 'recording', nodes: NODES, ticks: 0,
+  });
+  let prev, samples = 0, ingestMs = 0, genMs = 0;
+  const ticks = HOURS * 60;
+  for (let i = 0; i < ticks; i++) {
+    const t = start + i * RES + 5000;
+    const g0 = performance.now();
+    const sets = new Map();
+    for (const n of w.nodes) for (const s of decodeSummary(buildSummary(w, n, t), { now: t })) sets.set(s.key, s);
+    const pods = w.nodes.flatMap((n) => w.podsOn(n, t)).map((p) => toPodInfo(podObject(p, t)));
+    const nodes = w.nodes.map((n) => toNodeInfo(nodeObject(w, n, undefined)));
+    const objects = { pods: new Map(pods.map((p) => [podKey(p.namespace, p.name), p])), nodes: new Map(nodes.map((n) => [n.name, n])) };
+    const batch = processBatch({ timestamp: start + (i + 1) * RES, sets }, prev, objects);
+    prev = batch;
+    const i0 = performance.now();
+    genMs += i0 - g0;
+    const r = await writer.write(batch, pods, nodes, []);
+    ingestMs += performance.now() - i0;
+    samples += r.rows;
+    if (i % 60 === 59) {
+      await compact(archive, { recording: 'day', level: 1, before: batch.timestamp + 1 });
+      process.stderr.write(`\r  generated ${((i + 1) / 60).toFixed(0)} of ${HOURS} h, ${samples} samples`);
+    }
+  }
+  await writer.finish('done');
+  process.stderr.write('\n');
+  const c0 = performance.now();
+  const c = await compact(archive, { level: 2 });
+  const compactMs = performance.now() - c0;
+  const bytes = c.bytesAfter || (await archive.files({ kind: 'samples' })).length;
+  const ingestRss = process.resourceUsage().maxRSS / 1024;
+
+  const ns = 'spark-cluster';
+  const pods = w.nodes.flatMap((n) => w.podsOn(n, start + ticks * RES - 60_000)).filter((p) => p.namespace === ns).map((p) => p.name);
+  const env = { ...process.env, KUBECONFIG: '' };
+  // in process: the query itself, as `serve` will run it; the CLI figures add process start-up
+  const h = new ArchiveHistory(archive, { cluster: 'bench-cluster' });
+  const ctx = { namespace: 'default', allNamespaces: false };
+  const inProcess = async (req) => {
+    const times = [];
+    for (let i = 0; i < 6; i++) {
+      const t0 = performance.now();
+      await runQuery(h, req);
+      times.push(performance.now() - t0);
+    }
+    return { cold: times[0], warm: times.slice(1).sort((a, b) => a - b)[2] };
+  };
+  const p1 = await inProcess({ target: parseTarget(`namespaces/${ns}`, ctx), metric: 'memory/usage', window: {} });
+  const p2 = await inProcess({ target: parseTarget(`namespaces/${ns}/pod-list/${pods.join(',')}`, ctx), metric: 'cpu/usage_rate', window: {}, aggregations: ['p95'], bucketMs: 3_600_000 });
+  const q1 = await timeCli(['query', `namespaces/${ns}`, 'memory/usage', '--archive', dir, '-o', 'json'], env);
+  const q2 = await timeCli(['query', `namespaces/${ns}/pod-list/${pods.join(',')}`, 'cpu/usage_rate', '--agg', 'p95', '--bucket', '1h', '--archive', dir, '-o', 'json'], env);
+  const exportDir = mkdtempSync(path.join(tmpdir(), 'kh-bench-export-'));
+  const q3 = await timeCli(['export', '--format', 'parquet', '--output', path.join(exportDir, 'day.parquet'), '--archive', dir], env, 1);
+  const sampleBytes = (await archive.catalog(true, async (con) => {
+    const r = await con.runAndReadAll("SELECT sum(bytes) AS b, sum(rows) AS n FROM snapshots WHERE kind = 'samples'");
+    return r.getRowObjects()[0];
+  }));
+  rmSync(exportDir, { recursive: true, force: true });
+  const rows = [
+    [`archive: samples generated (${NODES} nodes, ${HOURS} h at 60 s)`, samples],
+    ['archive: ingest samples/s (model batch → Parquet + catalog)', Math.round(samples / (ingestMs / 1000)), '≥ 1,000,000'],
+    ['archive: simulate + decode + model, s (not ingest)', (genMs / 1000).toFixed(1)],
+    ['archive: final compaction, s', (compactMs / 1000).toFixed(1)],
+    ['archive: bytes per sample after compaction', (Number(sampleBytes.b) / Number(sampleBytes.n)).toFixed(2), '≤ 2 (Prometheus ~1.3)'],
+    ['archive: peak RSS while ingesting, MB', ingestRss.toFixed(0)],
+    [`query ns memory/usage 24 h, in process: warm ms (cold ${p1.cold.toFixed(0)})`, p1.warm.toFixed(0), '< 200 ms'],
+    [`query pod-list p95 by 1h, in process: warm ms (cold ${p2.cold.toFixed(0)})`, p2.warm.toFixed(0), '< 200 ms'],
+    [`query ns memory/usage 24 h, whole CLI: warm ms (cold ${q1.coldMs.toFixed(0)})`, q1.warmMs.toFixed(0)],
+    ['query ns memory/usage: peak RSS MB', q1.rssMb.toFixed(0)],
+    [`query pod-list (${pods.length} pods) p95 by 1h, whole CLI: warm ms (cold ${q2.coldMs.toFixed(0)})`, q2.warmMs.toFixed(0)],
+    ['query pod-list p95: peak RSS MB', q2.rssMb.toFixed(0)],
+    ['export --format parquet, whole day: s', (q3.coldMs / 1000).toFixed(1)],
+    ['export: peak RSS MB', q3.rssMb.toFixed(0)],
+  ];
+  if (!process.env.BENCH_KEEP) rmSync(path.dirname(dir), { recursive: true, force: true });
+  else rows.push(['archive kept at', dir]);
+  void bytes;
+  return rows;
+}
