@@ -47,6 +47,15 @@ try {
   show(['query', 'pods', '-n', 'web', 'cpu/usage_rate', '--live', '--node-timeout', '2s']);
   show(['query', 'nodes/node-01', 'cpu/node_utilization', '--live', '-o', 'json']);
   show(['query', 'nodes/node-01/freecontainers', '--live']);
+
+  // record a few ticks, then ask the archive
+  const archive = path.join(work, 'archive');
+  show(['record', '--archive', archive, '--resolution', '2s', '--for', '11s', '--name', 'demo', '--node-timeout', '1s']);
+  show(['archive', 'ls', '--archive', archive]);
+  show(['query', 'namespaces/spark-cluster', 'memory/usage', '--archive', archive, '-o', 'chart']);
+  show(['query', 'namespaces/web/pods', 'memory/working_set', '--archive', archive, '--agg', 'average,max,p95']);
+  show(['export', '--archive', archive, '--format', 'parquet', '--output', path.join(work, 'demo.parquet')]);
+  show(['archive', 'verify', '--archive', archive]);
 } finally {
   sim.kill('SIGTERM');
 }
