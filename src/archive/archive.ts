@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { usageError } from '../model/index.js';
@@ -49,11 +49,29 @@ export class Archive {
     return { rel, abs: path.join(this.dir, rel) };
   }
 
+  /**
+   * A token that changes whenever the catalog was written (its file is rewritten on every close), so
+   * long-running readers such as `serve` can cache file lists and answers between batches.
+   */
+  version(): string {
+    const stat = (f: string) => (existsSync(f) ? `${statSync(f).mtimeMs}:${statSync(f).size}` : '-');
+    return `${stat(this.catalogPath)}|${stat(`${this.catalogPath}.wal`)}`;
+  }
+
   /** Absolute paths of the cataloged snapshot files that match. */
   async files(filter: SnapshotFilter): Promise<string[]> {
+    const key = JSON.stringify(filter);
+    const version = this.version();
+    const hit = this.fileCache.get(key);
+    if (hit && hit.version === version) return hit.files;
     const snaps = await this.catalog(true, (con) => selectSnapshots(con, filter));
-    return snaps.map((s) => path.join(this.dir, s.file));
+    const files = snaps.map((s) => path.join(this.dir, s.file));
+    if (this.fileCache.size > 256) this.fileCache.clear();
+    this.fileCache.set(key, { version, files });
+    return files;
   }
+
+  private readonly fileCache = new Map<string, { version: string; files: string[] }>();
 }
 
 export function utcDate(ms: number): string {

@@ -3,7 +3,7 @@ export { Archive, utcDate, checkName, NAME_PATTERN } from './archive.js';
 export { CATALOG_SCHEMA, selectRecordings, selectSnapshots, selectGaps, type Recording, type RecordingStats, type Snapshot, type SnapshotKind, type Gap } from './catalog.js';
 export { TickWriter, type TickResult } from './tick-writer.js';
 export { SampleWriter, SAMPLE_ORDER } from './sample-writer.js';
-export { readSamples, readEntities, readMetricNames, readBuckets, readPodLabels, AGGREGATIONS, type Aggregation, type SampleFilter, type TimeRange, type SampleRow, type EntityRow, type BucketRow } from './read-samples.js';
+export { readSamples, readEntities, readMetricNames, readBuckets, readPodLabels, readPodsByUid, readNodeObjects, AGGREGATIONS, type Aggregation, type SampleFilter, type TimeRange, type SampleRow, type EntityRow, type BucketRow } from './read-samples.js';
 export { compact, type CompactOptions, type CompactResult } from './compact.js';
 export { prune, type PruneOptions, type PruneResult } from './prune.js';
 export { verify, type VerifyReport } from './verify.js';

@@ -149,3 +149,26 @@ export async function readPodLabels(files: readonly string[]): Promise<{ namespa
     return r.getRowObjects().map((o) => ({ namespace: String(o.namespace), pod: String(o.pod), labels: JSON.parse(String(o.labels ?? '{}')) }));
   });
 }
+
+/** Namespace and name of pods by UID (Heapster's pod-id routes). */
+export async function readPodsByUid(files: readonly string[], uids: readonly string[]): Promise<Map<string, { namespace: string; pod: string }>> {
+  if (!files.length || !uids.length) return new Map();
+  return readArchive(files, async (con, from) => {
+    const r = await con.runAndReadAll(`SELECT DISTINCT pod_uid, namespace, pod FROM ${from} WHERE type = 'pod' AND pod_uid IN (${uids.map(lit).join(', ')})`);
+    return new Map(r.getRowObjects().map((o) => [String(o.pod_uid), { namespace: String(o.namespace), pod: String(o.pod) }]));
+  });
+}
+
+/** The newest node objects at or before `at` (ms), for the Node list `kubectl top node` reads. */
+export async function readNodeObjects(files: readonly string[], at: number): Promise<{ node: string; labels: Record<string, string>; capacity: Record<string, number>; allocatable: Record<string, number>; ready: boolean; kubeletVersion: string }[]> {
+  if (!files.length) return [];
+  return readArchive(files, async (con, from) => {
+    const r = await con.runAndReadAll(`SELECT node, CAST(labels AS VARCHAR) AS labels, CAST(capacity AS VARCHAR) AS capacity,
+      CAST(allocatable AS VARCHAR) AS allocatable, ready, kubelet_version FROM ${from}
+      WHERE ts <= make_timestamp(${Math.floor(at)}::BIGINT * 1000) QUALIFY row_number() OVER (PARTITION BY node ORDER BY ts DESC) = 1 ORDER BY node`);
+    return r.getRowObjects().map((o) => ({
+      node: String(o.node), labels: JSON.parse(String(o.labels)), capacity: JSON.parse(String(o.capacity)),
+      allocatable: JSON.parse(String(o.allocatable)), ready: Boolean(o.ready), kubeletVersion: String(o.kubelet_version ?? ''),
+    }));
+  });
+}

@@ -1,5 +1,5 @@
 import {
-  readBuckets, readEntities, readMetricNames, readPodLabels, readSamples,
+  readBuckets, readEntities, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectSnapshots,
   type Archive, type EntityRow, type SampleFilter,
 } from '../archive/index.js';
 import { keyOfParts, parseKey, type EntityType, type KeyParts } from '../model/index.js';
@@ -77,6 +77,25 @@ export class ArchiveHistory implements History {
       refs.push({ key, type: r.type as EntityType, name: nameOf(r), ...(r.namespace ? { namespace: r.namespace } : {}), ...(r.node ? { node: r.node } : {}), ...(r.pod ? { pod: r.pod } : {}) });
     }
     return refs;
+  }
+
+  /** Changes whenever the archive's catalog is written. */
+  version(): string {
+    return this.archive.version();
+  }
+
+  /** The newest batch timestamp in scope, if anything was recorded. */
+  async newest(): Promise<number | undefined> {
+    const snaps = await this.archive.catalog(true, (con) => selectSnapshots(con, { kind: 'samples', ...this.scope }));
+    return snaps.length ? Math.max(...snaps.map((s) => s.tsMax)) : undefined;
+  }
+
+  async podsByUid(uids: readonly string[]): Promise<Map<string, { namespace: string; pod: string }>> {
+    return readPodsByUid(await this.files({}), uids);
+  }
+
+  async nodeObjects(at: number) {
+    return readNodeObjects(await this.archive.files({ kind: 'nodes', ...this.scope, end: at }), at);
   }
 
   async metricNames(key: string, w: Window): Promise<string[]> {

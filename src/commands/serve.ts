@@ -1,0 +1,94 @@
+import { Flags } from '@oclif/core';
+import { Archive, archiveDir, checkName, TickWriter } from '../archive/index.js';
+import { archiveFlag, recordingFlags, resolveScope } from '../cli/archive-flags.js';
+import { BaseCommand } from '../cli/base-command.js';
+import { kubeFlags, toKubeFlags } from '../cli/kube-flags.js';
+import { ApiClient, clusterIdentity, loadKubeConfig } from '../cluster/index.js';
+import { usageError } from '../model/index.js';
+import { ArchiveHistory, parseDuration, parseTime, type ArchiveScope } from '../query/index.js';
+import { abortableSleep, runRecorder } from '../record/index.js';
+import { goTime } from '../render/index.js';
+import { startServer } from '../serve/index.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export default class Serve extends BaseCommand {
+  static override summary = "Serve Heapster's REST API (model, historical, metric-export) and the Resource Metrics API from the archive.";
+  static override description = `Old scripts, dashboards and autoscalers written against Heapster's /api/v1/model and
+/api/v1/historical routes work again, answered from recorded data. The Resource Metrics API
+(/apis/metrics.k8s.io/v1beta1) lets the real kubectl show any recorded minute:
+  kubectl --server http://127.0.0.1:8082 top pods -A
+With --live the same process also records the current cluster, like a running Heapster.
+Binds to loopback; any other address needs --token or TLS.`;
+
+  static override examples = [
+    'kubectl heapster serve',
+    'kubectl heapster serve --recording incident-4711 --at 2026-11-26T14:05:00Z',
+    'kubectl heapster serve --live --resolution 30s',
+    'kubectl heapster serve --address 0.0.0.0 --token "$(cat token)" --tls-cert-file tls.crt --tls-private-key-file tls.key',
+  ];
+
+  static override flags = {
+    ...kubeFlags, ...archiveFlag, ...recordingFlags,
+    address: Flags.string({ description: 'address to listen on', default: '127.0.0.1' }),
+    port: Flags.integer({ description: 'port to listen on (0: any free port)', default: 8082, min: 0, max: 65535 }),
+    token: Flags.string({ description: 'require Authorization: Bearer TOKEN' }),
+    'tls-cert-file': Flags.string({ description: 'serve HTTPS with this certificate' }),
+    'tls-private-key-file': Flags.string({ description: 'the key of --tls-cert-file' }),
+    'client-ca-file': Flags.string({ description: 'require client certificates signed by this CA' }),
+    at: Flags.string({ description: 'the minute kubectl top shows (default: the newest batch)' }),
+    live: Flags.boolean({ description: 'also record the current cluster in this process' }),
+    resolution: Flags.string({ description: 'with --live: time between scrapes', default: '60s' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Serve);
+    this.verbosity = flags.v;
+    const kube = toKubeFlags(flags);
+    const tls = !!flags['tls-cert-file'];
+    if (tls !== !!flags['tls-private-key-file']) throw usageError('--tls-cert-file and --tls-private-key-file go together', 'pass both');
+    if (flags['client-ca-file'] && !tls) throw usageError('--client-ca-file needs TLS', 'pass --tls-cert-file and --tls-private-key-file');
+    if (!LOOPBACK.has(flags.address) && !flags.token && !tls) {
+      throw usageError(`refusing to serve cluster data on ${flags.address} without authentication`, 'pass --token, or TLS with --tls-cert-file, or keep --address 127.0.0.1');
+    }
+    const at = flags.at !== undefined ? parseTime(flags.at, '--at', Date.now()) : undefined;
+    const archive = await Archive.open(archiveDir(flags.archive), !!flags.live);
+    const stop = new AbortController();
+    let scope: ArchiveScope;
+    let live: Promise<unknown> | undefined;
+    let finish: (() => Promise<void>) | undefined;
+    if (flags.live) {
+      const config = await loadKubeConfig(kube);
+      const client = await ApiClient.create(config);
+      const name = checkName(`serve-${goTime(Date.now()).replace(/[-:]/g, '').replace('T', '-').replace(/\..*|Z/g, '')}`, 'recording');
+      const resolutionMs = parseDuration(flags.resolution, '--resolution');
+      const writer = await TickWriter.start(archive, { name, cluster: clusterIdentity(config), context: config.contextName, server: config.server, resolutionMs, startedAt: Date.now(), status: 'recording', nodes: 0, ticks: 0 });
+      scope = { cluster: clusterIdentity(config) };
+      live = runRecorder({
+        client, archive, writer, resolutionMs, scope: {}, concurrency: 0, nodeTimeoutMs: 10_000, requestTimeoutMs: 30_000,
+        now: Date.now, sleep: abortableSleep, signal: stop.signal,
+      }).catch((e) => process.stderr.write(`error: recording stopped: ${(e as Error).message}\n`));
+      finish = async () => {
+        await live;
+        client.close();
+        await writer.finish('done');
+      };
+    } else {
+      scope = await resolveScope(archive, flags, kube);
+    }
+    const server = await startServer({
+      history: new ArchiveHistory(archive, scope), address: flags.address, port: flags.port, token: flags.token,
+      tlsCertFile: flags['tls-cert-file'], tlsKeyFile: flags['tls-private-key-file'], clientCaFile: flags['client-ca-file'], at,
+      ...(flags.v >= 2 ? { log: (l: string) => process.stderr.write(`${goTime(Date.now())} ${l}\n`) } : {}),
+    });
+    process.stdout.write(`serving Heapster's API from ${archive.dir} at ${server.url}${flags.live ? ' (recording live)' : ''}\n` +
+      `  try: curl ${server.url}/api/v1/model/namespaces\n  or:  kubectl --server ${server.url} top pods -A\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    stop.abort();
+    await server.close();
+    await finish?.();
+  }
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { timingSafeEqual } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { ArchiveHistory } from '../query/index.js';
+import { HttpError } from './heapster-params.js';
+import { exportSchema, metricExport } from './metric-export.js';
+import { answerMetricsApi, discovery } from './metrics-api.js';
+import { answerModel, type ApiAnswer } from './model-api.js';
+
+export interface ServeOptions {
+  history: ArchiveHistory;
+  address: string;
+  port: number;
+  token?: string;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  clientCaFile?: string;
+  /** the minute `kubectl top` shows (ms); default the newest batch */
+  at?: number;
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Heapster's REST API over the archive, plus the Resource Metrics API for `kubectl top`. */
+export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  cache.clear();
+  const tls = o.tlsCertFile && o.tlsKeyFile;
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(o, req, res);
+  const server = tls
+    ? https.createServer({
+      cert: readFileSync(o.tlsCertFile!), key: readFileSync(o.tlsKeyFile!),
+      ...(o.clientCaFile ? { ca: readFileSync(o.clientCaFile), requestCert: true, rejectUnauthorized: true } : {}),
+    }, handler)
+    : http.createServer(handler);
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.address, () => resolve());
+  });
+  const addr = server.address() as { port: number };
+  const host = o.address.includes(':') ? `[${o.address}]` : o.address;
+  return {
+    url: `${tls ? 'https' : 'http'}://${host}:${addr.port}`,
+    close: () => new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeIdleConnections();
+    }),
+  };
+}
+
+/**
+ * Answers are cached until the archive changes: Heapster served its model from memory, and scripts
+ * and dashboards poll the same URLs. A URL without `end` means "until now", which only changes
+ * when a batch arrives, and that changes the archive's version.
+ */
+const cache = new Map<string, { version: string; status: number; body: string | Buffer; type: string }>();
+const CACHE_ENTRIES = 2000;
+
+function authorized(o: ServeOptions, req: http.IncomingMessage): boolean {
+  if (!o.token) return true;
+  const got = Buffer.from(req.headers.authorization ?? '');
+  const want = Buffer.from(`Bearer ${o.token}`);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+async function handle(o: ServeOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const started = Date.now();
+  const url = new URL(req.url ?? '/', 'http://heapster');
+  let path = decodeURIComponent(url.pathname).replace(/\/+$/, '') || '/';
+  const send = (status: number, body: string | Buffer, type: string) => {
+    const gzip = body.length > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const payload = gzip ? gzipSync(body) : body;
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(payload), ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) });
+    res.end(payload);
+    o.log?.(`${req.method} ${url.pathname}${url.search} ${status} ${Date.now() - started}ms`);
+  };
+  const text = (status: number, message: string) => send(status, message, 'text/plain; charset=utf-8');
+  if (!authorized(o, req)) return text(401, 'Unauthorized');
+  if (req.method !== 'GET') return text(405, '405: Method Not Allowed');
+  const version = o.history.version();
+  const cached = cache.get(url.pathname + url.search);
+  if (cached && cached.version === version) return send(cached.status, cached.body, cached.type);
+  const remember = (status: number, body: string, type: string) => {
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    cache.set(url.pathname + url.search, { version, status, body, type });
+    send(status, body, type);
+  };
+  const json = (a: ApiAnswer) => remember(a.status, JSON.stringify(a.body, null, a.compact ? undefined : 1), 'application/json');
+  try {
+    if (path === '/healthz') {
+      const newest = await o.history.newest();
+      return newest !== undefined ? text(200, 'ok') : text(500, 'no batch in the archive yet');
+    }
+    if (path === '/api/v1/metric-export-schema') return json({ status: 200, body: exportSchema() });
+    if (path === '/api/v1/metric-export') return json({ status: 200, body: await metricExport(o.history) });
+    for (const [prefix, historical] of [['/api/v1/model', false], ['/api/v1/historical', true]] as const) {
+      if (path === prefix || path.startsWith(`${prefix}/`)) {
+        path = path.slice(prefix.length);
+        const a = await answerModel(o.history, path, url.searchParams, historical, (o.now ?? Date.now)());
+        return a ? json(a) : text(404, '404: Page Not Found');
+      }
+    }
+    const d = discovery(path) ?? (await answerMetricsApi(o.history, path, url.searchParams, o.at));
+    return d ? json(d) : text(404, '404: Page Not Found');
+  } catch (e) {
+    if (e instanceof HttpError) return text(e.status, e.message);
+    return text(500, String((e as Error).message).split('\n')[0]!);
+  }
+}

@@ -1,0 +1,36 @@
+import { Archive, TickWriter } from '../../src/archive/index.js';
+import { ApiClient, clusterIdentity, loadKubeConfig } from '../../src/cluster/index.js';
+import { runRecorder } from '../../src/record/index.js';
+import { tempArchive } from './archive.js';
+import type { TestSim } from './sim.js';
+
+export const RES = 60_000;
+export const OFFSET = 5_000;
+
+/** Records `ticks` minutes of the simulator in simulated time; returns the archive and the batch stamps. */
+export async function recordSim(sim: TestSim, ticks: number, name = 'sim'): Promise<{ archive: Archive; stamps: number[] }> {
+  const archive = await tempArchive();
+  const config = await loadKubeConfig({ kubeconfig: sim.kubeconfigPath }, {});
+  const client = await ApiClient.create(config);
+  const writer = await TickWriter.start(archive, {
+    name, cluster: clusterIdentity(config), context: config.contextName, server: config.server,
+    resolutionMs: RES, startedAt: sim.clock.t, status: 'recording', nodes: 0, ticks: 0,
+  });
+  const stamps: number[] = [];
+  await runRecorder({
+    client, archive, writer, resolutionMs: RES, until: sim.clock.t + ticks * RES, scope: {}, concurrency: 2,
+    nodeTimeoutMs: 5000, requestTimeoutMs: 5000, now: () => sim.clock.t,
+    sleep: async (ms) => void (sim.clock.t += Math.max(0, ms)), signal: new AbortController().signal,
+    onTick: (t) => stamps.push(t.timestamp),
+  });
+  client.close();
+  await writer.finish('done');
+  return { archive, stamps };
+}
+
+/** When the batch stamped `ts` was scraped: Heapster stamps a batch with its window's end. */
+export const scrapedAt = (ts: number) => ts - RES + OFFSET;
+
+export function podsAt(sim: TestSim, t: number) {
+  return sim.workload.nodes.flatMap((n) => sim.workload.podsOn(n, sim.workload.statsTime(n, t)).map((p) => ({ p, tt: sim.workload.statsTime(n, t) })));
+}
