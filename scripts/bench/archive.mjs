@@ -95,8 +95,6 @@ export async function archiveBench() {
     ['export --format parquet, whole day: s', (q3.coldMs / 1000).toFixed(1)],
     ['export: peak RSS MB', q3.rssMb.toFixed(0)],
   ];
-  if (!process.env.BENCH_KEEP) rmSync(path.dirname(dir), { recursive: true, force: true });
-  else rows.push(['archive kept at', dir]);
   void bytes;
-  return rows;
+  return { rows, dir, ns, end: start + ticks * RES, cleanup: () => !process.env.BENCH_KEEP && rmSync(path.dirname(dir), { recursive: true, force: true }) };
 }
