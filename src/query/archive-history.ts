@@ -20,40 +20,15 @@ export class ArchiveHistory implements History {
 
   async series(keys: readonly string[], metric: string, labels: LabelFilter, w: Window): Promise<Series[]> {
     const rows = await readSamples(await this.files(w), { ...this.common(keys), metric, resourceId: resourceFilter(labels) }, w);
-    const out = new Map<string, Series>();
-    const wanted = new Set(keys);
-    for (const r of rows) {
-      const key = keyOfParts(partsOf(r));
-      if (!wanted.has(key)) continue;
-      const id = `${key}\u0000${r.resource_id ?? ''}`;
-      let s = out.get(id);
-      if (!s) out.set(id, (s = { key, name: nameOf(r), ...(r.resource_id !== null ? { labels: { resource_id: r.resource_id } } : {}), points: [] }));
-      s.points.push({ timestamp: r.ts, value: r.value });
-    }
-    return keys.flatMap((key) => {
-      const found = [...out.values()].filter((s) => s.key === key);
-      const parts = parseKey(key);
-      return found.length ? found : [{ key, name: parts ? nameOf(toRow(parts)) : '', points: [] }];
-    });
+    return groupByKey(keys, rows, (s: Series, r) => s.points.push({ timestamp: r.ts, value: r.value }), () => ({ points: [] }));
   }
 
   async buckets(keys: readonly string[], metric: string, labels: LabelFilter, w: Window, bucketMs: number): Promise<BucketSeries[]> {
     const rows = await readBuckets(await this.files(w), { ...this.common(keys), metric, resourceId: resourceFilter(labels) }, w, bucketMs);
-    const out = new Map<string, BucketSeries>();
-    const wanted = new Set(keys);
-    for (const r of rows) {
-      const key = keyOfParts(partsOf(r));
-      if (!wanted.has(key)) continue;
-      const id = `${key}\u0000${r.resource_id ?? ''}`;
-      let s = out.get(id);
-      if (!s) out.set(id, (s = { key, name: nameOf(r), ...(r.resource_id !== null ? { labels: { resource_id: r.resource_id } } : {}), buckets: [] }));
+    return groupByKey(keys, rows, (s: BucketSeries, r) => {
       const { type: _t, node: _n, namespace: _ns, pod: _p, container: _c, resource_id: _r, ...b } = r;
       s.buckets.push(b);
-    }
-    return keys.flatMap((key) => {
-      const found = [...out.values()].filter((s) => s.key === key);
-      return found.length ? found : [{ key, name: nameOf(toRow(parseKey(key) ?? { type: 'cluster' })), buckets: [] }];
-    });
+    }, () => ({ buckets: [] }));
   }
 
   async entities(type: EntityType, scope: EntityScope, w: Window): Promise<EntityRef[]> {
@@ -119,6 +94,29 @@ export class ArchiveHistory implements History {
     }
     return f;
   }
+}
+
+/**
+ * Splits rows into one series per requested key and resource id, in the order of `keys`; a key
+ * without rows still gets an empty series, as Heapster answered unknown entities.
+ */
+function groupByKey<R extends EntityRow & { resource_id: string | null }, S extends { key: string; name: string; labels?: Record<string, string> }>(
+  keys: readonly string[], rows: readonly R[], add: (s: S, r: R) => void, empty: () => Omit<S, 'key' | 'name' | 'labels'>,
+): S[] {
+  const out = new Map<string, S>();
+  const wanted = new Set(keys);
+  for (const r of rows) {
+    const key = keyOfParts(partsOf(r));
+    if (!wanted.has(key)) continue;
+    const id = `${key}\u0000${r.resource_id ?? ''}`;
+    let s = out.get(id);
+    if (!s) out.set(id, (s = { key, name: nameOf(r), ...(r.resource_id !== null ? { labels: { resource_id: r.resource_id } } : {}), ...empty() } as S));
+    add(s, r);
+  }
+  return keys.flatMap((key) => {
+    const found = [...out.values()].filter((s) => s.key === key);
+    return found.length ? found : [{ key, name: nameOf(toRow(parseKey(key) ?? { type: 'cluster' })), ...empty() } as S];
+  });
 }
 
 function resourceFilter(labels: LabelFilter): string | null | undefined {

@@ -1,3 +1,4 @@
+import type { BucketRow, EntityRow } from '../archive/index.js';
 import type { EntityType } from '../model/index.js';
 
 export interface Point {
@@ -44,17 +45,8 @@ export type LabelFilter = Record<string, string> | 'all' | undefined;
  * Where query answers come from: a live batch held in memory, or the archive. Listings reflect the
  * newest batch inside the window, as Heapster's model did.
  */
-export interface BucketValues {
-  bucket: number;
-  count: number;
-  average: number;
-  max: number;
-  min: number;
-  median: number;
-  p50: number;
-  p95: number;
-  p99: number;
-}
+/** One bucket's aggregations, as the archive computes them. */
+export type BucketValues = Omit<BucketRow, keyof EntityRow | 'resource_id'>;
 
 export interface BucketSeries {
   key: string;
