@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scrapeBench } from './bench/scrape.mjs';
+import { archiveBench } from './bench/archive.mjs';
+import { serveBench } from './bench/serve.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv[2];
@@ -28,6 +30,15 @@ export async function startSimulatorProcess(args) {
 
 const rows = [];
 if (!only || only === 'scrape') rows.push(...(await scrapeBench(startSimulatorProcess)));
+if (!only || only === 'archive' || only === 'serve') {
+  const a = await archiveBench();
+  rows.push(...a.rows);
+  try {
+    rows.push(...(await serveBench(a.dir, a.ns, a.end)));
+  } finally {
+    a.cleanup();
+  }
+}
 
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`\n${'figure'.padEnd(width)}  ${'value'.padStart(12)}  target`);
