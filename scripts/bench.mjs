@@ -28,18 +28,18 @@ export async function startSimulatorProcess(args) {
   return { kubeconfig, stop: () => child.kill('SIGTERM') };
 }
 
-const rows = [];
-if (!only || only === 'scrape') rows.push(...(await scrapeBench(startSimulatorProcess)));
+// each figure is printed as soon as it is known, so a long run that fails late still reports the rest
+const WIDTH = 72;
+console.log(`${'figure'.padEnd(WIDTH)}  ${'value'.padStart(12)}  target`);
+const print = (rows) => {
+  for (const [name, value, target] of rows) console.log(`${name.padEnd(WIDTH)}  ${String(value).padStart(12)}  ${target ?? ''}`);
+};
+if (!only || only === 'scrape') print(await scrapeBench(startSimulatorProcess));
 if (!only || only === 'archive' || only === 'serve') {
-  const a = await archiveBench();
-  rows.push(...a.rows);
+  const a = await archiveBench(print);
   try {
-    rows.push(...(await serveBench(a.dir, a.ns, a.end)));
+    print(await serveBench(a.dir, a.ns, a.end));
   } finally {
     a.cleanup();
   }
 }
-
-const width = Math.max(...rows.map((r) => r[0].length));
-console.log(`\n${'figure'.padEnd(width)}  ${'value'.padStart(12)}  target`);
-for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${String(value).padStart(12)}  ${target ?? ''}`);

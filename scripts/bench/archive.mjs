@@ -14,7 +14,7 @@ const NODES = Number(process.env.BENCH_ARCHIVE_NODES ?? 100);
 const HOURS = Number(process.env.BENCH_HOURS ?? 24);
 const RES = 60_000;
 
-export async function archiveBench() {
+export async function archiveBench(print) {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kh-bench-archive-')), 'archive');
   const archive = await Archive.open(dir, true);
   const start = Date.UTC(2026, 10, 25, 0, 0, 0);
@@ -70,6 +70,11 @@ export async function archiveBench() {
   };
   const p1 = await inProcess({ target: parseTarget(`namespaces/${ns}`, ctx), metric: 'memory/usage', window: {} });
   const p2 = await inProcess({ target: parseTarget(`namespaces/${ns}/pod-list/${pods.join(',')}`, ctx), metric: 'cpu/usage_rate', window: {}, aggregations: ['p95'], bucketMs: 3_600_000 });
+  print([
+    [`archive: samples generated (${NODES} nodes, ${HOURS} h at 60 s)`, samples],
+    ['archive: ingest samples/s (model batch → Parquet + catalog)', Math.round(samples / (ingestMs / 1000)), '≥ 1,000,000'],
+    ['archive: peak RSS while ingesting, MB', ingestRss.toFixed(0)],
+  ]);
   const q1 = await timeCli(['query', `namespaces/${ns}`, 'memory/usage', '--archive', dir, '-o', 'json'], env);
   const q2 = await timeCli(['query', `namespaces/${ns}/pod-list/${pods.join(',')}`, 'cpu/usage_rate', '--agg', 'p95', '--bucket', '1h', '--archive', dir, '-o', 'json'], env);
   const exportDir = mkdtempSync(path.join(tmpdir(), 'kh-bench-export-'));
@@ -80,12 +85,9 @@ export async function archiveBench() {
   }));
   rmSync(exportDir, { recursive: true, force: true });
   const rows = [
-    [`archive: samples generated (${NODES} nodes, ${HOURS} h at 60 s)`, samples],
-    ['archive: ingest samples/s (model batch → Parquet + catalog)', Math.round(samples / (ingestMs / 1000)), '≥ 1,000,000'],
     ['archive: simulate + decode + model, s (not ingest)', (genMs / 1000).toFixed(1)],
     ['archive: final compaction, s', (compactMs / 1000).toFixed(1)],
     ['archive: bytes per sample after compaction', (Number(sampleBytes.b) / Number(sampleBytes.n)).toFixed(2), '≤ 2 (Prometheus ~1.3)'],
-    ['archive: peak RSS while ingesting, MB', ingestRss.toFixed(0)],
     [`query ns memory/usage 24 h, in process: warm ms (cold ${p1.cold.toFixed(0)})`, p1.warm.toFixed(0), '< 200 ms'],
     [`query pod-list p95 by 1h, in process: warm ms (cold ${p2.cold.toFixed(0)})`, p2.warm.toFixed(0), '< 200 ms'],
     [`query ns memory/usage 24 h, whole CLI: warm ms (cold ${q1.coldMs.toFixed(0)})`, q1.warmMs.toFixed(0)],
@@ -96,5 +98,6 @@ export async function archiveBench() {
     ['export: peak RSS MB', q3.rssMb.toFixed(0)],
   ];
   void bytes;
-  return { rows, dir, ns, end: start + ticks * RES, cleanup: () => !process.env.BENCH_KEEP && rmSync(path.dirname(dir), { recursive: true, force: true }) };
+  print(rows);
+  return { dir, ns, end: start + ticks * RES, cleanup: () => !process.env.BENCH_KEEP && rmSync(path.dirname(dir), { recursive: true, force: true }) };
 }

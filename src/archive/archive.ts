@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { usageError } from '../model/index.js';
 import { CATALOG_FILE, ensurePrivateDir, NODES_DIR, PODS_DIR, SAMPLES_DIR } from './archive-dir.js';
-import { createCatalog, selectSnapshots, type SnapshotFilter, type SnapshotKind } from './catalog.js';
+import { createCatalog, selectSnapshots, type Snapshot, type SnapshotFilter, type SnapshotKind } from './catalog.js';
 import { withFileDb } from './duck.js';
 
 const KIND_DIR: Record<SnapshotKind, string> = { samples: SAMPLES_DIR, pods: PODS_DIR, nodes: NODES_DIR };
@@ -58,20 +58,24 @@ export class Archive {
     return `${stat(this.catalogPath)}|${stat(`${this.catalogPath}.wal`)}`;
   }
 
-  /** Absolute paths of the cataloged snapshot files that match. */
-  async files(filter: SnapshotFilter): Promise<string[]> {
+  /** The cataloged snapshots that match, cached until the catalog changes. */
+  async snapshots(filter: SnapshotFilter): Promise<Snapshot[]> {
     const key = JSON.stringify(filter);
     const version = this.version();
-    const hit = this.fileCache.get(key);
-    if (hit && hit.version === version) return hit.files;
+    const hit = this.snapshotCache.get(key);
+    if (hit && hit.version === version) return hit.snaps;
     const snaps = await this.catalog(true, (con) => selectSnapshots(con, filter));
-    const files = snaps.map((s) => path.join(this.dir, s.file));
-    if (this.fileCache.size > 256) this.fileCache.clear();
-    this.fileCache.set(key, { version, files });
-    return files;
+    if (this.snapshotCache.size > 256) this.snapshotCache.clear();
+    this.snapshotCache.set(key, { version, snaps });
+    return snaps;
   }
 
-  private readonly fileCache = new Map<string, { version: string; files: string[] }>();
+  /** Absolute paths of the cataloged snapshot files that match. */
+  async files(filter: SnapshotFilter): Promise<string[]> {
+    return (await this.snapshots(filter)).map((s) => path.join(this.dir, s.file));
+  }
+
+  private readonly snapshotCache = new Map<string, { version: string; snaps: Snapshot[] }>();
 }
 
 export function utcDate(ms: number): string {

@@ -24,6 +24,23 @@ export async function withMemoryDb<T>(fn: (con: DuckDBConnection) => Promise<T>)
   return useInstance(instance, fn);
 }
 
+let shared: Promise<DuckDBInstance> | undefined;
+
+/**
+ * Runs a read on a connection of one in-memory database kept for the process: a long-running
+ * `serve` then keeps DuckDB's Parquet footer cache warm and skips creating a database per request.
+ */
+export async function withReadDb<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+  shared ??= duckdb().then(({ DuckDBInstance }) => DuckDBInstance.create(':memory:'));
+  const con = await (await shared).connect();
+  try {
+    for (const s of SETUP) await con.run(s);
+    return await fn(con);
+  } finally {
+    con.closeSync();
+  }
+}
+
 /**
  * Opens a database file for one short piece of work, then closes it, so that `record` in one
  * terminal and `query` in another take turns on the file lock. A lock held by another process is

@@ -24,9 +24,12 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
     const long = `SELECT ts, ${ID}, metric, value, date FROM ${from} WHERE ${whereClause(f, range)}`;
     const rel = o.wide
       ? `SELECT * FROM (PIVOT (${long}) ON metric USING first(value) GROUP BY ts, ${ID}, date) ORDER BY type, namespace, pod, container, node, resource_id, ts`
-      : `${long} ORDER BY metric, type, namespace, pod, container, resource_id, node, ts`;
-    // a table, not a view: DuckDB's PIVOT over values found in the data cannot stand in a view
-    await con.run(`CREATE TEMP TABLE out AS ${rel}`);
+      : long;
+    // long rows stream in file order, which is already series then time within each compacted file:
+    // a global ORDER BY over a day of a 100-node cluster spilled past the free disk.
+    // Wide rows need the pivot's grouping, and DuckDB's PIVOT over values found in the data cannot stand
+    // in a view, so that one is a table.
+    await con.run(o.wide ? `CREATE TEMP TABLE out AS ${rel}` : `CREATE TEMP VIEW out AS ${rel}`);
     const n = Number((await con.runAndReadAll('SELECT count(*) AS n FROM out')).getRowObjects()[0]!.n);
     const iso = "strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ts";
     switch (o.format) {

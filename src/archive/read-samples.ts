@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PluginError } from '../model/index.js';
-import { fileList, lit, withMemoryDb } from './duck.js';
+import { fileList, lit, withReadDb } from './duck.js';
 
 /** Column predicates on sample rows; an absent field is not filtered, `null` means IS NULL. */
 export interface SampleFilter {
@@ -73,7 +73,7 @@ const source = (files: readonly string[]) => `read_parquet(${fileList(files)}, h
 
 /** Runs a read over archive files; a damaged or foreign file is named in the error, never skipped. */
 export async function readArchive<T>(files: readonly string[], fn: (con: DuckDBConnection, from: string) => Promise<T>): Promise<T> {
-  return withMemoryDb(async (con) => {
+  return withReadDb(async (con) => {
     try {
       return await fn(con, source(files));
     } catch (e) {

@@ -1,5 +1,5 @@
 import {
-  readBuckets, readEntities, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectSnapshots,
+  readBuckets, readEntities, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples,
   type Archive, type EntityRow, type SampleFilter,
 } from '../archive/index.js';
 import { keyOfParts, parseKey, type EntityType, type KeyParts } from '../model/index.js';
@@ -61,8 +61,8 @@ export class ArchiveHistory implements History {
 
   /** The newest batch timestamp in scope, if anything was recorded. */
   async newest(): Promise<number | undefined> {
-    const snaps = await this.archive.catalog(true, (con) => selectSnapshots(con, { kind: 'samples', ...this.scope }));
-    return snaps.length ? Math.max(...snaps.map((s) => s.tsMax)) : undefined;
+    const files = await this.archive.snapshots({ kind: 'samples', ...this.scope });
+    return files.length ? Math.max(...files.map((s) => s.tsMax)) : undefined;
   }
 
   async podsByUid(uids: readonly string[]): Promise<Map<string, { namespace: string; pod: string }>> {
