@@ -119,18 +119,23 @@ export async function readMetricNames(files: readonly string[], f: SampleFilter,
  * epoch and stamped with their start, empty buckets left out, MEDIAN averaging the two middle
  * points, percentiles by nearest rank (index round(N·p/100), clamped to 1..N).
  */
-export async function readBuckets(files: readonly string[], f: SampleFilter, range: TimeRange, bucketMs: number): Promise<BucketRow[]> {
+export async function readBuckets(files: readonly string[], f: SampleFilter, range: TimeRange, bucketMs: number, aggs: readonly Aggregation[] = AGGREGATIONS): Promise<BucketRow[]> {
   if (!files.length) return [];
   const bucket = bucketMs > 0 ? `CAST(floor(epoch_ms(ts) / ${bucketMs}) AS BIGINT) * ${bucketMs}` : range.start !== undefined ? `${Math.floor(range.start)}::BIGINT` : 'min(epoch_ms(ts)) OVER ()';
   const rank = (p: number) => `list_extract(vals, greatest(1, least(len(vals), CAST(floor(len(vals) * ${p / 100} + 0.5) AS INTEGER))))`;
+  // only what was asked for: sorting every bucket's values for percentiles is most of the cost
+  const want = (a: Aggregation) => aggs.includes(a);
+  const percentiles = want('p50') || want('p95') || want('p99');
+  const agg = (a: Aggregation, sql: string) => `${want(a) ? sql : 'NULL'} AS ${a}`;
   return readArchive(files, async (con, from) => {
     const r = await con.runAndReadAll(`
       WITH s AS (SELECT type, node, namespace, pod, container, resource_id, ${bucket} AS bucket, value FROM ${from} WHERE ${whereClause(f, range)}),
-      g AS (SELECT type, node, namespace, pod, container, resource_id, bucket, count(*) AS count, avg(value) AS average,
-              max(value) AS max, min(value) AS min, median(value) AS median, list_sort(list(value)) AS vals
+      g AS (SELECT type, node, namespace, pod, container, resource_id, bucket, count(*) AS count, ${agg('average', 'avg(value)')},
+              ${agg('max', 'max(value)')}, ${agg('min', 'min(value)')}, ${agg('median', 'median(value)')},
+              ${percentiles ? 'list_sort(list(value))' : 'NULL::DOUBLE[]'} AS vals
             FROM s GROUP BY ALL)
       SELECT type, node, namespace, pod, container, resource_id, bucket, count, average, max, min, median,
-        ${rank(50)} AS p50, ${rank(95)} AS p95, ${rank(99)} AS p99
+        ${want('p50') ? rank(50) : 'NULL'} AS p50, ${want('p95') ? rank(95) : 'NULL'} AS p95, ${want('p99') ? rank(99) : 'NULL'} AS p99
       FROM g ORDER BY namespace, pod, container, node, resource_id, bucket`);
     return r.getRowObjects().map((o) => ({
       type: String(o.type), node: o.node as string | null, namespace: o.namespace as string | null, pod: o.pod as string | null,

@@ -1,6 +1,6 @@
 import {
   readBuckets, readEntities, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples,
-  type Archive, type EntityRow, type SampleFilter,
+  type Aggregation, type Archive, type EntityRow, type SampleFilter,
 } from '../archive/index.js';
 import { keyOfParts, parseKey, type EntityType, type KeyParts } from '../model/index.js';
 import type { BucketSeries, EntityRef, EntityScope, History, LabelFilter, Series, Window } from './history.js';
@@ -23,8 +23,8 @@ export class ArchiveHistory implements History {
     return groupByKey(keys, rows, (s: Series, r) => s.points.push({ timestamp: r.ts, value: r.value }), () => ({ points: [] }));
   }
 
-  async buckets(keys: readonly string[], metric: string, labels: LabelFilter, w: Window, bucketMs: number): Promise<BucketSeries[]> {
-    const rows = await readBuckets(await this.files(w), { ...this.common(keys), metric, resourceId: resourceFilter(labels) }, w, bucketMs);
+  async buckets(keys: readonly string[], metric: string, labels: LabelFilter, w: Window, bucketMs: number, aggregations?: readonly Aggregation[]): Promise<BucketSeries[]> {
+    const rows = await readBuckets(await this.files(w), { ...this.common(keys), metric, resourceId: resourceFilter(labels) }, w, bucketMs, aggregations);
     return groupByKey(keys, rows, (s: BucketSeries, r) => {
       const { type: _t, node: _n, namespace: _ns, pod: _p, container: _c, resource_id: _r, ...b } = r;
       s.buckets.push(b);

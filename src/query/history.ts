@@ -1,4 +1,4 @@
-import type { BucketRow, EntityRow } from '../archive/index.js';
+import type { Aggregation, BucketRow, EntityRow } from '../archive/index.js';
 import type { EntityType } from '../model/index.js';
 
 export interface Point {
@@ -58,7 +58,7 @@ export interface BucketSeries {
 export interface History {
   series(keys: readonly string[], metric: string, labels: LabelFilter, window: Window): Promise<Series[]>;
   /** Heapster's historical aggregations; only recorded data has them */
-  buckets?(keys: readonly string[], metric: string, labels: LabelFilter, window: Window, bucketMs: number): Promise<BucketSeries[]>;
+  buckets?(keys: readonly string[], metric: string, labels: LabelFilter, window: Window, bucketMs: number, aggregations?: readonly Aggregation[]): Promise<BucketSeries[]>;
   entities(type: EntityType, scope: EntityScope, window: Window): Promise<EntityRef[]>;
   metricNames(key: string, window: Window): Promise<string[]>;
 }

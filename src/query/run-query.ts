@@ -53,7 +53,7 @@ export async function runQuery(h: History, req: QueryRequest): Promise<QueryResu
     if (!req.aggregations) return { kind: 'series', metric, target, many, series: await h.series(keys, metric.name, labels, window) };
     if (!h.buckets) throw usageError('aggregations need recorded data', 'drop --live, or drop --agg');
     const bucketMs = req.bucketMs ?? 0;
-    const series = await h.buckets(keys, metric.name, labels, window, bucketMs);
+    const series = await h.buckets(keys, metric.name, labels, window, bucketMs, req.aggregations);
     return { kind: 'buckets', metric, target, many, series, aggregations: req.aggregations, bucketMs };
   };
   if (coll) {

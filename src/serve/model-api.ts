@@ -68,7 +68,7 @@ async function aggregated(c: Ctx, keys: string[], list: boolean): Promise<ApiAns
   const labels = labelsParam(c.q);
   const name = canonicalMetricName(c.p.metric!);
   if (!describeMetric(name)) throw new HttpError(500, `No results for metric ${JSON.stringify(name)} describing ${JSON.stringify(keys.join(','))}`);
-  const series = await c.h.buckets(keys, name, labels ?? undefined, w, bucketMs);
+  const series = await c.h.buckets(keys, name, labels ?? undefined, w, bucketMs, aggs);
   const results = keys.map((k) => toAggregationResult(series.find((s) => s.key === k && s.buckets.length), aggs, bucketMs));
   return list ? ok({ items: results }, true) : ok(results[0]);
 }
