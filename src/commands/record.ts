@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { Archive, archiveDir, checkName, TickWriter } from '../archive/index.js';
+import { Archive, archiveDir, checkName, selectRecordings, TickWriter } from '../archive/index.js';
 import { archiveFlag } from '../cli/archive-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
@@ -53,8 +53,8 @@ beside the samples, so pods that died during the incident can still be explained
     const started = now();
     const name = checkName(flags.name ?? `${config.contextName}-${goTime(started).replace(/[-:]/g, '').replace('T', '-').replace('Z', '')}`.replace(/[^a-zA-Z0-9._-]/g, '-'), 'the recording name');
     const archive = await Archive.open(archiveDir(flags.archive), true);
-    const existing = await archive.catalog(true, (con) => con.runAndReadAll(`SELECT count(*) AS n FROM recordings WHERE name = '${name}'`));
-    if (Number(existing.getRowObjects()[0]!.n) > 0) throw usageError(`a recording "${name}" already exists`, 'pick another --name');
+    const existing = await archive.catalog(true, (con) => selectRecordings(con, name));
+    if (existing.length > 0) throw usageError(`a recording "${name}" already exists`, 'pick another --name');
     const client = await ApiClient.create(config, { maxSockets: flags.concurrency || 64 });
     const writer = await TickWriter.start(archive, {
       name, cluster: clusterIdentity(config), context: config.contextName, server: config.server,
