@@ -1,4 +1,4 @@
-import { ApiClient, collectBatch, loadKubeConfig, type CollectOptions, type KubeFlags, type LoadedConfig, type NodeFailure } from '../cluster/index.js';
+import { ApiClient, collectBatch, type CollectOptions, type LoadedConfig, type NodeFailure } from '../cluster/index.js';
 import { PluginError, processBatch, type Batch, type ClusterObjects } from '../model/index.js';
 import { BatchHistory, type Target } from '../query/index.js';
 
@@ -21,10 +21,6 @@ export interface LiveAnswer {
   batch: Batch;
   failures: NodeFailure[];
   nodesOk: number;
-}
-
-export async function loadConfig(kube: KubeFlags): Promise<LoadedConfig> {
-  return loadKubeConfig(kube);
 }
 
 /** Scrapes the nodes a target needs (twice for counter rates) and runs the Heapster model. */

@@ -1,6 +1,6 @@
 import {
   alignToResolution, L, podKey,
-  type Batch, type ClusterObjects, type MetricSet, type NodeInfo, type PodInfo,
+  type Batch, type ClusterObjects, type MetricSet, type PodInfo,
 } from '../model/index.js';
 import type { ApiClient } from './api-client.js';
 import { listNodes, listPods } from './list-objects.js';
@@ -64,4 +64,3 @@ function addSet(batch: Batch, set: MetricSet, pods: ReadonlyMap<string, PodInfo>
   batch.sets.set(set.key, set);
 }
 
-export type { NodeInfo };

@@ -2,7 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { archiveFlag, openArchive, recordingFlags, resolveScope, windowFlags } from '../cli/archive-flags.js';
-import { liveHistory, loadConfig } from '../cli/live-history.js';
+import { liveHistory } from '../cli/live-history.js';
+import { loadKubeConfig } from '../cluster/index.js';
 import { describeMetric, usageError } from '../model/index.js';
 import {
   ArchiveHistory, parseAggregations, parseDuration, parseLabels, parseTarget, parseWindow, runQuery, type History, type Window,
@@ -73,7 +74,7 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     if (!flags.live) {
       const archive = await openArchive(flags.archive);
       const scope = await resolveScope(archive, flags, kube);
-      const namespace = flags.namespace ?? (flags.context || flags.kubeconfig ? (await loadConfig(kube)).namespace : 'default');
+      const namespace = flags.namespace ?? (flags.context || flags.kubeconfig ? (await loadKubeConfig(kube)).namespace : 'default');
       const target = parseTarget(args.target, { namespace, allNamespaces: flags['all-namespaces'] });
       const history: History = new ArchiveHistory(archive, scope);
       const result = await runQuery(history, { target, metric: args.metric, labels, window, labelSelector: flags.selector, ...(aggregations ? { aggregations, bucketMs: bucketMs ?? 0 } : {}) });
@@ -87,7 +88,7 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     const rateIntervalMs = flags['rate-interval'] !== undefined
       ? parseDuration(flags['rate-interval'], '--rate-interval')
       : isRate && metric.name !== 'cpu/usage_rate' ? 15_000 : 0;
-    const config = await loadConfig(kube);
+    const config = await loadKubeConfig(kube);
     const target = parseTarget(args.target, { namespace: flags.namespace ?? config.namespace, allNamespaces: flags['all-namespaces'] });
     const live = await liveHistory({
       config, target, rateIntervalMs, concurrency: flags.concurrency, nodeTimeoutMs,
