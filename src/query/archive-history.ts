@@ -113,10 +113,13 @@ function groupByKey<R extends EntityRow & { resource_id: string | null }, S exte
     if (!s) out.set(id, (s = { key, name: nameOf(r), ...(r.resource_id !== null ? { labels: { resource_id: r.resource_id } } : {}), ...empty() } as S));
     add(s, r);
   }
-  return keys.flatMap((key) => {
-    const found = [...out.values()].filter((s) => s.key === key);
-    return found.length ? found : [{ key, name: nameOf(toRow(parseKey(key) ?? { type: 'cluster' })), ...empty() } as S];
-  });
+  const byKey = new Map<string, S[]>();
+  for (const s of out.values()) {
+    const list = byKey.get(s.key);
+    if (list) list.push(s);
+    else byKey.set(s.key, [s]);
+  }
+  return keys.flatMap((key) => byKey.get(key) ?? [{ key, name: nameOf(toRow(parseKey(key) ?? { type: 'cluster' })), ...empty() } as S]);
 }
 
 function resourceFilter(labels: LabelFilter): string | null | undefined {

@@ -1,4 +1,4 @@
-import type { ArchiveHistory } from '../query/index.js';
+import type { ArchiveHistory, Series } from '../query/index.js';
 import { goTime } from '../render/index.js';
 import type { ApiAnswer } from './model-api.js';
 
@@ -24,6 +24,13 @@ export function discovery(path: string): ApiAnswer | undefined {
     };
     default: return undefined;
   }
+}
+
+/** The first point of each series by key: `top pods -A` looks up thousands of containers. */
+function firstPoints(series: readonly Series[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of series) if (s.points[0] && !out.has(s.key)) out.set(s.key, s.points[0].value);
+  return out;
 }
 
 const cpu = (millis: number) => `${Math.max(0, Math.round(millis))}m`;
@@ -70,23 +77,23 @@ export async function answerMetricsApi(h: ArchiveHistory, path: string, q: URLSe
   const meta = (n: string, ns?: string) => ({ name: n, ...(ns ? { namespace: ns } : {}), creationTimestamp: goTime(Date.now()) });
   if (kind === 'nodes') {
     const nodes = w ? (await h.entities('node', {}, w)).filter((e) => !name || e.name === name) : [];
-    const [cpuS, memS] = await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(nodes.map((n) => n.key), metric, undefined, w ?? {})));
+    const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(nodes.map((n) => n.key), metric, undefined, w ?? {})))).map(firstPoints);
     const items = nodes.flatMap((n) => {
-      const c = cpuS!.find((s) => s.key === n.key)?.points[0], mm = memS!.find((s) => s.key === n.key)?.points[0];
-      return c && mm ? [{ metadata: meta(n.name), timestamp: goTime(t!), window: '1m0s', usage: { cpu: cpu(c.value), memory: mem(mm.value) } }] : [];
+      const c = cpuS!.get(n.key), mm = memS!.get(n.key);
+      return c !== undefined && mm !== undefined ? [{ metadata: meta(n.name), timestamp: goTime(t!), window: '1m0s', usage: { cpu: cpu(c), memory: mem(mm) } }] : [];
     });
     if (name) return items[0] ? { status: 200, body: { kind: 'NodeMetrics', apiVersion: GV, ...items[0] } } : notFound(`No metrics for node ${name}`);
     return { status: 200, body: { kind: 'NodeMetricsList', apiVersion: GV, metadata: {}, items } };
   }
   const containers = w ? await h.entities('pod_container', { ...(namespace ? { namespace } : {}), ...(selector ? { labelSelector: selector } : {}) }, w) : [];
   const wanted = containers.filter((c) => !name || c.pod === name);
-  const [cpuS, memS] = await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(wanted.map((c) => c.key), metric, undefined, w ?? {})));
+  const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(wanted.map((c) => c.key), metric, undefined, w ?? {})))).map(firstPoints);
   const pods = new Map<string, { ns: string; pod: string; containers: { name: string; usage: { cpu: string; memory: string } }[]; complete: boolean }>();
   for (const c of wanted) {
     const id = `${c.namespace}/${c.pod}`;
     const entry = pods.get(id) ?? { ns: c.namespace!, pod: c.pod!, containers: [], complete: true };
-    const cp = cpuS!.find((s) => s.key === c.key)?.points[0], mp = memS!.find((s) => s.key === c.key)?.points[0];
-    if (cp && mp) entry.containers.push({ name: c.name, usage: { cpu: cpu(cp.value), memory: mem(mp.value) } });
+    const cp = cpuS!.get(c.key), mp = memS!.get(c.key);
+    if (cp !== undefined && mp !== undefined) entry.containers.push({ name: c.name, usage: { cpu: cpu(cp), memory: mem(mp) } });
     else entry.complete = false;
     pods.set(id, entry);
   }
