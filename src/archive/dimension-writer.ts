@@ -1,7 +1,8 @@
 import { chmodSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { NodeInfo, PodInfo } from '../model/index.js';
-import { lit, withMemoryDb } from './duck.js';
+import { lit } from './duck.js';
 import { PARQUET_OPTIONS, type WrittenFile } from './sample-writer.js';
 
 /** Pod objects as kept beside the samples: enough to explain a pod that died during the incident. */
@@ -14,26 +15,29 @@ const NODE_COLUMNS = `ts TIMESTAMPTZ, recording VARCHAR, node VARCHAR, hostname 
 const time = (ms: number | undefined) => (ms === undefined ? 'NULL' : `make_timestamp(${Math.round(ms)}::BIGINT * 1000)::TIMESTAMPTZ`);
 const json = (v: unknown) => `${lit(JSON.stringify(v))}::JSON`;
 
-export async function writePods(dest: string, recording: string, ts: number, pods: readonly PodInfo[]): Promise<WrittenFile> {
+export async function writePods(con: DuckDBConnection, dest: string, recording: string, ts: number, pods: readonly PodInfo[]): Promise<WrittenFile> {
   const rows = pods.map((p) => `(${time(ts)}, ${lit(recording)}, ${lit(p.uid)}, ${lit(p.namespace)}, ${lit(p.name)}, ${lit(p.nodeName)},
     ${lit(p.ownerKind ?? '')}, ${lit(p.ownerName ?? '')}, ${lit(p.phase)}, ${lit(p.qosClass)}, ${time(p.startTime)},
     ${json(p.labels)}, ${json(p.containers)})`);
-  return writeRows(dest, POD_COLUMNS, rows, ts, 'namespace, pod, ts');
+  return writeRows(con, dest, POD_COLUMNS, rows, ts, 'namespace, pod, ts');
 }
 
-export async function writeNodes(dest: string, recording: string, ts: number, nodes: readonly NodeInfo[]): Promise<WrittenFile> {
+export async function writeNodes(con: DuckDBConnection, dest: string, recording: string, ts: number, nodes: readonly NodeInfo[]): Promise<WrittenFile> {
   const rows = nodes.map((n) => `(${time(ts)}, ${lit(recording)}, ${lit(n.name)}, ${lit(n.hostname)}, ${lit(n.kubeletVersion)}, ${n.ready},
     ${json(n.labels)}, ${json(n.capacity)}, ${json(n.allocatable)})`);
-  return writeRows(dest, NODE_COLUMNS, rows, ts, 'node, ts');
+  return writeRows(con, dest, NODE_COLUMNS, rows, ts, 'node, ts');
 }
 
-async function writeRows(dest: string, columns: string, rows: string[], ts: number, order: string): Promise<WrittenFile> {
+/** Writes through the caller's scratch database: a temporary table, created and dropped each time. */
+async function writeRows(con: DuckDBConnection, dest: string, columns: string, rows: string[], ts: number, order: string): Promise<WrittenFile> {
   const tmp = path.join(path.dirname(dest), `.tmp-${path.basename(dest)}`);
-  await withMemoryDb(async (con) => {
-    await con.run(`CREATE TABLE t (${columns})`);
-    for (let i = 0; i < rows.length; i += 500) await con.run(`INSERT INTO t VALUES ${rows.slice(i, i + 500).join(', ')}`);
-    await con.run(`COPY (SELECT * FROM t ORDER BY ${order}) TO ${lit(tmp)} (${PARQUET_OPTIONS})`);
-  });
+  await con.run(`CREATE OR REPLACE TEMP TABLE dimension_rows (${columns})`);
+  try {
+    for (let i = 0; i < rows.length; i += 500) await con.run(`INSERT INTO dimension_rows VALUES ${rows.slice(i, i + 500).join(', ')}`);
+    await con.run(`COPY (SELECT * FROM dimension_rows ORDER BY ${order}) TO ${lit(tmp)} (${PARQUET_OPTIONS})`);
+  } finally {
+    await con.run('DROP TABLE dimension_rows');
+  }
   chmodSync(tmp, 0o600);
   renameSync(tmp, dest);
   return { rows: rows.length, bytes: statSync(dest).size, tsMin: ts, tsMax: ts };

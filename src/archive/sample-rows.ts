@@ -1,4 +1,4 @@
-import { L, type Batch, type MetricSet } from '../model/index.js';
+import { L, type MetricSet } from '../model/index.js';
 
 /** The series columns of a sample row (design.md §4), in the order files are sorted by. */
 export interface SeriesColumns {
@@ -30,12 +30,4 @@ export function entityColumns(set: MetricSet): Omit<SeriesColumns, 'metric' | 'r
 /** A labeled value's `resource_id`: the filesystem, or the accelerator id. */
 export function resourceIdOf(labels: Record<string, string>): string {
   return labels[L.resourceId] ?? labels.accelerator_id ?? '';
-}
-
-/** Calls `emit` for every sample of a batch: plain values, then labeled values. */
-export function forEachSample(batch: Batch, emit: (set: MetricSet, metric: string, resourceId: string | null, value: number) => void): void {
-  for (const set of batch.sets.values()) {
-    for (const [metric, value] of set.values) emit(set, metric, null, value);
-    for (const lv of set.labeled) emit(set, lv.name, resourceIdOf(lv.labels), lv.value);
-  }
 }

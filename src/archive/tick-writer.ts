@@ -1,7 +1,9 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Batch, NodeInfo, PodInfo } from '../model/index.js';
 import { Archive, utcDate } from './archive.js';
 import { insertGaps, insertRecording, insertSnapshots, updateRecording, type Gap, type Recording, type Snapshot } from './catalog.js';
 import { writeNodes, writePods } from './dimension-writer.js';
+import { openScratchDb } from './duck.js';
 import { SampleWriter } from './sample-writer.js';
 
 export interface TickResult {
@@ -24,11 +26,13 @@ export class TickWriter {
     private readonly archive: Archive,
     private readonly recording: Recording,
     private readonly samples: SampleWriter,
+    private readonly scratch: { con: DuckDBConnection; close: () => void },
   ) {}
 
   static async start(archive: Archive, recording: Recording): Promise<TickWriter> {
     await archive.catalog(false, (con) => insertRecording(con, recording));
-    return new TickWriter(archive, recording, await SampleWriter.create());
+    const scratch = await openScratchDb();
+    return new TickWriter(archive, recording, await SampleWriter.create(scratch.con), scratch);
   }
 
   get name(): string {
@@ -54,12 +58,12 @@ export class TickWriter {
     });
     if (changed.length) {
       const p = this.archive.snapshotPath('pods', cluster, date, name, 0, batch.timestamp);
-      snaps.push({ file: p.rel, recording: name, kind: 'pods', cluster, date, level: 0, ...(await writePods(p.abs, name, batch.timestamp, changed)) });
+      snaps.push({ file: p.rel, recording: name, kind: 'pods', cluster, date, level: 0, ...(await writePods(this.scratch.con, p.abs, name, batch.timestamp, changed)) });
     }
     const nodeSig = nodes.map((n) => `${n.name}:${n.ready}:${JSON.stringify(n.allocatable)}`).join(',');
     if (nodeSig !== this.nodeSignature && nodes.length) {
       const p = this.archive.snapshotPath('nodes', cluster, date, name, 0, batch.timestamp);
-      snaps.push({ file: p.rel, recording: name, kind: 'nodes', cluster, date, level: 0, ...(await writeNodes(p.abs, name, batch.timestamp, nodes)) });
+      snaps.push({ file: p.rel, recording: name, kind: 'nodes', cluster, date, level: 0, ...(await writeNodes(this.scratch.con, p.abs, name, batch.timestamp, nodes)) });
       this.nodeSignature = nodeSig;
     }
     this.ticks++;
@@ -80,6 +84,7 @@ export class TickWriter {
 
   async finish(status: 'done' | 'interrupted', lastError?: string): Promise<void> {
     this.samples.close();
+    this.scratch.close();
     await this.archive.catalog(false, (con) => updateRecording(con, this.recording.name, { status, ...(lastError ? { lastError } : {}) }));
   }
 }
