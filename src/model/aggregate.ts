@@ -26,7 +26,8 @@ export function aggregatePods(batch: Batch): void {
     if (list) list.push(set);
     else byPod.set(key, [set]);
   }
-  const own = new Set<string>();
+  // the containers' sums are made apart and then given to the pod where it has no value of its own
+  const sums = new Map<string, number>();
   for (const [key, containers] of byPod) {
     let pod = batch.sets.get(key);
     if (!pod) {
@@ -35,14 +36,13 @@ export function aggregatePods(batch: Batch): void {
       pod = newMetricSet(key, 'pod', labels);
       batch.sets.set(key, pod);
     }
-    own.clear();
-    for (const name of pod.values.keys()) own.add(name);
+    sums.clear();
     for (const c of containers) {
       for (const [name, v] of c.values) {
-        if (NOT_SUMMED_TO_PODS.has(name) || own.has(name)) continue;
-        pod.values.set(name, (pod.values.get(name) ?? 0) + v);
+        if (!NOT_SUMMED_TO_PODS.has(name)) sums.set(name, (sums.get(name) ?? 0) + v);
       }
     }
+    for (const [name, v] of sums) if (!pod.values.has(name)) pod.values.set(name, v);
   }
 }
 

@@ -31,8 +31,11 @@ export function enrichPods(batch: Batch, pods: ReadonlyMap<string, PodInfo>): vo
       continue;
     }
     const name = set.labels[L.containerName];
-    const spec = pod.containers.find((c) => c.name === name);
-    if (spec) addContainerSpec(set, spec);
+    for (const spec of pod.containers) {
+      if (spec.name !== name) continue;
+      addContainerSpec(set, spec);
+      break;
+    }
   }
   for (const stub of added) batch.sets.set(stub.key, stub);
   // a container whose pod set is missing gets a stub pod set, as Heapster does
@@ -72,8 +75,8 @@ function addContainerSpec(set: MetricSet, c: ContainerSpec): void {
     set.values.set(request, c.requests[r] ?? 0);
     set.values.set(limit, c.limits[r] ?? 0);
   }
-  for (const [r, amount] of Object.entries(c.requests)) {
-    if (!STANDARD.has(r)) set.values.set(`${r}/request`, amount);
+  for (const r in c.requests) {
+    if (!STANDARD.has(r)) set.values.set(`${r}/request`, c.requests[r]!);
   }
   if (c.restartCount !== undefined) set.values.set('restart_count', c.restartCount);
 }

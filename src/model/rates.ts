@@ -6,13 +6,15 @@ import type { Batch } from './types.js';
  * kubelet stats are not newer, when it restarted (start time changed), or, unlike Heapster, when a
  * counter went down: a negative rate is never emitted.
  */
+const RATE_PAIRS = Object.entries(RATE_OF);
+
 export function computeRates(prev: Batch | undefined, cur: Batch): void {
   if (!prev || cur.timestamp <= prev.timestamp) return;
   for (const set of cur.sets.values()) {
     const old = prev.sets.get(set.key);
     if (!old || set.scrapeTime <= old.scrapeTime || set.startTime !== old.startTime) continue;
     const dtMs = set.scrapeTime - old.scrapeTime;
-    for (const [counter, rateName] of Object.entries(RATE_OF)) {
+    for (const [counter, rateName] of RATE_PAIRS) {
       const now = set.values.get(counter);
       const then = old.values.get(counter);
       if (now === undefined || then === undefined || now < then) continue;
