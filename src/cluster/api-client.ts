@@ -93,6 +93,42 @@ export class ApiClient {
     });
   }
 
+  /**
+   * GET a watch: `onLine` gets each newline-terminated event as it arrives. `done` settles when the
+   * server ends the stream (resolved) or it fails, stays silent for `idleMs`, or answers non-200
+   * (rejected with the classified error). `abort` ends it from this side.
+   */
+  watch(path: string, idleMs: number, onLine: (line: string) => void): { done: Promise<void>; abort: () => void } {
+    const url = new URL(this.base.pathname.replace(/\/$/, '') + path, this.base);
+    const mod = url.protocol === 'http:' ? http : https;
+    const headers: http.OutgoingHttpHeaders = { ...this.headers, Accept: 'application/json', 'User-Agent': 'kubectl-heapster' };
+    if (this.groups.length) headers['Impersonate-Group'] = this.groups;
+    let req: http.ClientRequest | undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      req = mod.request(url, { method: 'GET', agent: this.agent, headers, ...this.tls }, (res) => {
+        if (res.statusCode !== 200) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => reject(statusError({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }, path, this.server)));
+          return;
+        }
+        res.setEncoding('utf8');
+        let rest = '';
+        res.on('data', (text: string) => {
+          const lines = (rest + text).split('\n');
+          rest = lines.pop()!;
+          for (const line of lines) if (line.trim()) onLine(line);
+        });
+        res.on('end', () => resolve());
+        res.on('error', (e) => reject(this.networkError(e)));
+      });
+      req.setTimeout(idleMs, () => req!.destroy(new PluginError('timeout', `the watch was silent for ${idleMs} ms`)));
+      req.on('error', (e) => reject(e instanceof PluginError ? e : this.networkError(e)));
+      req.end();
+    });
+    return { done, abort: () => req?.destroy() };
+  }
+
   /** GET a JSON document; 401/403/other statuses become the one-line errors users need. */
   async getJson<T>(path: string, timeoutMs = 0): Promise<T> {
     const res = await this.get(path, timeoutMs);

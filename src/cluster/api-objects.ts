@@ -29,7 +29,7 @@ export interface WirePod {
     containerStatuses?: { name: string; restartCount?: number }[];
   };
 }
-export interface WireList<T> { items?: T[] | null; metadata?: { continue?: string } }
+export interface WireList<T> { items?: T[] | null; metadata?: { continue?: string; resourceVersion?: string } }
 
 export function toNodeInfo(n: WireNode): NodeInfo {
   const addresses = n.status?.addresses ?? [];

@@ -4,6 +4,7 @@ import {
 } from '../model/index.js';
 import type { ApiClient } from './api-client.js';
 import { listNodes, listPods } from './list-objects.js';
+import type { PodSource } from './pod-watch.js';
 import { ProxySummaryGetter } from './proxy-summary.js';
 import { defaultConcurrency, scrapeNodes, type NodeFailure, type SummaryGetter } from './scrape.js';
 
@@ -19,6 +20,8 @@ export interface CollectOptions {
   /** picks the nodes to scrape once the objects are listed (default: all) */
   chooseNodes?: (objects: ClusterObjects) => ReadonlySet<string> | undefined;
   cpuRateFromKubelet?: boolean;
+  /** pods kept between scrapes (a watch); without it, every scrape lists them */
+  pods?: PodSource;
 }
 
 export interface Collected {
@@ -34,12 +37,9 @@ export interface Collected {
 export async function collectBatch(client: ApiClient, opts: CollectOptions, getter: SummaryGetter = new ProxySummaryGetter(client)): Promise<Collected> {
   const [nodes, pods] = await Promise.all([
     listNodes(client, opts.nodeSelector, opts.requestTimeoutMs),
-    listPods(client, {}, opts.requestTimeoutMs),
+    opts.pods?.current() ?? listPods(client, {}, opts.requestTimeoutMs).then((list) => new Map(list.map((p) => [podKey(p.namespace, p.name), p]))),
   ]);
-  const objects: ClusterObjects = {
-    nodes: new Map(nodes.map((n) => [n.name, n])),
-    pods: new Map(pods.map((p) => [podKey(p.namespace, p.name), p])),
-  };
+  const objects: ClusterObjects = { nodes: new Map(nodes.map((n) => [n.name, n])), pods };
   const only = opts.chooseNodes?.(objects);
   const targets = only ? nodes.filter((n) => only.has(n.name)) : nodes;
   const scraped = await scrapeNodes(getter, targets, {

@@ -9,4 +9,5 @@ export { toNodeInfo, toPodInfo, type WireNode, type WirePod } from './api-object
 export { scrapeNodes, defaultConcurrency, type SummaryGetter, type NodeFailure, type ScrapeOptions, type ScrapeResult } from './scrape.js';
 export { ProxySummaryGetter } from './proxy-summary.js';
 export { collectBatch, type CollectOptions, type Collected } from './collect.js';
+export { PodWatch, type PodSource } from './pod-watch.js';
 export { clusterIdentity } from './cluster-identity.js';

@@ -1,6 +1,6 @@
 import type { Archive, TickWriter } from '../archive/index.js';
 import { compact } from '../archive/index.js';
-import { collectBatch, type ApiClient, type NodeFailure } from '../cluster/index.js';
+import { collectBatch, PodWatch, type ApiClient, type NodeFailure } from '../cluster/index.js';
 import { PluginError, podKey, processBatch, type Batch } from '../model/index.js';
 import { narrowBatch, type RecordScope } from './narrow.js';
 
@@ -22,6 +22,11 @@ export interface RecorderOptions {
   /** aborting it finishes the batch in hand, writes it, and stops */
   signal: AbortSignal;
   onTick?: (t: TickReport) => void;
+  /**
+   * 'watch' (default): pods listed once and then watched, as Heapster's informer did; 'list': listed
+   * every tick, for clocks that jump a whole tick at once faster than any watch can follow (tests)
+   */
+  pods?: 'watch' | 'list';
 }
 
 export interface TickReport {
@@ -61,48 +66,54 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
   let prev: Batch | undefined;
   let backoff = 0;
   let compactedHour = Math.floor(o.now() / HOUR);
-  while (!o.signal.aborted) {
-    const boundary = Math.floor(o.now() / o.resolutionMs) * o.resolutionMs + o.resolutionMs;
-    if (o.until !== undefined && boundary > o.until) break;
-    await o.sleep(boundary + offset + backoff - o.now(), o.signal);
-    if (o.signal.aborted) break;
-    try {
-      const got = await collectBatch(o.client, {
-        resolutionMs: o.resolutionMs, now: o.now, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
-        requestTimeoutMs: o.requestTimeoutMs, jitterMs: Math.min(1000, o.resolutionMs / 10), nodeSelector: o.nodeSelector,
-      });
-      const batch = processBatch(got.batch, prev, got.objects);
-      prev = batch;
-      const kept = narrowBatch(batch, o.scope, (ns, pod) => got.objects.pods.get(podKey(ns, pod))?.labels);
-      const pods = [...got.objects.pods.values()].filter((p) => (!o.scope.namespace || p.namespace === o.scope.namespace) && (!o.scope.podMatches || o.scope.podMatches(p.labels)));
-      const gaps = got.failures.map((f: NodeFailure) => ({ ts: batch.timestamp, node: f.node, reason: f.reason, message: f.message }));
-      const w = await o.writer.write(kept, pods, [...got.objects.nodes.values()], gaps);
-      backoff = 0;
-      sum.ticks++;
-      sum.rows += w.rows;
-      sum.bytes += w.bytes;
-      sum.files += w.files;
-      sum.gaps += gaps.length;
-      sum.first ??= batch.timestamp;
-      sum.last = batch.timestamp;
-      if (got.failures.length) sum.lastError = `${got.failures[0]!.node}: ${got.failures[0]!.message}`;
-      o.onTick?.({ timestamp: batch.timestamp, ticks: sum.ticks, nodesOk: got.nodesOk, nodesFailed: got.failures.length, rows: w.rows, totalRows: sum.rows, totalBytes: sum.bytes, files: sum.files, gaps: sum.gaps, ...(sum.lastError ? { lastError: sum.lastError } : {}) });
-    } catch (e) {
-      if (!(e instanceof PluginError) || !['unreachable', 'timeout', 'http', 'bad-payload', 'tls'].includes(e.code)) throw e;
-      // the API server is away: a gap for this tick, then wait longer before the next try
-      prev = undefined;
-      sum.gaps++;
-      sum.lastError = e.message;
-      await o.writer.gap(boundary, 'api-unreachable', e.message);
-      backoff = Math.min(backoff ? backoff * 2 : 1000, 60_000);
-      o.onTick?.({ timestamp: boundary, ticks: sum.ticks, nodesOk: 0, nodesFailed: 0, rows: 0, totalRows: sum.rows, totalBytes: sum.bytes, files: sum.files, gaps: sum.gaps, lastError: e.message });
+  // pods are listed once and then watched, as Heapster's informer did, not listed every tick
+  const watch = o.pods === 'list' ? undefined : new PodWatch(o.client, o.requestTimeoutMs);
+  try {
+    while (!o.signal.aborted) {
+      const boundary = Math.floor(o.now() / o.resolutionMs) * o.resolutionMs + o.resolutionMs;
+      if (o.until !== undefined && boundary > o.until) break;
+      await o.sleep(boundary + offset + backoff - o.now(), o.signal);
+      if (o.signal.aborted) break;
+      try {
+        const got = await collectBatch(o.client, {
+          resolutionMs: o.resolutionMs, now: o.now, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
+          requestTimeoutMs: o.requestTimeoutMs, jitterMs: Math.min(1000, o.resolutionMs / 10), nodeSelector: o.nodeSelector, ...(watch ? { pods: watch } : {}),
+        });
+        const batch = processBatch(got.batch, prev, got.objects);
+        prev = batch;
+        const kept = narrowBatch(batch, o.scope, (ns, pod) => got.objects.pods.get(podKey(ns, pod))?.labels);
+        const keptPods = [...got.objects.pods.values()].filter((p) => (!o.scope.namespace || p.namespace === o.scope.namespace) && (!o.scope.podMatches || o.scope.podMatches(p.labels)));
+        const gaps = got.failures.map((f: NodeFailure) => ({ ts: batch.timestamp, node: f.node, reason: f.reason, message: f.message }));
+        const w = await o.writer.write(kept, keptPods, [...got.objects.nodes.values()], gaps);
+        backoff = 0;
+        sum.ticks++;
+        sum.rows += w.rows;
+        sum.bytes += w.bytes;
+        sum.files += w.files;
+        sum.gaps += gaps.length;
+        sum.first ??= batch.timestamp;
+        sum.last = batch.timestamp;
+        if (got.failures.length) sum.lastError = `${got.failures[0]!.node}: ${got.failures[0]!.message}`;
+        o.onTick?.({ timestamp: batch.timestamp, ticks: sum.ticks, nodesOk: got.nodesOk, nodesFailed: got.failures.length, rows: w.rows, totalRows: sum.rows, totalBytes: sum.bytes, files: sum.files, gaps: sum.gaps, ...(sum.lastError ? { lastError: sum.lastError } : {}) });
+      } catch (e) {
+        if (!(e instanceof PluginError) || !['unreachable', 'timeout', 'http', 'bad-payload', 'tls'].includes(e.code)) throw e;
+        // the API server is away: a gap for this tick, then wait longer before the next try
+        prev = undefined;
+        sum.gaps++;
+        sum.lastError = e.message;
+        await o.writer.gap(boundary, 'api-unreachable', e.message);
+        backoff = Math.min(backoff ? backoff * 2 : 1000, 60_000);
+        o.onTick?.({ timestamp: boundary, ticks: sum.ticks, nodesOk: 0, nodesFailed: 0, rows: 0, totalRows: sum.rows, totalBytes: sum.bytes, files: sum.files, gaps: sum.gaps, lastError: e.message });
+      }
+      // hourly compaction of this recording's finished hours keeps file counts low for long recordings
+      const hour = Math.floor(o.now() / HOUR);
+      if (hour !== compactedHour && !o.signal.aborted) {
+        compactedHour = hour;
+        await compact(o.archive, { recording: o.writer.name, level: 1, before: hour * HOUR });
+      }
     }
-    // hourly compaction of this recording's finished hours keeps file counts low for long recordings
-    const hour = Math.floor(o.now() / HOUR);
-    if (hour !== compactedHour && !o.signal.aborted) {
-      compactedHour = hour;
-      await compact(o.archive, { recording: o.writer.name, level: 1, before: hour * HOUR });
-    }
+  } finally {
+    watch?.close();
   }
   return sum;
 }

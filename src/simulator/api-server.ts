@@ -15,6 +15,7 @@ export interface ServerOptions {
   faults: Record<string, Fault>;
   now: () => number;
 }
+interface PodState { object: Record<string, unknown>; signature: string }
 export interface RequestLogEntry { method: string; path: string; user: string; status: number }
 
 const NAMESPACES = ['default', 'kube-system', 'kube-public', 'spark-cluster', 'web', 'batch', 'monitoring'];
@@ -71,7 +72,7 @@ export class SimApiServer {
         this.hanging.add(res);
         res.on('close', () => this.hanging.delete(res));
       };
-      this.route(url, req, who, done, status, hold);
+      this.route(url, req, res, who, done, status, hold);
     } catch (e) {
       status(500, 'InternalError', `simulator: ${(e as Error).message}`);
     }
@@ -93,7 +94,7 @@ export class SimApiServer {
   }
 
   private route(
-    url: URL, req: IncomingMessage, who: Identity,
+    url: URL, req: IncomingMessage, res: ServerResponse, who: Identity,
     done: (s: number, b: string | Buffer, t?: string) => void,
     status: (c: number, r: string, m: string, d?: object) => void,
     hold: () => void,
@@ -108,7 +109,7 @@ export class SimApiServer {
     const list = (kind: string, items: Record<string, unknown>[]) => {
       if (asTable) return done(200, JSON.stringify(toTable(items, kind, t)));
       const { page, next } = paginate(items, url.searchParams);
-      done(200, JSON.stringify({ kind: `${kind}List`, apiVersion: 'v1', metadata: { resourceVersion: '1', ...(next ? { continue: next } : {}) }, items: page }));
+      done(200, JSON.stringify({ kind: `${kind}List`, apiVersion: 'v1', metadata: { resourceVersion: String(Math.floor(t / 1000)), ...(next ? { continue: next } : {}) }, items: page }));
     };
     if (p === '/version') return done(200, JSON.stringify({ major: '1', minor: '30', gitVersion: 'v1.30.4-heapster-sim', platform: 'linux/amd64' }));
     if (p === '/healthz' || p === '/readyz' || p === '/livez') return done(200, 'ok', 'text/plain');
@@ -154,18 +155,82 @@ export class SimApiServer {
         if (!this.allowed(who, 'get', 'pods')) return forbid('get', 'pods', m[2]);
         return pod ? done(200, JSON.stringify(podObject(pod, t))) : status(404, 'NotFound', `pods "${m[2]}" not found`);
       }
+      const fields = url.searchParams.get('fieldSelector'), labels = url.searchParams.get('labelSelector');
+      const keep = (x: SimPod, o: Record<string, unknown>) => (!ns || x.namespace === ns) &&
+        matchesFields({ 'spec.nodeName': x.node, 'metadata.name': x.name, 'metadata.namespace': x.namespace, 'status.phase': 'Running' }, fields) &&
+        matchesLabels((o.metadata as { labels: Record<string, string> }).labels, labels);
+      const watch = url.searchParams.get('watch');
+      if (watch === '1' || watch === 'true') {
+        if (!this.allowed(who, 'watch', 'pods')) return forbid('watch', 'pods');
+        this.log.push({ method: 'GET', path: url.pathname, user: who.user, status: 200 });
+        return this.watchPods(res, url.searchParams, keep);
+      }
       if (!this.allowed(who, 'list', 'pods')) return forbid('list', 'pods');
       const pods = this.pods(t);
-      const fields = url.searchParams.get('fieldSelector'), labels = url.searchParams.get('labelSelector');
-      const objs = this.podCache.objects.filter((o, i) => {
-        const x = pods[i]!;
-        return (!ns || x.namespace === ns) &&
-          matchesFields({ 'spec.nodeName': x.node, 'metadata.name': x.name, 'metadata.namespace': x.namespace, 'status.phase': 'Running' }, fields) &&
-          matchesLabels((o.metadata as { labels: Record<string, string> }).labels, labels);
-      });
-      return list('Pod', objs);
+      return list('Pod', this.podCache.objects.filter((o, i) => keep(pods[i]!, o)));
     }
     status(404, 'NotFound', 'the server could not find the requested resource');
+  }
+
+  /**
+   * A pod watch as the API server streams one: newline-separated events for what changed, looked at
+   * each second after the resourceVersion asked for (the simulator's versions are its clock's
+   * seconds), bookmarks when asked, 410 Expired for a version more than five minutes old, and the
+   * stream ended after timeoutSeconds.
+   */
+  private watchPods(res: ServerResponse, q: URLSearchParams, keep: (p: SimPod, o: Record<string, unknown>) => boolean): void {
+    const from = Number(q.get('resourceVersion') ?? 0) || 0;
+    const timeoutS = Math.min(Number(q.get('timeoutSeconds')) || 1800, 1800);
+    const bookmarks = q.get('allowWatchBookmarks') === 'true';
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    this.hanging.add(res);
+    const send = (type: string, object: object) => res.write(`${JSON.stringify({ type, object })}\n`);
+    const versioned = (o: Record<string, unknown>, sec: number) => ({ ...o, metadata: { ...(o.metadata as object), resourceVersion: String(sec) } });
+    const startSec = Math.floor(this.o.now() / 1000);
+    if (from && startSec - from > 300) {
+      send('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${from} (${startSec})`, reason: 'Expired', code: 410 });
+      res.end();
+      return;
+    }
+    // what the watcher knows: the pods at `from`; without a version, nothing, so every pod comes as ADDED
+    let known = from ? this.podStates(from * 1000, keep) : new Map<string, PodState>();
+    let bookmarkSec = startSec;
+    const tick = () => {
+      const sec = Math.floor(this.o.now() / 1000);
+      const current = this.podStates(this.o.now(), keep);
+      for (const [uid, now] of current) {
+        const before = known.get(uid);
+        if (!before) send('ADDED', versioned(now.object, sec));
+        else if (before.signature !== now.signature) send('MODIFIED', versioned(now.object, sec));
+      }
+      for (const [uid, before] of known) if (!current.has(uid)) send('DELETED', versioned(before.object, sec));
+      known = current;
+      if (bookmarks && sec - bookmarkSec >= 10) {
+        send('BOOKMARK', { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: String(sec) } });
+        bookmarkSec = sec;
+      }
+    };
+    tick();
+    const timer = setInterval(tick, 1000);
+    const end = setTimeout(() => res.end(), timeoutS * 1000);
+    res.on('close', () => {
+      clearInterval(timer);
+      clearTimeout(end);
+      this.hanging.delete(res);
+    });
+  }
+
+  /** The pods a watch keeps, by uid, with what a MODIFIED event is sent for: phase and restart counts. */
+  private podStates(t: number, keep: (p: SimPod, o: Record<string, unknown>) => boolean): Map<string, PodState> {
+    const pods = this.pods(t), objects = this.podCache.objects;
+    const out = new Map<string, PodState>();
+    for (let i = 0; i < pods.length; i++) {
+      const object = objects[i]!;
+      if (!keep(pods[i]!, object)) continue;
+      const status = object.status as { phase: string; containerStatuses: { restartCount: number }[] };
+      out.set(pods[i]!.uid, { object, signature: `${status.phase}/${status.containerStatuses.map((c) => c.restartCount).join(',')}` });
+    }
+    return out;
   }
 
   /** Every running pod and its API object, cached for the second, so a paginated list costs one build. */
@@ -206,6 +271,6 @@ const RESOURCES = {
     { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list'], shortNames: ['ns'] },
     { name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list'], shortNames: ['no'] },
     { name: 'nodes/proxy', singularName: '', namespaced: false, kind: 'NodeProxyOptions', verbs: ['get'] },
-    { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list'], shortNames: ['po'], categories: ['all'] },
+    { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['get', 'list', 'watch'], shortNames: ['po'], categories: ['all'] },
   ],
 };

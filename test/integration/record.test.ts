@@ -36,6 +36,8 @@ test.before(async () => {
     nodeTimeoutMs: 5000, requestTimeoutMs: 5000, now: () => sim.clock.t,
     sleep: async (ms) => void (sim.clock.t += Math.max(0, ms)), signal: new AbortController().signal,
     onTick: (t) => stamps.push(t.timestamp),
+    // the clock jumps a minute per tick in an instant; a pod watch follows in real seconds
+    pods: 'list',
   });
   client.close();
   await writer.finish('done');
