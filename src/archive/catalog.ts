@@ -9,7 +9,7 @@ export const CATALOG_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS snapshots (
      file VARCHAR PRIMARY KEY, recording VARCHAR NOT NULL, kind VARCHAR NOT NULL, cluster VARCHAR NOT NULL,
      date DATE NOT NULL, ts_min TIMESTAMPTZ NOT NULL, ts_max TIMESTAMPTZ NOT NULL, rows BIGINT NOT NULL,
-     bytes BIGINT NOT NULL, level INTEGER NOT NULL, created_at TIMESTAMPTZ NOT NULL)`,
+     bytes BIGINT NOT NULL, level INTEGER NOT NULL, created_at TIMESTAMPTZ NOT NULL, metric VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS gaps (
      recording VARCHAR NOT NULL, ts TIMESTAMPTZ NOT NULL, node VARCHAR NOT NULL, reason VARCHAR NOT NULL, message VARCHAR)`,
 ];
@@ -54,6 +54,8 @@ export interface Snapshot {
   bytes: number;
   /** 0: one tick; 1: compacted hour; 2: compacted day */
   level: number;
+  /** the one metric a daily sample file holds; absent for files of many metrics */
+  metric?: string;
 }
 
 export interface Gap {
@@ -89,8 +91,19 @@ export async function updateRecording(con: DuckDBConnection, name: string, u: { 
 
 export async function insertSnapshots(con: DuckDBConnection, snaps: readonly Snapshot[]): Promise<void> {
   if (!snaps.length) return;
-  const values = snaps.map((s) => `(${str(s.file)}, ${str(s.recording)}, ${str(s.kind)}, ${str(s.cluster)}, DATE ${str(s.date)}, ${ts(s.tsMin)}, ${ts(s.tsMax)}, ${s.rows}, ${s.bytes}, ${s.level}, now())`);
-  await con.run(`INSERT INTO snapshots VALUES ${values.join(', ')}`);
+  const withMetric = snaps.some((s) => s.metric !== undefined);
+  // a catalog made before the metric column learns it when its first one-metric file arrives
+  if (withMetric) await con.run('ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS metric VARCHAR');
+  const values = snaps.map((s) => `(${str(s.file)}, ${str(s.recording)}, ${str(s.kind)}, ${str(s.cluster)}, DATE ${str(s.date)}, ${ts(s.tsMin)}, ${ts(s.tsMax)}, ${s.rows}, ${s.bytes}, ${s.level}, now()${withMetric ? `, ${str(s.metric)}` : ''})`);
+  await con.run(`INSERT INTO snapshots (file, recording, kind, cluster, date, ts_min, ts_max, rows, bytes, level, created_at${withMetric ? ', metric' : ''})
+    VALUES ${values.join(', ')}`);
+}
+
+/** Records the one metric each of these files holds. */
+export async function setSnapshotMetrics(con: DuckDBConnection, metricOf: ReadonlyMap<string, string>): Promise<void> {
+  if (!metricOf.size) return;
+  await con.run('ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS metric VARCHAR');
+  for (const [file, metric] of metricOf) await con.run(`UPDATE snapshots SET metric = ${str(metric)} WHERE file = ${str(file)}`);
 }
 
 export async function deleteSnapshots(con: DuckDBConnection, files: readonly string[]): Promise<void> {
@@ -111,6 +124,8 @@ export interface SnapshotFilter {
   start?: number;
   end?: number;
   level?: number;
+  /** files holding this metric: its daily files and every file of many metrics */
+  metric?: string;
 }
 
 export async function selectSnapshots(con: DuckDBConnection, f: SnapshotFilter = {}): Promise<Snapshot[]> {
@@ -121,12 +136,15 @@ export async function selectSnapshots(con: DuckDBConnection, f: SnapshotFilter =
   if (f.start !== undefined) where.push(`ts_max >= ${ts(f.start)}`);
   if (f.end !== undefined) where.push(`ts_min <= ${ts(f.end)}`);
   if (f.level !== undefined) where.push(`level = ${f.level}`);
-  const r = await con.runAndReadAll(`SELECT file, recording, kind, cluster, strftime(date, '%Y-%m-%d') AS date, ${ms('ts_min')} AS ts_min,
-    ${ms('ts_max')} AS ts_max, rows, bytes, level FROM snapshots WHERE ${where.join(' AND ')} ORDER BY ts_min, file`);
-  return r.getRowObjects().map((o) => ({
+  // `*`: catalogs made before the metric column still read
+  const r = await con.runAndReadAll(`SELECT * EXCLUDE (date, ts_min, ts_max), strftime(date, '%Y-%m-%d') AS date, ${ms('ts_min')} AS ts_min,
+    ${ms('ts_max')} AS ts_max FROM snapshots WHERE ${where.join(' AND ')} ORDER BY ts_min, file`);
+  const snaps: Snapshot[] = r.getRowObjects().map((o) => ({
     file: String(o.file), recording: String(o.recording), kind: o.kind as SnapshotKind, cluster: String(o.cluster),
     date: String(o.date), tsMin: Number(o.ts_min), tsMax: Number(o.ts_max), rows: Number(o.rows), bytes: Number(o.bytes), level: Number(o.level),
+    ...(o.metric !== undefined && o.metric !== null ? { metric: String(o.metric) } : {}),
   }));
+  return f.metric === undefined ? snaps : snaps.filter((s) => s.metric === undefined || s.metric === f.metric);
 }
 
 export async function selectRecordings(con: DuckDBConnection, name?: string): Promise<RecordingStats[]> {

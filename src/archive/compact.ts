@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync, unlinkSync, chmodSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { Archive } from './archive.js';
-import { deleteSnapshots, insertSnapshots, selectSnapshots, type Snapshot } from './catalog.js';
+import { deleteSnapshots, insertSnapshots, selectSnapshots, setSnapshotMetrics, type Snapshot } from './catalog.js';
 import { fileList, lit, withMemoryDb } from './duck.js';
 import { PARQUET_OPTIONS, SAMPLE_ORDER } from './sample-writer.js';
 
@@ -31,6 +31,7 @@ export interface CompactResult {
  */
 export async function compact(archive: Archive, o: CompactOptions): Promise<CompactResult> {
   const snaps = await archive.catalog(true, (con) => selectSnapshots(con, o.recording ? { recording: o.recording } : {}));
+  if (o.level === 2) await learnMetrics(archive, snaps);
   const groups = new Map<string, Snapshot[]>();
   for (const s of snaps) {
     if (s.level >= o.level || (o.before !== undefined && s.tsMax >= o.before)) continue;
@@ -64,6 +65,27 @@ export async function compact(archive: Archive, o: CompactOptions): Promise<Comp
 }
 
 /**
+ * Daily files compacted before the catalog kept each one's metric: read it from their footers, so
+ * queries of one metric skip the others' files (half the time of a day's query).
+ */
+async function learnMetrics(archive: Archive, snaps: readonly Snapshot[]): Promise<void> {
+  const unknown = snaps.filter((s) => s.kind === 'samples' && s.level === 2 && s.metric === undefined);
+  if (!unknown.length) return;
+  const byPath = new Map(unknown.map((s) => [path.join(archive.dir, s.file), s.file]));
+  const metricOf = await withMemoryDb(async (con) => {
+    const r = await con.runAndReadAll(`SELECT file_name, min(stats_min_value) AS lo, max(stats_max_value) AS hi
+      FROM parquet_metadata(${fileList([...byPath.keys()])}) WHERE path_in_schema = 'metric' GROUP BY file_name`);
+    const found = new Map<string, string>();
+    for (const o of r.getRowObjects()) {
+      const file = byPath.get(String(o.file_name));
+      if (file && o.lo !== null && o.lo === o.hi) found.set(file, String(o.lo));
+    }
+    return found;
+  });
+  await archive.catalog(false, (con) => setSnapshotMetrics(con, metricOf));
+}
+
+/**
  * Writes a group's rows into new sorted files and checks their row count. Daily sample files are
  * written one per metric: a whole day sorted at once spilled tens of GB for a 100-node cluster,
  * while a metric's day sorts in memory, and readers skip the other metrics' files by their footers.
@@ -74,18 +96,19 @@ async function mergeGroup(archive: Archive, group: Snapshot[], level: number): P
   const files = group.map((g) => path.join(archive.dir, g.file));
   const tsMin = Math.min(...group.map((g) => g.tsMin)), tsMax = Math.max(...group.map((g) => g.tsMax));
   const from = `read_parquet(${fileList(files)}, union_by_name = true)`;
-  const out: { rel: string; abs: string; tmp: string; rows: number }[] = [];
+  const out: { rel: string; abs: string; tmp: string; rows: number; metric?: string }[] = [];
   await withMemoryDb(async (con) => {
-    const parts = first.kind === 'samples' && level === 2
-      ? (await con.runAndReadAll(`SELECT DISTINCT metric FROM ${from} ORDER BY metric`)).getRowObjects().map((r) => `WHERE metric = ${lit(String(r.metric))}`)
-      : [''];
+    const metrics: (string | undefined)[] = first.kind === 'samples' && level === 2
+      ? (await con.runAndReadAll(`SELECT DISTINCT metric FROM ${from} ORDER BY metric`)).getRowObjects().map((r) => String(r.metric))
+      : [undefined];
     let written = 0;
-    for (const where of parts) {
+    for (const metric of metrics) {
+      const where = metric === undefined ? '' : `WHERE metric = ${lit(metric)}`;
       const dest = archive.snapshotPath(first.kind, first.cluster, first.date, first.recording, level, tsMin);
       const tmp = path.join(path.dirname(dest.abs), `.tmp-${path.basename(dest.abs)}`);
       await con.run(`COPY (SELECT * FROM ${from} ${where} ORDER BY ${ORDER[first.kind]}) TO ${lit(tmp)} (${PARQUET_OPTIONS})`);
       const n = Number((await con.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${lit(tmp)})`)).getRowObjects()[0]!.n);
-      out.push({ ...dest, tmp, rows: n });
+      out.push({ ...dest, tmp, rows: n, ...(metric === undefined ? {} : { metric }) });
       written += n;
     }
     if (written !== rows) {
@@ -96,7 +119,8 @@ async function mergeGroup(archive: Archive, group: Snapshot[], level: number): P
   return out.map((f) => {
     chmodSync(f.tmp, 0o600);
     renameSync(f.tmp, f.abs);
-    return { ...first, file: f.rel, level, rows: f.rows, bytes: statSync(f.abs).size, tsMin, tsMax };
+    const { metric: _mixed, ...common } = first;
+    return { ...common, file: f.rel, level, rows: f.rows, bytes: statSync(f.abs).size, tsMin, tsMax, ...(f.metric === undefined ? {} : { metric: f.metric }) };
   });
 }
 

@@ -49,10 +49,16 @@ let shared: Promise<DuckDBInstance> | undefined;
  * `serve` then keeps DuckDB's Parquet footer cache warm and skips creating a database per request.
  */
 export async function withReadDb<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
-  shared ??= duckdb().then(({ DuckDBInstance }) => DuckDBInstance.create(':memory:'));
+  // the settings are made global once: four statements per read were a few ms of every query
+  shared ??= duckdb().then(async ({ DuckDBInstance }) => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const con = await instance.connect();
+    for (const s of SETUP) await con.run(s.replace(/^SET /, 'SET GLOBAL '));
+    con.closeSync();
+    return instance;
+  });
   const con = await (await shared).connect();
   try {
-    for (const s of SETUP) await con.run(s);
     return await fn(con);
   } finally {
     con.closeSync();

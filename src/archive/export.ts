@@ -59,7 +59,7 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
       }
     }
     return n;
-  });
+  }, true);
 }
 
 /** Arrow IPC (file format) through apache-arrow: DuckDB here has no arrow extension offline. */

@@ -42,7 +42,7 @@ microseconds and strings are dictionary-encoded: the files open without options.
     const filter: SampleFilter = args.target ? filterOf(parseTarget(args.target, { namespace: flags.namespace ?? 'default', allNamespaces: flags['all-namespaces'] })) : {};
     if (args.metric) filter.metric = resolveMetric(args.metric).name;
     if (scope.recording) filter.recording = scope.recording;
-    const files = await archive.files({ kind: 'samples', ...scope, ...window });
+    const files = await archive.files({ kind: 'samples', ...scope, ...window, ...(filter.metric ? { metric: filter.metric } : {}) });
     const n = await exportSamples(files, filter, window, { format: flags.format as ExportFormat, dest: flags.output, wide: flags.wide });
     process.stdout.write(`wrote ${n} ${flags.wide ? 'rows' : 'samples'} to ${flags.output}\n`);
   }

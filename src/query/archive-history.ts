@@ -19,12 +19,12 @@ export class ArchiveHistory implements History {
   ) {}
 
   async series(keys: readonly string[], metric: string, labels: LabelFilter, w: Window): Promise<Series[]> {
-    const rows = await readSamples(await this.files(w), { ...this.common(keys), metric, resourceId: resourceFilter(labels) }, w);
+    const rows = await readSamples(await this.files(w, metric), { ...this.common(keys), metric, resourceId: resourceFilter(labels) }, w);
     return groupByKey(keys, rows, (s: Series, r) => s.points.push({ timestamp: r.ts, value: r.value }), () => ({ points: [] }));
   }
 
   async buckets(keys: readonly string[], metric: string, labels: LabelFilter, w: Window, bucketMs: number, aggregations?: readonly Aggregation[]): Promise<BucketSeries[]> {
-    const rows = await readBuckets(await this.files(w), { ...this.common(keys), metric, resourceId: resourceFilter(labels) }, w, bucketMs, aggregations);
+    const rows = await readBuckets(await this.files(w, metric), { ...this.common(keys), metric, resourceId: resourceFilter(labels) }, w, bucketMs, aggregations);
     return groupByKey(keys, rows, (s: BucketSeries, r) => {
       const { type: _t, node: _n, namespace: _ns, pod: _p, container: _c, resource_id: _r, ...b } = r;
       s.buckets.push(b);
@@ -77,8 +77,12 @@ export class ArchiveHistory implements History {
     return readMetricNames(await this.files(w), this.common([key]), w);
   }
 
-  private async files(w: Window): Promise<string[]> {
-    return this.archive.files({ kind: 'samples', ...this.scope, ...(w.start !== undefined ? { start: w.start } : {}), ...(w.end !== undefined ? { end: w.end } : {}) });
+  /** The sample files of the window; with a metric, a compacted day's other metrics' files are left out. */
+  private async files(w: Window, metric?: string): Promise<string[]> {
+    return this.archive.files({
+      kind: 'samples', ...this.scope, ...(w.start !== undefined ? { start: w.start } : {}), ...(w.end !== undefined ? { end: w.end } : {}),
+      ...(metric !== undefined ? { metric } : {}),
+    });
   }
 
   /** The column filter all keys share, so a collection is one scan and not one per member. */
@@ -92,6 +96,8 @@ export class ArchiveHistory implements History {
     for (const k of ['node', 'namespace', 'pod', 'container'] as const) {
       if (same(k) && parts[0]![k] !== undefined) f[k] = parts[0]![k];
     }
+    // a pod list: read only its pods, not every pod of the namespace
+    if (!same('pod') && parts.every((p) => p.pod !== undefined)) f.pods = [...new Set(parts.map((p) => p.pod!))];
     return f;
   }
 }

@@ -38,6 +38,40 @@ test('compact merges tick files into one sorted file without losing or duplicati
   assert.equal(readdirSync(path.dirname(path.join(archive.dir, snaps[0]!.file))).filter((f) => f.endsWith('.parquet')).length, 1, 'old files removed');
 });
 
+test('a compacted day is one file per metric, and a query of one metric reads only its files', async () => {
+  const archive = await tempArchive();
+  const mem = values.map((v) => v * 1024);
+  const batches = handBatches(T0, values).map((b, i) => {
+    b.sets.get('namespace:web')!.values.set('memory/usage', mem[i]!);
+    return b;
+  });
+  await writeBatches(archive, 'r1', batches);
+  await compact(archive, { level: 2 });
+  const snaps = await archive.catalog(true, (con) => selectSnapshots(con, { kind: 'samples' }));
+  assert.equal(snaps.map((s) => s.metric).sort(), ['cpu/usage_rate', 'memory/usage']);
+  const memFiles = await archive.files({ kind: 'samples', metric: 'memory/usage' });
+  assert.is(memFiles.length, 1);
+  assert.equal((await readSamples(memFiles, {}, {})).map((r) => r.value), mem);
+  const h = new ArchiveHistory(archive, {});
+  const r = await runQuery(h, { target: parseTarget('namespaces/web', { namespace: 'default', allNamespaces: false }), metric: 'memory/usage', window: {} });
+  if (r.kind !== 'series') throw new Error('series expected');
+  assert.equal(r.series[0]!.points.map((p) => p.value), mem);
+});
+
+test('daily files of a catalog made before it kept metrics learn theirs at the next compaction', async () => {
+  const archive = await archiveWithTicks();
+  await compact(archive, { level: 2 });
+  // the catalog as the first release wrote it: no metric column
+  await archive.catalog(false, (con) => con.run('ALTER TABLE snapshots DROP COLUMN metric'));
+  const old = await archive.catalog(true, (con) => selectSnapshots(con, { kind: 'samples' }));
+  assert.is(old[0]!.metric, undefined);
+  assert.is((await archive.files({ kind: 'samples', metric: 'cpu/usage_rate' })).length, 1, 'still read without the column');
+  await compact(archive, { level: 2 });
+  const learned = await archive.catalog(true, (con) => selectSnapshots(con, { kind: 'samples' }));
+  assert.is(learned[0]!.metric, 'cpu/usage_rate');
+  assert.is((await archive.files({ kind: 'samples', metric: 'memory/usage' })).length, 0);
+});
+
 test('a damaged file is named in the error, never silently skipped', async () => {
   const archive = await archiveWithTicks();
   const [file] = await archive.files({ kind: 'samples' });
