@@ -17,6 +17,9 @@ const STANDARD = new Set<string>(STANDARD_RESOURCES.map(([r]) => r));
 export function enrichPods(batch: Batch, pods: ReadonlyMap<string, PodInfo>): void {
   const added: MetricSet[] = [];
   const joined = new Map<PodInfo, string>();
+  const podSets = new Map<PodInfo, MetricSet>();
+  /** spec containers that have a set, per pod: most pods have all, and need no lookup per container */
+  const matched = new Map<PodInfo, number>();
   for (const set of batch.sets.values()) {
     if (set.type !== 'pod' && set.type !== 'pod_container') continue;
     const pod = pods.get(podKeyOf(set));
@@ -25,16 +28,21 @@ export function enrichPods(batch: Batch, pods: ReadonlyMap<string, PodInfo>): vo
     if (labels === undefined) joined.set(pod, (labels = joinLabels(pod.labels)));
     addPodLabels(set, pod, labels);
     if (set.type === 'pod') {
-      for (const c of pod.containers) {
-        if (!batch.sets.has(podContainerKey(pod.namespace, pod.name, c.name))) added.push(stubContainer(set, pod, c));
-      }
+      podSets.set(pod, set);
       continue;
     }
     const name = set.labels[L.containerName];
     for (const spec of pod.containers) {
       if (spec.name !== name) continue;
       addContainerSpec(set, spec);
+      matched.set(pod, (matched.get(pod) ?? 0) + 1);
       break;
+    }
+  }
+  for (const [pod, set] of podSets) {
+    if ((matched.get(pod) ?? 0) === pod.containers.length) continue;
+    for (const c of pod.containers) {
+      if (!batch.sets.has(podContainerKey(pod.namespace, pod.name, c.name))) added.push(stubContainer(set, pod, c));
     }
   }
   for (const stub of added) batch.sets.set(stub.key, stub);
