@@ -61,8 +61,8 @@ export function decodeSummary(summary: Summary, opts: DecodeOptions): MetricSet[
 
   for (const pod of summary.pods ?? []) {
     const { name, namespace, uid } = pod.podRef;
-    const podLabels = { ...base, [L.podId]: uid ?? '', [L.podName]: name, [L.namespaceName]: namespace };
-    const ps = newMetricSet(podKey(namespace, name), 'pod', { [L.type]: 'pod', ...podLabels });
+    const pod0: PodLabels = { nodename: nodeName, hostname: base[L.hostname], hostId: base[L.hostId], podId: uid ?? '', podName: name, namespace };
+    const ps = newMetricSet(podKey(namespace, name), 'pod', podLabels(pod0));
     ps.startTime = d.time(pod.startTime);
     // Heapster takes a pod's scrape time from its network stats only: no network, no pod-level rates
     ps.scrapeTime = d.time(pod.network?.time);
@@ -75,14 +75,36 @@ export function decodeSummary(summary: Summary, opts: DecodeOptions): MetricSet[
     out.push(ps);
 
     for (const c of newestContainers(pod.containers ?? [], d)) {
-      const set = newMetricSet(podContainerKey(namespace, name, c.name), 'pod_container', {
-        [L.type]: 'pod_container', ...podLabels, [L.containerName]: c.name,
-      }, ps.key);
+      const set = newMetricSet(podContainerKey(namespace, name, c.name), 'pod_container', containerLabels(pod0, c.name), ps.key);
       d.container(set, c);
       out.push(set);
     }
   }
   return out;
+}
+
+interface PodLabels {
+  nodename: string;
+  hostname: string;
+  hostId: string;
+  podId: string;
+  podName: string;
+  namespace: string;
+}
+
+/*
+ * Pod and container labels are object literals with literal keys (Heapster's names, as in `L`), in
+ * one shape each: spreading objects with computed keys was a fifth of decoding 60,000 containers.
+ */
+function podLabels(p: PodLabels): Record<string, string> {
+  return { type: 'pod', nodename: p.nodename, hostname: p.hostname, host_id: p.hostId, pod_id: p.podId, pod_name: p.podName, namespace_name: p.namespace };
+}
+
+function containerLabels(p: PodLabels, container: string): Record<string, string> {
+  return {
+    type: 'pod_container', nodename: p.nodename, hostname: p.hostname, host_id: p.hostId,
+    pod_id: p.podId, pod_name: p.podName, namespace_name: p.namespace, container_name: container,
+  };
 }
 
 /** Of two entries with one container name, the one with the older start time is dropped. */
