@@ -29,7 +29,7 @@ export async function startSimulatorProcess(args) {
 }
 
 // each figure is printed as soon as it is known, so a long run that fails late still reports the rest
-const WIDTH = 72;
+const WIDTH = 80;
 console.log(`${'figure'.padEnd(WIDTH)}  ${'value'.padStart(12)}  target`);
 const print = (rows) => {
   for (const [name, value, target] of rows) console.log(`${name.padEnd(WIDTH)}  ${String(value).padStart(12)}  ${target ?? ''}`);
