@@ -21,8 +21,9 @@ const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
  * Loads credentials with kubectl's rules, not client-node's defaults: `--kubeconfig` is one file;
  * else the files of $KUBECONFIG merged with the first to set a value winning (missing files skipped);
  * else ~/.kube/config; else, in a pod, the service account. Then kubectl's flags override.
+ * `root` is where the service account folder is looked for (tests); a pod's is at `/`.
  */
-export async function loadKubeConfig(flags: KubeFlags, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+export async function loadKubeConfig(flags: KubeFlags, env: NodeJS.ProcessEnv = process.env, root = ''): Promise<LoadedConfig> {
   const k8s = await import('@kubernetes/client-node');
   const files = kubeconfigFiles(flags, env);
   let merged: KubeConfig;
@@ -31,9 +32,10 @@ export async function loadKubeConfig(flags: KubeFlags, env: NodeJS.ProcessEnv = 
   } else if (flags.server) {
     merged = new k8s.KubeConfig();
     merged.loadFromOptions({ clusters: [], users: [], contexts: [], currentContext: '' });
-  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(path.join(SA_DIR, 'token'))) {
+  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(path.join(root, SA_DIR, 'token'))) {
+    // `root` prefixes the service account folder, so tests can stand in for a pod's filesystem
     merged = new k8s.KubeConfig();
-    merged.loadFromCluster();
+    merged.loadFromCluster(root);
   } else {
     throw new PluginError('config', 'no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config)',
       'pass --kubeconfig FILE, or --server URL with --token, or try `kubectl heapster simulate`');

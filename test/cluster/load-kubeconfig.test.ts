@@ -112,6 +112,34 @@ test('--server, --token and --insecure-skip-tls-verify work without any kubeconf
   assert.ok(sim.server.log.every((r) => r.method === 'GET'), 'only GET requests reach the API server');
 });
 
+test("in a pod without a kubeconfig, the service account's token and CA reach the API server", async () => {
+  // a pod's filesystem and environment, with the simulator as the in-cluster API server
+  const root = path.join(dir, 'pod-root');
+  const sa = path.join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+  mkdirSync(sa, { recursive: true });
+  writeFileSync(path.join(sa, 'token'), sim.viewerToken);
+  writeFileSync(path.join(sa, 'ca.crt'), sim.certs.ca.cert);
+  const url = new URL(sim.url);
+  const env = { HOME: path.join(dir, 'pod-home'), KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port };
+  const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+  // client-node reads the service address from the process environment itself
+  Object.assign(process.env, { KUBERNETES_SERVICE_HOST: env.KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT: env.KUBERNETES_SERVICE_PORT });
+  try {
+    const cfg = await loadKubeConfig({}, env, root);
+    assert.is(cfg.server, sim.url);
+    const client = await ApiClient.create(cfg);
+    const nodes = await listNodes(client, undefined, 5000);
+    client.close();
+    assert.is(nodes.length, sim.workload.nodes.length);
+    assert.ok(sim.server.log.some((r) => r.user === 'viewer' && r.path === '/api/v1/nodes'), 'the service account token was the identity');
+  } finally {
+    for (const [k, v] of [['KUBERNETES_SERVICE_HOST', saved.host], ['KUBERNETES_SERVICE_PORT', saved.port]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+});
+
 test('no kubeconfig at all is one clear config error', async () => {
   try {
     await loadKubeConfig({}, { HOME: path.join(dir, 'empty-home') });
