@@ -87,10 +87,11 @@ export class SampleWriter {
     if (plan.sids.length !== count) return false;
     let i = 0;
     const at = this.n;
-    for (const [metric, value] of set.values) {
-      if (plan.metrics[i] !== metric || plan.resources[i] !== null) return false;
+    const values = set.values;
+    for (let k = 0; k < values.size; k++) {
+      if (plan.metrics[i] !== values.nameAt(k) || plan.resources[i] !== null) return false;
       this.sid[at + i] = plan.sids[i]!;
-      this.value[at + i++] = value;
+      this.value[at + i++] = values.valueAt(k);
     }
     for (const lv of set.labeled) {
       if (plan.metrics[i] !== lv.name || plan.resources[i] !== resourceIdOf(lv.labels)) return false;
@@ -120,7 +121,7 @@ export class SampleWriter {
       this.sid[at + i] = sid;
       this.value[at + i] = value;
     };
-    for (const [metric, value] of set.values) put(metric, null, value);
+    set.values.forEach((value, metric) => put(metric, null, value));
     for (const lv of set.labeled) put(lv.name, resourceIdOf(lv.labels), lv.value);
     return plan;
   }

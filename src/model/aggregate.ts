@@ -38,8 +38,10 @@ export function aggregatePods(batch: Batch): void {
     }
     sums.clear();
     for (const c of containers) {
-      for (const [name, v] of c.values) {
-        if (!NOT_SUMMED_TO_PODS.has(name)) sums.set(name, (sums.get(name) ?? 0) + v);
+      const values = c.values;
+      for (let i = 0; i < values.size; i++) {
+        const name = values.nameAt(i);
+        if (!NOT_SUMMED_TO_PODS.has(name)) sums.set(name, (sums.get(name) ?? 0) + values.valueAt(i));
       }
     }
     for (const [name, v] of sums) if (!pod.values.has(name)) pod.values.set(name, v);

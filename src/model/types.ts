@@ -1,3 +1,5 @@
+import { MetricValues } from './metric-values.js';
+
 /** Heapster's entity levels; the namespace level is `ns`, as Heapster spells it. */
 export const ENTITY_TYPES = ['cluster', 'node', 'ns', 'pod', 'pod_container', 'sys_container'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
@@ -17,7 +19,7 @@ export interface MetricSet {
   key: string;
   type: EntityType;
   labels: Record<string, string>;
-  values: Map<string, number>;
+  values: MetricValues;
   labeled: LabeledValue[];
   /** kubelet stats time used for rates, ms since epoch; 0 when unknown. */
   scrapeTime: number;
@@ -72,7 +74,7 @@ export interface NodeInfo {
 }
 
 export function newMetricSet(key: string, type: EntityType, labels: Record<string, string>, parent?: string): MetricSet {
-  const set: MetricSet = { key, type, labels, values: new Map(), labeled: [], scrapeTime: 0, startTime: 0 };
+  const set: MetricSet = { key, type, labels, values: new MetricValues(), labeled: [], scrapeTime: 0, startTime: 0 };
   if (parent !== undefined) set.parent = parent;
   return set;
 }
