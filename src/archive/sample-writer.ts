@@ -93,10 +93,11 @@ export class SampleWriter {
       this.sid[at + i] = plan.sids[i]!;
       this.value[at + i++] = values.valueAt(k);
     }
-    for (const lv of set.labeled) {
-      if (plan.metrics[i] !== lv.name || plan.resources[i] !== resourceIdOf(lv.labels)) return false;
+    const labeled = set.labeled;
+    for (let k = 0; k < labeled.length; k++) {
+      if (plan.metrics[i] !== labeled.nameAt(k) || plan.resources[i] !== resourceIdOf(labeled.labelsAt(k))) return false;
       this.sid[at + i] = plan.sids[i]!;
-      this.value[at + i++] = lv.value;
+      this.value[at + i++] = labeled.valueAt(k);
     }
     return true;
   }

@@ -1,6 +1,6 @@
 import {
   L, newMetricSet, nodeKey, podContainerKey, podKey, sysContainerKey,
-  type LabeledValue, type MetricSet, type NodeInfo,
+  type LabeledValues, type MetricSet, type NodeInfo,
 } from '../model/index.js';
 import type { ContainerStats, CPUStats, FsStats, KTime, MemoryStats, NetworkStats, Summary } from './summary-types.js';
 
@@ -176,8 +176,8 @@ class Decoder {
     this.labeled(set.labeled, 'filesystem/inodes_free', labels, fs.inodesFree);
   }
 
-  labeled(out: LabeledValue[], name: string, labels: Record<string, string>, v: number | null | undefined): void {
-    if (typeof v === 'number' && Number.isFinite(v)) out.push({ name, labels, value: v });
+  labeled(out: LabeledValues, name: string, labels: Record<string, string>, v: number | null | undefined): void {
+    if (typeof v === 'number' && Number.isFinite(v)) out.add(name, labels, v);
   }
 
   container(set: MetricSet, c: ContainerStats): void {

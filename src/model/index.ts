@@ -1,5 +1,5 @@
 export * from './types.js';
-export { MetricValues } from './metric-values.js';
+export { LabeledValues, MetricValues } from './metric-values.js';
 export * from './keys.js';
 export * from './labels.js';
 export * from './catalog.js';

@@ -1,3 +1,5 @@
+import type { LabeledValue } from './types.js';
+
 /**
  * A metric set's plain values, with the part of a Map's interface the model uses, kept in two arrays.
  * A set holds 15 to 30 values, found by a short scan over shared name strings, which costs less than
@@ -70,5 +72,41 @@ export class MetricValues implements Iterable<[string, number]> {
 
   [Symbol.iterator](): IterableIterator<[string, number]> {
     return this.entries();
+  }
+}
+
+/**
+ * A set's labeled values (filesystems, accelerators) in three arrays: ten per container were
+ * 600,000 small objects a scrape, a fifth of what the garbage collector had to carry.
+ */
+export class LabeledValues implements Iterable<LabeledValue> {
+  private readonly names: string[] = [];
+  private readonly labelSets: Record<string, string>[] = [];
+  private readonly nums: number[] = [];
+
+  get length(): number {
+    return this.names.length;
+  }
+
+  add(name: string, labels: Record<string, string>, value: number): void {
+    this.names.push(name);
+    this.labelSets.push(labels);
+    this.nums.push(value);
+  }
+
+  nameAt(i: number): string {
+    return this.names[i]!;
+  }
+
+  labelsAt(i: number): Record<string, string> {
+    return this.labelSets[i]!;
+  }
+
+  valueAt(i: number): number {
+    return this.nums[i]!;
+  }
+
+  *[Symbol.iterator](): IterableIterator<LabeledValue> {
+    for (let i = 0; i < this.names.length; i++) yield { name: this.names[i]!, labels: this.labelSets[i]!, value: this.nums[i]! };
   }
 }

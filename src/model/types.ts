@@ -1,4 +1,4 @@
-import { MetricValues } from './metric-values.js';
+import { LabeledValues, MetricValues } from './metric-values.js';
 
 /** Heapster's entity levels; the namespace level is `ns`, as Heapster spells it. */
 export const ENTITY_TYPES = ['cluster', 'node', 'ns', 'pod', 'pod_container', 'sys_container'] as const;
@@ -20,7 +20,7 @@ export interface MetricSet {
   type: EntityType;
   labels: Record<string, string>;
   values: MetricValues;
-  labeled: LabeledValue[];
+  labeled: LabeledValues;
   /** kubelet stats time used for rates, ms since epoch; 0 when unknown. */
   scrapeTime: number;
   /** the entity's start time, ms since epoch; 0 when unknown. A change means a restart. */
@@ -74,7 +74,7 @@ export interface NodeInfo {
 }
 
 export function newMetricSet(key: string, type: EntityType, labels: Record<string, string>, parent?: string): MetricSet {
-  const set: MetricSet = { key, type, labels, values: new MetricValues(), labeled: [], scrapeTime: 0, startTime: 0 };
+  const set: MetricSet = { key, type, labels, values: new MetricValues(), labeled: new LabeledValues(), scrapeTime: 0, startTime: 0 };
   if (parent !== undefined) set.parent = parent;
   return set;
 }

@@ -8,7 +8,7 @@ const NOW = Date.parse('2020-04-16T20:30:00Z');
 const kind = () => fixture('summary/kind-v1.17-metrics-server-e2e.json');
 const byKey = (sets: MetricSet[]) => new Map(sets.map((s) => [s.key, s]));
 const labeled = (s: MetricSet, name: string, resourceId: string) =>
-  s.labeled.find((l) => l.name === name && l.labels.resource_id === resourceId)?.value;
+  [...s.labeled].find((l) => l.name === name && l.labels.resource_id === resourceId)?.value;
 
 // ---
 test('node metrics come straight from the node section', () => {
