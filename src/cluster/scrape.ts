@@ -49,18 +49,20 @@ export async function scrapeNodes(getter: SummaryGetter, nodes: readonly NodeInf
     else result.failures.push({ node: n.name, reason: 'not-ready', message: 'the node is not Ready' });
   }
   const random = opts.random ?? Math.random;
+  // kept in node order, whatever order the answers come in: batches then list their sets in the same
+  // order tick after tick, and the rate calculator's lookups in the batch before stay close in memory
+  const perNode: MetricSet[][] = new Array(queue.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     if (opts.jitterMs > 0) await sleep(random() * opts.jitterMs);
     while (next < queue.length) {
-      const node = queue[next++]!;
+      const i = next++;
+      const node = queue[i]!;
       try {
         const body = await getter.getSummary(node.name, opts.timeoutMs);
         result.bytes += body.length;
         const summary = parseSummary(body);
-        for (const set of decodeSummary(summary, { now: opts.now(), node, cpuRateFromKubelet: opts.cpuRateFromKubelet })) {
-          result.sets.push(set);
-        }
+        perNode[i] = decodeSummary(summary, { now: opts.now(), node, cpuRateFromKubelet: opts.cpuRateFromKubelet });
         result.nodesOk++;
       } catch (e) {
         result.failures.push(classify(node.name, e));
@@ -68,6 +70,7 @@ export async function scrapeNodes(getter: SummaryGetter, nodes: readonly NodeInf
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, queue.length)) }, worker));
+  for (const sets of perNode) if (sets) for (const set of sets) result.sets.push(set);
   return result;
 }
 
