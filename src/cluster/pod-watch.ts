@@ -75,7 +75,8 @@ export class PodWatch implements PodSource {
       },
       (e: unknown) => {
         if (this.stream !== stream || this.closed) return;
-        this.state = e instanceof PluginError && (e.code === 'forbidden' || e.code === 'http') ? 'unavailable' : 'stale';
+        // only a refusal is for good: any other failure lists again at the next scrape, which restarts the watch
+        this.state = e instanceof PluginError && e.code === 'forbidden' ? 'unavailable' : 'stale';
       },
     );
   }
