@@ -17,29 +17,48 @@ const SETUP = [
   `SET temp_directory = '${path.join(tmpdir(), `kubectl-heapster-${process.getuid?.() ?? 'user'}`).replace(/'/g, "''")}'`,
 ];
 
-/** Runs `fn` on a fresh in-memory database; closed afterwards whatever happens. */
-export async function withMemoryDb<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
-  const { DuckDBInstance } = await duckdb();
-  const instance = await DuckDBInstance.create(':memory:');
-  return useInstance(instance, fn);
+/** A connection with the SETUP settings, and how to close it and its database. */
+export interface OpenDb {
+  con: DuckDBConnection;
+  close: () => void;
+}
+
+async function openOn(instance: DuckDBInstance): Promise<OpenDb> {
+  const close = (con?: DuckDBConnection) => {
+    con?.closeSync();
+    instance.closeSync();
+  };
+  let con: DuckDBConnection | undefined;
+  try {
+    con = await instance.connect();
+    for (const s of SETUP) await con.run(s);
+  } catch (e) {
+    close(con);
+    throw e;
+  }
+  return { con, close: () => close(con) };
+}
+
+async function use<T>(db: OpenDb, fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+  try {
+    return await fn(db.con);
+  } finally {
+    db.close();
+  }
 }
 
 /**
  * An in-memory database kept open by a long-running writer: creating one costs ~20 ms, which a
  * recorder writing pods, nodes and samples every tick would otherwise pay three times per tick.
  */
-export async function openScratchDb(): Promise<{ con: DuckDBConnection; close: () => void }> {
+export async function openScratchDb(): Promise<OpenDb> {
   const { DuckDBInstance } = await duckdb();
-  const instance = await DuckDBInstance.create(':memory:');
-  const con = await instance.connect();
-  for (const s of SETUP) await con.run(s);
-  return {
-    con,
-    close: () => {
-      con.closeSync();
-      instance.closeSync();
-    },
-  };
+  return openOn(await DuckDBInstance.create(':memory:'));
+}
+
+/** Runs `fn` on a fresh in-memory database; closed afterwards whatever happens. */
+export async function withMemoryDb<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+  return use(await openScratchDb(), fn);
 }
 
 let shared: Promise<DuckDBInstance> | undefined;
@@ -86,18 +105,7 @@ export async function withFileDb<T>(file: string, readOnly: boolean, fn: (con: D
       throw new PluginError('archive', `cannot open ${file}: ${msg.split('\n')[0]}`,
         /lock/i.test(msg) ? 'another kubectl-heapster process holds it; try again' : 'run `kubectl heapster archive verify`');
     }
-    return useInstance(instance, fn);
-  }
-}
-
-async function useInstance<T>(instance: DuckDBInstance, fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
-  const con = await instance.connect();
-  try {
-    for (const s of SETUP) await con.run(s);
-    return await fn(con);
-  } finally {
-    con.closeSync();
-    instance.closeSync();
+    return use(await openOn(instance), fn);
   }
 }
 

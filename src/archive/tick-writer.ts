@@ -1,9 +1,8 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Batch, NodeInfo, PodInfo } from '../model/index.js';
 import { Archive, utcDate } from './archive.js';
 import { insertGaps, insertRecording, insertSnapshots, updateRecording, type Gap, type Recording, type Snapshot } from './catalog.js';
 import { writeNodes, writePods } from './dimension-writer.js';
-import { openScratchDb } from './duck.js';
+import { openScratchDb, type OpenDb } from './duck.js';
 import { SampleWriter } from './sample-writer.js';
 
 export interface TickResult {
@@ -26,7 +25,7 @@ export class TickWriter {
     private readonly archive: Archive,
     private readonly recording: Recording,
     private readonly samples: SampleWriter,
-    private readonly scratch: { con: DuckDBConnection; close: () => void },
+    private readonly scratch: OpenDb,
   ) {}
 
   static async start(archive: Archive, recording: Recording): Promise<TickWriter> {

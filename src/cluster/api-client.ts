@@ -64,32 +64,11 @@ export class ApiClient {
 
   /** GET `path` (with its query); rejects with a classified PluginError on network failure or timeout. */
   get(path: string, timeoutMs = 0, accept = 'application/json'): Promise<ApiResponse> {
-    const url = new URL(this.base.pathname.replace(/\/$/, '') + path, this.base);
-    const mod = url.protocol === 'http:' ? http : https;
-    const headers: http.OutgoingHttpHeaders = { ...this.headers, Accept: accept, 'Accept-Encoding': 'gzip', 'User-Agent': 'kubectl-heapster' };
-    if (this.groups.length) headers['Impersonate-Group'] = this.groups;
     return new Promise((resolve, reject) => {
-      const req = mod.request(url, { method: 'GET', agent: this.agent, headers, ...this.tls }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (e) => reject(this.networkError(e)));
-        res.on('end', () => {
-          let body = Buffer.concat(chunks);
-          if (res.headers['content-encoding'] === 'gzip') {
-            try {
-              body = gunzipSync(body);
-            } catch (e) {
-              return reject(new PluginError('bad-payload', `a corrupt gzip body from ${url.pathname}: ${firstLine(e)}`));
-            }
-          }
-          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body });
-        });
-      });
-      if (timeoutMs > 0) {
-        req.setTimeout(timeoutMs, () => req.destroy(new PluginError('timeout', `no answer within ${timeoutMs} ms`)));
-      }
-      req.on('error', (e) => reject(e instanceof PluginError ? e : this.networkError(e)));
-      req.end();
+      this.send(path, { Accept: accept, 'Accept-Encoding': 'gzip' }, timeoutMs, `no answer within ${timeoutMs} ms`, (res) => {
+        readBody(res, path).then((body) => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body }),
+          (e: Error) => reject(e instanceof PluginError ? e : this.networkError(e)));
+      }, reject);
     });
   }
 
@@ -99,17 +78,12 @@ export class ApiClient {
    * (rejected with the classified error). `abort` ends it from this side.
    */
   watch(path: string, idleMs: number, onLine: (line: string) => void): { done: Promise<void>; abort: () => void } {
-    const url = new URL(this.base.pathname.replace(/\/$/, '') + path, this.base);
-    const mod = url.protocol === 'http:' ? http : https;
-    const headers: http.OutgoingHttpHeaders = { ...this.headers, Accept: 'application/json', 'User-Agent': 'kubectl-heapster' };
-    if (this.groups.length) headers['Impersonate-Group'] = this.groups;
     let req: http.ClientRequest | undefined;
     const done = new Promise<void>((resolve, reject) => {
-      req = mod.request(url, { method: 'GET', agent: this.agent, headers, ...this.tls }, (res) => {
+      req = this.send(path, { Accept: 'application/json' }, idleMs, `the watch was silent for ${idleMs} ms`, (res) => {
         if (res.statusCode !== 200) {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => reject(statusError({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }, path, this.server)));
+          readBody(res, path).then((body) => reject(statusError({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body }, path, this.server)),
+            (e: Error) => reject(e instanceof PluginError ? e : this.networkError(e)));
           return;
         }
         res.setEncoding('utf8');
@@ -121,12 +95,26 @@ export class ApiClient {
         });
         res.on('end', () => resolve());
         res.on('error', (e) => reject(this.networkError(e)));
-      });
-      req.setTimeout(idleMs, () => req!.destroy(new PluginError('timeout', `the watch was silent for ${idleMs} ms`)));
-      req.on('error', (e) => reject(e instanceof PluginError ? e : this.networkError(e)));
-      req.end();
+      }, reject);
     });
     return { done, abort: () => req?.destroy() };
+  }
+
+  /**
+   * Sends one GET with the kubeconfig's credentials and impersonation over the shared agent; a
+   * network failure, or `timeoutMs` of silence, goes to `fail` as a classified PluginError.
+   */
+  private send(path: string, headers: http.OutgoingHttpHeaders, timeoutMs: number, timeoutMessage: string,
+    onResponse: (res: http.IncomingMessage) => void, fail: (e: PluginError) => void): http.ClientRequest {
+    const url = new URL(this.base.pathname.replace(/\/$/, '') + path, this.base);
+    const mod = url.protocol === 'http:' ? http : https;
+    const all: http.OutgoingHttpHeaders = { ...this.headers, ...headers, 'User-Agent': 'kubectl-heapster' };
+    if (this.groups.length) all['Impersonate-Group'] = this.groups;
+    const req = mod.request(url, { method: 'GET', agent: this.agent, headers: all, ...this.tls }, onResponse);
+    if (timeoutMs > 0) req.setTimeout(timeoutMs, () => req.destroy(new PluginError('timeout', timeoutMessage)));
+    req.on('error', (e) => fail(e instanceof PluginError ? e : this.networkError(e)));
+    req.end();
+    return req;
   }
 
   /** GET a JSON document; 401/403/other statuses become the one-line errors users need. */
@@ -153,6 +141,24 @@ export class ApiClient {
     return new PluginError('unreachable', `cannot reach the API server at ${this.server}: ${firstLine(e)}`,
       'check that the cluster is up and the kubeconfig server (or --server) is right');
   }
+}
+
+/** A response's whole body, gunzipped when the server compressed it. */
+function readBody(res: http.IncomingMessage, path: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('error', reject);
+    res.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (res.headers['content-encoding'] !== 'gzip') return resolve(body);
+      try {
+        resolve(gunzipSync(body));
+      } catch (e) {
+        reject(new PluginError('bad-payload', `a corrupt gzip body from ${path.split('?')[0]}: ${firstLine(e)}`));
+      }
+    });
+  });
 }
 
 /** The error for a non-200 answer. The API server's own failures are `Status` objects; a kubelet's are plain text. */

@@ -49,8 +49,8 @@ export async function scrapeNodes(getter: SummaryGetter, nodes: readonly NodeInf
     else result.failures.push({ node: n.name, reason: 'not-ready', message: 'the node is not Ready' });
   }
   const random = opts.random ?? Math.random;
-  // kept in node order, whatever order the answers come in: batches then list their sets in the same
-  // order tick after tick, and the rate calculator's lookups in the batch before stay close in memory
+  // kept in node order, whatever order the answers come in, so batches list their sets in the same
+  // order tick after tick
   const perNode: MetricSet[][] = new Array(queue.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -10,10 +10,6 @@ export class MetricValues implements Iterable<[string, number]> {
   private readonly names: string[] = [];
   private readonly nums: number[] = [];
 
-  constructor(entries?: Iterable<readonly [string, number]>) {
-    if (entries) for (const [name, v] of entries) this.set(name, v);
-  }
-
   get size(): number {
     return this.names.length;
   }
@@ -36,14 +32,6 @@ export class MetricValues implements Iterable<[string, number]> {
       this.nums[i] = value;
     }
     return this;
-  }
-
-  delete(name: string): boolean {
-    const i = this.names.indexOf(name);
-    if (i < 0) return false;
-    this.names.splice(i, 1);
-    this.nums.splice(i, 1);
-    return true;
   }
 
   /** The name and value at position `i` of insertion order: the fast way through a set's values. */
