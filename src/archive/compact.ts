@@ -14,7 +14,15 @@ export interface CompactOptions {
   level: 1 | 2;
   /** only snapshots that ended before this time (ms): the recorder leaves the current hour alone */
   before?: number;
+  /** a daily sample file is split into one file per metric from this many rows (default SPLIT_ROWS) */
+  splitRows?: number;
 }
+
+/**
+ * About 50 metrics times a row group each: below it a day split by metric is mostly footers and
+ * dictionaries (a 5-node minute-long recording tripled in size), and small days read fast whole.
+ */
+export const SPLIT_ROWS = 6_000_000;
 
 export interface CompactResult {
   merged: number;
@@ -44,7 +52,7 @@ export async function compact(archive: Archive, o: CompactOptions): Promise<Comp
   const result: CompactResult = { merged: 0, written: 0, rows: 0, bytesBefore: 0, bytesAfter: 0 };
   for (const group of groups.values()) {
     if (group.length < 2 && group[0]!.level === o.level - 1) continue;
-    const merged = await mergeGroup(archive, group, o.level);
+    const merged = await mergeGroup(archive, group, o.level, o.splitRows ?? SPLIT_ROWS);
     await archive.catalog(false, async (con) => {
       await con.run('BEGIN TRANSACTION');
       await deleteSnapshots(con, group.map((g) => g.file));
@@ -86,11 +94,12 @@ async function learnMetrics(archive: Archive, snaps: readonly Snapshot[]): Promi
 }
 
 /**
- * Writes a group's rows into new sorted files and checks their row count. Daily sample files are
- * written one per metric: a whole day sorted at once spilled tens of GB for a 100-node cluster,
- * while a metric's day sorts in memory, and readers skip the other metrics' files by their footers.
+ * Writes a group's rows into new sorted files and checks their row count. A large day's sample files
+ * are written one per metric: a whole day sorted at once spilled tens of GB for a 100-node cluster,
+ * while a metric's day sorts in memory, and the catalog then sends a query only its metric's files.
+ * A file of one metric, split or not, is cataloged with it.
  */
-async function mergeGroup(archive: Archive, group: Snapshot[], level: number): Promise<Snapshot[]> {
+async function mergeGroup(archive: Archive, group: Snapshot[], level: number, splitRows: number): Promise<Snapshot[]> {
   const first = group[0]!;
   const rows = group.reduce((s, g) => s + g.rows, 0);
   const files = group.map((g) => path.join(archive.dir, g.file));
@@ -98,12 +107,13 @@ async function mergeGroup(archive: Archive, group: Snapshot[], level: number): P
   const from = `read_parquet(${fileList(files)}, union_by_name = true)`;
   const out: { rel: string; abs: string; tmp: string; rows: number; metric?: string }[] = [];
   await withMemoryDb(async (con) => {
-    const metrics: (string | undefined)[] = first.kind === 'samples' && level === 2
+    const found = first.kind === 'samples' && level === 2
       ? (await con.runAndReadAll(`SELECT DISTINCT metric FROM ${from} ORDER BY metric`)).getRowObjects().map((r) => String(r.metric))
-      : [undefined];
+      : [];
+    const metrics: (string | undefined)[] = found.length === 1 || (found.length > 1 && rows >= splitRows) ? found : [undefined];
     let written = 0;
     for (const metric of metrics) {
-      const where = metric === undefined ? '' : `WHERE metric = ${lit(metric)}`;
+      const where = metric === undefined || found.length === 1 ? '' : `WHERE metric = ${lit(metric)}`;
       const dest = archive.snapshotPath(first.kind, first.cluster, first.date, first.recording, level, tsMin);
       const tmp = path.join(path.dirname(dest.abs), `.tmp-${path.basename(dest.abs)}`);
       await con.run(`COPY (SELECT * FROM ${from} ${where} ORDER BY ${ORDER[first.kind]}) TO ${lit(tmp)} (${PARQUET_OPTIONS})`);

@@ -38,7 +38,7 @@ test('compact merges tick files into one sorted file without losing or duplicati
   assert.equal(readdirSync(path.dirname(path.join(archive.dir, snaps[0]!.file))).filter((f) => f.endsWith('.parquet')).length, 1, 'old files removed');
 });
 
-test('a compacted day is one file per metric, and a query of one metric reads only its files', async () => {
+test('a large compacted day is one file per metric, and a query of one metric reads only its files', async () => {
   const archive = await tempArchive();
   const mem = values.map((v) => v * 1024);
   const batches = handBatches(T0, values).map((b, i) => {
@@ -46,12 +46,29 @@ test('a compacted day is one file per metric, and a query of one metric reads on
     return b;
   });
   await writeBatches(archive, 'r1', batches);
-  await compact(archive, { level: 2 });
+  await compact(archive, { level: 2, splitRows: 0 });
   const snaps = await archive.catalog(true, (con) => selectSnapshots(con, { kind: 'samples' }));
   assert.equal(snaps.map((s) => s.metric).sort(), ['cpu/usage_rate', 'memory/usage']);
   const memFiles = await archive.files({ kind: 'samples', metric: 'memory/usage' });
   assert.is(memFiles.length, 1);
   assert.equal((await readSamples(memFiles, {}, {})).map((r) => r.value), mem);
+  const h = new ArchiveHistory(archive, {});
+  const r = await runQuery(h, { target: parseTarget('namespaces/web', { namespace: 'default', allNamespaces: false }), metric: 'memory/usage', window: {} });
+  if (r.kind !== 'series') throw new Error('series expected');
+  assert.equal(r.series[0]!.points.map((p) => p.value), mem);
+});
+
+test('a small day of several metrics stays one file, which every metric\'s query still reads', async () => {
+  const archive = await tempArchive();
+  const mem = values.map((v) => v * 1024);
+  await writeBatches(archive, 'r1', handBatches(T0, values).map((b, i) => {
+    b.sets.get('namespace:web')!.values.set('memory/usage', mem[i]!);
+    return b;
+  }));
+  await compact(archive, { level: 2 });
+  const snaps = await archive.catalog(true, (con) => selectSnapshots(con, { kind: 'samples' }));
+  assert.is(snaps.length, 1);
+  assert.is(snaps[0]!.metric, undefined);
   const h = new ArchiveHistory(archive, {});
   const r = await runQuery(h, { target: parseTarget('namespaces/web', { namespace: 'default', allNamespaces: false }), metric: 'memory/usage', window: {} });
   if (r.kind !== 'series') throw new Error('series expected');
