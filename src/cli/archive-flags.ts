@@ -24,6 +24,13 @@ export async function openArchive(flag: string | undefined): Promise<Archive> {
   return Archive.open(archiveDir(flag), false);
 }
 
+/** A recording name that is not in the archive is a usage error naming the closest ones. */
+export function requireRecording(archive: Archive, name: string, known: readonly string[]): void {
+  if (known.includes(name)) return;
+  const near = closest(name, known);
+  throw usageError(`no recording "${name}" in ${archive.dir}`, near.length ? `did you mean ${near.join(', ')}?` : 'record one with `kubectl heapster record`');
+}
+
 /**
  * Which recorded data a read means: a recording, a cluster, or the only cluster there is; with
  * several clusters, the one the kubeconfig's context points at.
@@ -31,10 +38,7 @@ export async function openArchive(flag: string | undefined): Promise<Archive> {
 export async function resolveScope(archive: Archive, f: { recording?: string; 'cluster-id'?: string }, kube: KubeFlags): Promise<ArchiveScope> {
   const recs = await archive.catalog(true, (con) => selectRecordings(con));
   if (f.recording) {
-    if (!recs.some((r) => r.name === f.recording)) {
-      const near = closest(f.recording, recs.map((r) => r.name));
-      throw usageError(`no recording "${f.recording}" in ${archive.dir}`, near.length ? `did you mean ${near.join(', ')}?` : 'record one with `kubectl heapster record`');
-    }
+    requireRecording(archive, f.recording, recs.map((r) => r.name));
     return { recording: f.recording };
   }
   const clusters = [...new Set(recs.map((r) => r.cluster))];

@@ -8,6 +8,7 @@ import { compressors } from 'hyparquet-compressors';
 import { compact, exportSamples, readSamples, selectSnapshots, verify } from '../../src/archive/index.js';
 import { ArchiveHistory, parseTarget, runQuery } from '../../src/query/index.js';
 import { handBatches, tempArchive, writeBatches } from '../helpers/archive.js';
+import { cli, pluginEnv } from '../helpers/run-cli.js';
 
 const T0 = Date.UTC(2026, 0, 1, 10);
 const values = Array.from({ length: 30 }, (_, i) => (i * 7919) % 1000);
@@ -87,6 +88,24 @@ test('daily files of a catalog made before it kept metrics learn theirs at the n
   const learned = await archive.catalog(true, (con) => selectSnapshots(con, { kind: 'samples' }));
   assert.is(learned[0]!.metric, 'cpu/usage_rate');
   assert.is((await archive.files({ kind: 'samples', metric: 'memory/usage' })).length, 0);
+});
+
+test('prune deletes a named recording and its files; a mistyped name is an error, not "0 files"', async () => {
+  const archive = await tempArchive();
+  await writeBatches(archive, 'keep', handBatches(T0, values));
+  await writeBatches(archive, 'drop', handBatches(T0, values.slice(0, 5)));
+  const env = pluginEnv();
+  const typo = await cli(['archive', 'prune', '--recording', 'dorp', '--archive', archive.dir], env);
+  assert.is(typo.code, 2);
+  assert.match(typo.stderr, 'no recording "dorp"');
+  assert.match(typo.stderr, 'did you mean drop');
+  const r = await cli(['archive', 'prune', '--recording', 'drop', '--archive', archive.dir], env);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, 'deleted 5 files');
+  const left = await archive.catalog(true, (con) => selectSnapshots(con, {}));
+  assert.equal([...new Set(left.map((s) => s.recording))], ['keep']);
+  assert.is(left.length, values.length);
+  assert.equal((await verify(archive)).problems, []);
 });
 
 test('a damaged file is named in the error, never silently skipped', async () => {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
-import { prune } from '../../archive/index.js';
-import { archiveFlag, openArchive } from '../../cli/archive-flags.js';
+import { prune, selectRecordings } from '../../archive/index.js';
+import { archiveFlag, openArchive, requireRecording } from '../../cli/archive-flags.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { usageError } from '../../model/index.js';
 import { parseDuration } from '../../query/index.js';
@@ -20,6 +20,8 @@ export default class ArchivePrune extends BaseCommand {
     if (!flags['older-than'] && !flags.recording) throw usageError('prune needs --older-than or --recording', 'e.g. --older-than 7d');
     const olderThan = flags['older-than'] ? Date.now() - parseDuration(flags['older-than'], '--older-than') : undefined;
     const archive = await openArchive(flags.archive);
+    // a mistyped name must not read as "deleted 0 files"
+    if (flags.recording) requireRecording(archive, flags.recording, (await archive.catalog(true, (con) => selectRecordings(con))).map((x) => x.name));
     const r = await prune(archive, { ...(olderThan !== undefined ? { olderThan } : {}), ...(flags.recording ? { recording: flags.recording } : {}) });
     process.stdout.write(`deleted ${r.files} files (${formatBytes(r.bytes)})${r.recordings.length ? ` and recordings ${r.recordings.join(', ')}` : ''}\n`);
   }
