@@ -71,7 +71,7 @@ export function decodeSummary(summary: Summary, opts: DecodeOptions): MetricSet[
     d.memory(ps, pod.memory);
     d.network(ps, pod.network);
     d.put(ps, 'ephemeral_storage/usage', pod['ephemeral-storage']?.usedBytes);
-    for (const v of pod.volume ?? []) d.fs(ps, v, `Volume:${v.name ?? ''}`);
+    for (const v of pod.volume ?? []) d.fs(ps, v, ['Volume:', v.name ?? ''].join(''));
     out.push(ps);
 
     for (const c of newestContainers(pod.containers ?? [], d)) {
