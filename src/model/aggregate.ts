@@ -18,33 +18,33 @@ const POD_LABELS_COPIED = [L.podId, L.podName, L.namespaceName, L.namespaceId, L
 
 /** Containers → pods. A value the pod already has (pod-level kubelet stats, its own rate) wins. */
 export function aggregatePods(batch: Batch): void {
-  const byPod = new Map<string, MetricSet[]>();
+  // how many values each pod had of its own: the containers' sums only go into values after those
+  const own = new Map<MetricSet, number>();
+  let lastKey: string | undefined;
+  let pod: MetricSet | undefined;
+  let frozen = 0;
   for (const set of batch.sets.values()) {
     if (set.type !== 'pod_container') continue;
+    // a pod's containers follow it in a batch, so the pod is looked up once, not per container
     const key = podKeyOf(set);
-    const list = byPod.get(key);
-    if (list) list.push(set);
-    else byPod.set(key, [set]);
-  }
-  // the containers' sums are made apart and then given to the pod where it has no value of its own
-  const sums = new Map<string, number>();
-  for (const [key, containers] of byPod) {
-    let pod = batch.sets.get(key);
-    if (!pod) {
-      const labels: Record<string, string> = { [L.type]: 'pod' };
-      for (const k of POD_LABELS_COPIED) if (containers[0]!.labels[k] !== undefined) labels[k] = containers[0]!.labels[k];
-      pod = newMetricSet(key, 'pod', labels);
-      batch.sets.set(key, pod);
-    }
-    sums.clear();
-    for (const c of containers) {
-      const values = c.values;
-      for (let i = 0; i < values.size; i++) {
-        const name = values.nameAt(i);
-        if (!NOT_SUMMED_TO_PODS.has(name)) sums.set(name, (sums.get(name) ?? 0) + values.valueAt(i));
+    if (key !== lastKey || !pod) {
+      lastKey = key;
+      pod = batch.sets.get(key);
+      if (!pod) {
+        const labels: Record<string, string> = { [L.type]: 'pod' };
+        for (const k of POD_LABELS_COPIED) if (set.labels[k] !== undefined) labels[k] = set.labels[k];
+        pod = newMetricSet(key, 'pod', labels);
+        batch.sets.set(key, pod);
       }
+      let n = own.get(pod);
+      if (n === undefined) own.set(pod, (n = pod.values.size));
+      frozen = n;
     }
-    for (const [name, v] of sums) if (!pod.values.has(name)) pod.values.set(name, v);
+    const values = set.values;
+    for (let i = 0; i < values.size; i++) {
+      const name = values.nameAt(i);
+      if (!NOT_SUMMED_TO_PODS.has(name)) pod.values.addAfter(frozen, name, values.valueAt(i));
+    }
   }
 }
 
