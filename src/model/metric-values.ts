@@ -4,42 +4,37 @@ import type { LabeledValue } from './types.js';
  * The names of a sequence of values, shared by every set whose values arrived in that order: a
  * 1,000-node scrape makes 93,000 sets of a handful of shapes, and a names array per set was a
  * third of what the garbage collector copied and promoted each scrape. Layouts form a tree, one
- * child per next name; the tree is capped, past which a set gets a layout of its own.
+ * child per next name (and frozen, shared labels); the tree is capped, past which a set gets a
+ * layout of its own.
  */
 class Layout {
   static readonly root = new Layout([], []);
   private static cached = 0;
   private static readonly MAX_CACHED = 20_000;
 
-  private children: Map<string, Layout> | undefined;
-  // most sets follow the path the one before took: one comparison instead of a Map lookup
-  private lastName: string | undefined;
-  private lastLabels: Record<string, string> | undefined;
-  private lastChild: Layout | undefined;
+  // children in three short arrays, scanned by identity: most layouts have one or two, and the
+  // names and shared labels are the same objects every time
+  private kidNames: string[] | undefined;
+  private kidLabels: (Record<string, string> | undefined)[] | undefined;
+  private kids: Layout[] | undefined;
 
   /** `labels` is empty for plain values, and holds each name's labels for labeled ones. */
   constructor(readonly names: readonly string[], readonly labels: readonly Record<string, string>[], readonly shared = true) {}
 
-  /** The layout of these values plus one: shared when `labels` is one of the frozen shared label sets. */
+  /** The layout of these values plus one: shared unless `labels` is a set's own (not frozen). */
   with(name: string, labels?: Record<string, string>): Layout {
-    if (name === this.lastName && labels === this.lastLabels) return this.lastChild!;
-    const cacheable = labels === undefined || Object.isFrozen(labels);
-    const id = labels === undefined ? name : `${name}\u0000${JSON.stringify(labels)}`;
-    let child = cacheable ? this.children?.get(id) : undefined;
-    if (!child) {
-      const names = [...this.names, name];
-      const all = labels === undefined ? this.labels : [...this.labels, labels];
-      if (cacheable && Layout.cached < Layout.MAX_CACHED) {
-        child = new Layout(names, all);
-        (this.children ??= new Map()).set(id, child);
-        Layout.cached++;
-      } else {
-        return new Layout(names, all, false);
-      }
+    const { kidNames, kidLabels, kids } = this;
+    if (kids) {
+      for (let i = 0; i < kids.length; i++) if (kidNames![i] === name && kidLabels![i] === labels) return kids[i]!;
     }
-    this.lastName = name;
-    this.lastLabels = labels;
-    this.lastChild = child;
+    const names = [...this.names, name];
+    const all = labels === undefined ? this.labels : [...this.labels, labels];
+    if ((labels !== undefined && !Object.isFrozen(labels)) || Layout.cached >= Layout.MAX_CACHED) return new Layout(names, all, false);
+    const child = new Layout(names, all);
+    (this.kidNames ??= []).push(name);
+    (this.kidLabels ??= []).push(labels);
+    (this.kids ??= []).push(child);
+    Layout.cached++;
     return child;
   }
 
