@@ -53,10 +53,19 @@ class Layout {
  */
 export class MetricValues implements Iterable<[string, number]> {
   private layout = Layout.root;
-  private readonly nums: number[] = [];
+  private readonly nums: number[];
+  private n = 0;
+
+  /**
+   * `expected`: about how many values the set will have. Its numbers array is made that size up
+   * front: grown by pushes it was reallocated once or twice and kept half its slots empty.
+   */
+  constructor(expected = 8) {
+    this.nums = new Array<number>(expected);
+  }
 
   get size(): number {
-    return this.nums.length;
+    return this.n;
   }
 
   get(name: string): number | undefined {
@@ -96,19 +105,19 @@ export class MetricValues implements Iterable<[string, number]> {
 
   /** As Map's: value first, then name. */
   forEach(fn: (value: number, name: string) => void): void {
-    const { nums } = this;
+    const { nums, n } = this;
     const { names } = this.layout;
-    for (let i = 0; i < nums.length; i++) fn(nums[i]!, names[i]!);
+    for (let i = 0; i < n; i++) fn(nums[i]!, names[i]!);
   }
 
   keys(): IterableIterator<string> {
-    return this.layout.names.slice(0, this.nums.length).values();
+    return this.layout.names.slice(0, this.n).values();
   }
 
   *entries(): IterableIterator<[string, number]> {
-    const { nums } = this;
+    const { nums, n } = this;
     const { names } = this.layout;
-    for (let i = 0; i < nums.length; i++) yield [names[i]!, nums[i]!];
+    for (let i = 0; i < n; i++) yield [names[i]!, nums[i]!];
   }
 
   [Symbol.iterator](): IterableIterator<[string, number]> {
@@ -117,7 +126,7 @@ export class MetricValues implements Iterable<[string, number]> {
 
   private push(name: string, value: number): void {
     this.layout = this.layout.append(name);
-    this.nums.push(value);
+    this.nums[this.n++] = value;
   }
 }
 
@@ -128,15 +137,21 @@ export class MetricValues implements Iterable<[string, number]> {
  */
 export class LabeledValues implements Iterable<LabeledValue> {
   private layout = Layout.root;
-  private readonly nums: number[] = [];
+  private readonly nums: number[];
+  private n = 0;
+
+  /** `expected`: as MetricValues' */
+  constructor(expected = 4) {
+    this.nums = new Array<number>(expected);
+  }
 
   get length(): number {
-    return this.nums.length;
+    return this.n;
   }
 
   add(name: string, labels: Record<string, string>, value: number): void {
     this.layout = this.layout.append(name, labels);
-    this.nums.push(value);
+    this.nums[this.n++] = value;
   }
 
   nameAt(i: number): string {
@@ -152,6 +167,6 @@ export class LabeledValues implements Iterable<LabeledValue> {
   }
 
   *[Symbol.iterator](): IterableIterator<LabeledValue> {
-    for (let i = 0; i < this.nums.length; i++) yield { name: this.layout.names[i]!, labels: this.layout.labels[i]!, value: this.nums[i]! };
+    for (let i = 0; i < this.n; i++) yield { name: this.layout.names[i]!, labels: this.layout.labels[i]!, value: this.nums[i]! };
   }
 }

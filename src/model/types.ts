@@ -73,8 +73,14 @@ export interface NodeInfo {
   kubeletVersion: string;
 }
 
+/** About how many plain and labeled values a set of each level ends with (a pod's volumes vary). */
+const EXPECTED: Record<EntityType, readonly [number, number]> = {
+  cluster: [6, 0], node: [40, 5], ns: [6, 0], pod: [28, 10], pod_container: [20, 10], sys_container: [12, 0],
+};
+
 export function newMetricSet(key: string, type: EntityType, labels: Record<string, string>, parent?: string): MetricSet {
-  const set: MetricSet = { key, type, labels, values: new MetricValues(), labeled: new LabeledValues(), scrapeTime: 0, startTime: 0 };
+  const [plain, labeled] = EXPECTED[type];
+  const set: MetricSet = { key, type, labels, values: new MetricValues(plain), labeled: new LabeledValues(labeled), scrapeTime: 0, startTime: 0 };
   if (parent !== undefined) set.parent = parent;
   return set;
 }
