@@ -3,7 +3,7 @@ export { LabeledValues, MetricValues } from './metric-values.js';
 export * from './keys.js';
 export * from './labels.js';
 export * from './catalog.js';
-export { computeRates, rateOf } from './rates.js';
+export { computeRates, rateOf, RateBase } from './rates.js';
 export { enrichPods } from './enrich-pods.js';
 export { enrichNodes } from './enrich-nodes.js';
 export { aggregatePods, aggregateNamespaces, aggregateNodes, aggregateCluster, NAMESPACE_METRICS, NODE_METRICS } from './aggregate.js';

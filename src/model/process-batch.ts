@@ -1,7 +1,7 @@
 import { aggregateCluster, aggregateNamespaces, aggregateNodes, aggregatePods } from './aggregate.js';
 import { enrichNodes } from './enrich-nodes.js';
 import { enrichPods } from './enrich-pods.js';
-import { computeRates } from './rates.js';
+import { computeRates, type RateBase } from './rates.js';
 import type { Batch, NodeInfo, PodInfo } from './types.js';
 
 export interface ClusterObjects {
@@ -11,8 +11,11 @@ export interface ClusterObjects {
   nodes: ReadonlyMap<string, NodeInfo>;
 }
 
-/** Heapster's processor chain, in its order (metrics/heapster.go). Mutates and returns `batch`. */
-export function processBatch(batch: Batch, prev: Batch | undefined, objects: ClusterObjects): Batch {
+/**
+ * Heapster's processor chain, in its order (metrics/heapster.go). Mutates and returns `batch`.
+ * `prev`: the batch before, or what `RateBase.of` kept of it (all the rates need).
+ */
+export function processBatch(batch: Batch, prev: Batch | RateBase | undefined, objects: ClusterObjects): Batch {
   computeRates(prev, batch);
   enrichPods(batch, objects.pods);
   aggregatePods(batch);

@@ -1,7 +1,7 @@
 import type { Archive, TickWriter } from '../archive/index.js';
 import { compact } from '../archive/index.js';
 import { collectBatch, PodWatch, type ApiClient, type NodeFailure } from '../cluster/index.js';
-import { PluginError, podKey, processBatch, type Batch } from '../model/index.js';
+import { PluginError, podKey, processBatch, RateBase } from '../model/index.js';
 import { narrowBatch, type RecordScope } from './narrow.js';
 
 export interface RecorderOptions {
@@ -63,7 +63,8 @@ const HOUR = 3_600_000;
 export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
   const offset = Math.min(5000, Math.floor(o.resolutionMs / 4));
   const sum: RecordSummary = { ticks: 0, rows: 0, bytes: 0, files: 0, gaps: 0 };
-  let prev: Batch | undefined;
+  // what the next tick's rates need of this one: the batch itself can go once it is written
+  let prev: RateBase | undefined;
   let backoff = 0;
   let compactedHour = Math.floor(o.now() / HOUR);
   // pods are listed once and then watched, as Heapster's informer did, not listed every tick
@@ -80,7 +81,7 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
           requestTimeoutMs: o.requestTimeoutMs, jitterMs: Math.min(1000, o.resolutionMs / 10), nodeSelector: o.nodeSelector, ...(watch ? { pods: watch } : {}),
         });
         const batch = processBatch(got.batch, prev, got.objects);
-        prev = batch;
+        prev = RateBase.of(batch);
         const kept = narrowBatch(batch, o.scope, (ns, pod) => got.objects.pods.get(podKey(ns, pod))?.labels);
         const keptPods = [...got.objects.pods.values()].filter((p) => (!o.scope.namespace || p.namespace === o.scope.namespace) && (!o.scope.podMatches || o.scope.podMatches(p.labels)));
         const gaps = got.failures.map((f: NodeFailure) => ({ ts: batch.timestamp, node: f.node, reason: f.reason, message: f.message }));

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeSummary } from '../../src/cluster/index.js';
-import { computeRates, processBatch, type Batch } from '../../src/model/index.js';
+import { computeRates, processBatch, RateBase, type Batch } from '../../src/model/index.js';
 import { buildSummary, Workload } from '../../src/simulator/index.js';
 import { fixture } from '../helpers/paths.js';
 
@@ -84,6 +84,22 @@ test('pods without pod-level network get their rate as the sum of their containe
   const podSet = b2.sets.get(`namespace:${p.podRef.namespace}/pod:${p.podRef.name}`)!;
   const sum = p.containers.reduce((acc: number, c: any) => acc + b2.sets.get(`namespace:${p.podRef.namespace}/pod:${p.podRef.name}/container:${c.name}`)!.values.get('cpu/usage_rate')!, 0);
   assert.is(podSet.values.get('cpu/usage_rate'), sum);
+});
+
+test('what RateBase keeps of a batch gives the next one the same rates as the whole batch', () => {
+  const t1 = EPOCH + 3600_000, t2 = t1 + 60_000;
+  const s1 = JSON.parse(JSON.stringify(buildSummary(w, node, t1)));
+  const s2 = JSON.parse(JSON.stringify(buildSummary(w, node, t2)));
+  const b1 = processBatch(batch(s1, t1), undefined, empty);
+  const whole = processBatch(batch(s2, t2), b1, empty);
+  const kept = processBatch(batch(s2, t2), RateBase.of(b1), empty);
+  let rates = 0;
+  for (const [key, set] of whole.sets) {
+    assert.equal([...kept.sets.get(key)!.values], [...set.values], key);
+    if (set.values.has('network/rx_rate')) rates++;
+  }
+  assert.is(kept.sets.size, whole.sets.size);
+  assert.ok(rates >= 8, 'pods and the node have network rates');
 });
 
 test.run();
