@@ -86,20 +86,26 @@ test('pods without pod-level network get their rate as the sum of their containe
   assert.is(podSet.values.get('cpu/usage_rate'), sum);
 });
 
-test('what RateBase keeps of a batch gives the next one the same rates as the whole batch', () => {
+test('what RateBase keeps of a batch is all the next one needs: rates as the payloads give them', () => {
   const t1 = EPOCH + 3600_000, t2 = t1 + 60_000;
   const s1 = JSON.parse(JSON.stringify(buildSummary(w, node, t1)));
   const s2 = JSON.parse(JSON.stringify(buildSummary(w, node, t2)));
   const b1 = processBatch(batch(s1, t1), undefined, empty);
-  const whole = processBatch(batch(s2, t2), b1, empty);
-  const kept = processBatch(batch(s2, t2), RateBase.of(b1), empty);
-  let rates = 0;
-  for (const [key, set] of whole.sets) {
-    assert.equal([...kept.sets.get(key)!.values], [...set.values], key);
-    if (set.values.has('network/rx_rate')) rates++;
+  const base = RateBase.of(b1);
+  b1.sets.clear(); // the batch itself is gone, as in record
+  const b2 = processBatch(batch(s2, t2), base, empty);
+  const dtMs = Date.parse(s2.node.network.time) - Date.parse(s1.node.network.time);
+  assert.is(b2.sets.get(`node:${node.name}`)!.values.get('network/rx_rate'), (1000 * (s2.node.network.rxBytes - s1.node.network.rxBytes)) / dtMs);
+  let checked = 0;
+  for (const p2 of s2.pods) {
+    const p1 = s1.pods.find((p: any) => p.podRef.uid === p2.podRef.uid);
+    const set = b2.sets.get(`namespace:${p2.podRef.namespace}/pod:${p2.podRef.name}`)!;
+    if (!p1?.network || !p2.network || p1.startTime !== p2.startTime) continue;
+    const dt = Date.parse(p2.network.time) - Date.parse(p1.network.time);
+    assert.is(set.values.get('network/tx_rate'), (1000 * (p2.network.txBytes - p1.network.txBytes)) / dt);
+    checked++;
   }
-  assert.is(kept.sets.size, whole.sets.size);
-  assert.ok(rates >= 8, 'pods and the node have network rates');
+  assert.ok(checked >= 4, 'pods with network stats in both payloads');
 });
 
 test.run();
