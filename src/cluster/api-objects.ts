@@ -91,7 +91,7 @@ const parsed = new Map<string, number | undefined>();
 const sharedAmounts = new Map<string, Readonly<Record<string, number>>>();
 const NO_AMOUNTS: Readonly<Record<string, number>> = Object.freeze({});
 
-function amounts(list: Record<string, string> | undefined): Record<string, number> {
+function amounts(list: Record<string, string> | undefined): Readonly<Record<string, number>> {
   if (!list) return NO_AMOUNTS;
   let all = '';
   for (const r in list) all += `${r}=${list[r]}\n`;

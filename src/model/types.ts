@@ -39,9 +39,9 @@ export interface Batch {
 export interface ContainerSpec {
   name: string;
   image: string;
-  /** resource name → amount: cpu in millicores, everything else in base units. */
-  requests: Record<string, number>;
-  limits: Record<string, number>;
+  /** resource name → amount: cpu in millicores, everything else in base units. Shared: never mutate. */
+  requests: Readonly<Record<string, number>>;
+  limits: Readonly<Record<string, number>>;
   restartCount?: number;
 }
 
@@ -67,8 +67,8 @@ export interface NodeInfo {
   hostname: string;
   hostId: string;
   labels: Record<string, string>;
-  capacity: Record<string, number>;
-  allocatable: Record<string, number>;
+  capacity: Readonly<Record<string, number>>;
+  allocatable: Readonly<Record<string, number>>;
   ready: boolean;
   kubeletVersion: string;
 }
