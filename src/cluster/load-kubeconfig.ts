@@ -114,6 +114,9 @@ function applyFlags(kc: KubeConfig, flags: KubeFlags, k8s: K8s): LoadedConfig {
     ...(flags.insecureSkipTlsVerify ? { skipTLSVerify: true } : {}),
     ...(flags.tlsServerName ? { tlsServerName: flags.tlsServerName } : {}),
   } as Cluster;
+  // kubectl talks plain HTTP to an `http:` server (`kubectl proxy` serves one on 127.0.0.1:8001);
+  // client-node refuses it unless TLS checks are off, which mean nothing without TLS
+  if (/^http:/i.test(cluster.server)) (cluster as { skipTLSVerify: boolean }).skipTLSVerify = true;
   const user: User = {
     ...(baseUser ?? { name: userName || 'flags' }),
     ...(flags.token ? { token: flags.token, exec: undefined, authProvider: undefined } : {}),
