@@ -7,7 +7,8 @@ import type { LoadedConfig } from './load-kubeconfig.js';
 export interface ApiResponse {
   status: number;
   contentType: string;
-  body: Buffer;
+  /** the body as text, decoded from UTF-8 */
+  body: string;
 }
 
 export interface ClientOptions {
@@ -122,7 +123,7 @@ export class ApiClient {
     const res = await this.get(path, timeoutMs);
     if (res.status !== 200) throw statusError(res, path, this.server);
     try {
-      return JSON.parse(res.body.toString('utf8')) as T;
+      return JSON.parse(res.body) as T;
     } catch (e) {
       throw new PluginError('bad-payload', `the API server sent malformed JSON for ${path}: ${firstLine(e)}`);
     }
@@ -143,17 +144,28 @@ export class ApiClient {
   }
 }
 
-/** A response's whole body, gunzipped when the server compressed it. */
-function readBody(res: http.IncomingMessage, path: string): Promise<Buffer> {
+/**
+ * A response's whole body as text, gunzipped when the server compressed it. Plain bodies are decoded
+ * chunk by chunk into one string rather than joined into a Buffer first: a joined Buffer is off-heap
+ * memory, and ~100 MB of it per scrape made V8 collect its young generation for "external memory
+ * pressure" eight times a scrape and start a full collection every scrape (measured with --trace-gc).
+ */
+function readBody(res: http.IncomingMessage, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
+    res.on('error', reject);
+    if (res.headers['content-encoding'] !== 'gzip') {
+      // the decoder keeps a character split between two chunks whole
+      res.setEncoding('utf8');
+      let text = '';
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve(text));
+      return;
+    }
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('error', reject);
     res.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (res.headers['content-encoding'] !== 'gzip') return resolve(body);
       try {
-        resolve(gunzipSync(body));
+        resolve(gunzipSync(Buffer.concat(chunks)).toString('utf8'));
       } catch (e) {
         reject(new PluginError('bad-payload', `a corrupt gzip body from ${path.split('?')[0]}: ${firstLine(e)}`));
       }
@@ -164,7 +176,7 @@ function readBody(res: http.IncomingMessage, path: string): Promise<Buffer> {
 /** The error for a non-200 answer. The API server's own failures are `Status` objects; a kubelet's are plain text. */
 export function statusError(res: ApiResponse, path: string, server: string): PluginError {
   const status = parseStatus(res);
-  const message = status?.message ?? res.body.toString('utf8').trim().split('\n')[0]?.slice(0, 300) ?? '';
+  const message = status?.message ?? res.body.trim().split('\n')[0]?.slice(0, 300) ?? '';
   if (res.status === 401) {
     return new PluginError('unauthorized', `the API server at ${server} rejected the credentials (401 Unauthorized)`,
       'log in again or check the kubeconfig user, token or client certificate');
@@ -179,7 +191,7 @@ export function statusError(res: ApiResponse, path: string, server: string): Plu
 function parseStatus(res: ApiResponse): { message?: string; reason?: string } | undefined {
   if (!res.contentType.includes('json')) return undefined;
   try {
-    const s = JSON.parse(res.body.toString('utf8')) as { kind?: string; message?: string; reason?: string };
+    const s = JSON.parse(res.body) as { kind?: string; message?: string; reason?: string };
     return s.kind === 'Status' ? s : undefined;
   } catch {
     return undefined;

@@ -6,7 +6,7 @@ import type { SummaryGetter } from './scrape.js';
 export class ProxySummaryGetter implements SummaryGetter {
   constructor(private readonly client: ApiClient) {}
 
-  async getSummary(node: string, timeoutMs: number): Promise<Buffer> {
+  async getSummary(node: string, timeoutMs: number): Promise<string> {
     const path = `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`;
     const res = await this.client.get(path, timeoutMs);
     if (res.status === 200) return res.body;

@@ -2,9 +2,9 @@ import { PluginError, type MetricSet, type NodeInfo } from '../model/index.js';
 import { decodeSummary } from './decode-summary.js';
 import type { Summary } from './summary-types.js';
 
-/** The one I/O seam of a scrape: a node's raw summary, or a classified PluginError. */
+/** The one I/O seam of a scrape: a node's raw summary as text, or a classified PluginError. */
 export interface SummaryGetter {
-  getSummary(node: string, timeoutMs: number): Promise<Buffer>;
+  getSummary(node: string, timeoutMs: number): Promise<string>;
 }
 
 export type FailureReason = 'not-ready' | 'timeout' | 'http' | 'bad-payload' | 'unreachable' | 'forbidden' | 'unauthorized';
@@ -60,6 +60,7 @@ export async function scrapeNodes(getter: SummaryGetter, nodes: readonly NodeInf
       const node = queue[i]!;
       try {
         const body = await getter.getSummary(node.name, opts.timeoutMs);
+        // characters, which are bytes: summaries are ASCII (names are DNS labels, numbers and times)
         result.bytes += body.length;
         const summary = parseSummary(body);
         perNode[i] = decodeSummary(summary, { now: opts.now(), node, cpuRateFromKubelet: opts.cpuRateFromKubelet });
@@ -74,10 +75,10 @@ export async function scrapeNodes(getter: SummaryGetter, nodes: readonly NodeInf
   return result;
 }
 
-function parseSummary(body: Buffer): Summary {
+function parseSummary(body: string): Summary {
   let s: Summary;
   try {
-    s = JSON.parse(body.toString('utf8')) as Summary;
+    s = JSON.parse(body) as Summary;
   } catch (e) {
     throw new PluginError('bad-payload', `malformed summary JSON (${(e as Error).message})`);
   }

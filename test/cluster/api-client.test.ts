@@ -2,15 +2,29 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { ApiClient, loadKubeConfig } from '../../src/cluster/index.js';
 
-const doc = { kind: 'List', items: [{ name: 'node-01', n: 1 }] };
+// API servers gzip large lists when asked; bodies arrive in chunks that may split a UTF-8 character
+const doc = { kind: 'List', items: [{ name: 'node-01', note: 'café-ünïcødé', n: 1 }] };
 const text = JSON.stringify(doc);
+const bytes = Buffer.from(text, 'utf8');
+const split = bytes.indexOf(Buffer.from('é')) + 1; // between the two bytes of the first é
 
 const server = http.createServer((req, res) => {
   if (req.url === '/plain') {
     res.writeHead(200, { 'content-type': 'application/json' });
     return res.end(text);
+  }
+  if (req.url === '/gzip') {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    return res.end(gzipSync(bytes));
+  }
+  if (req.url === '/split') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write(bytes.subarray(0, split));
+    // a pause, so the two halves reach the client as two chunks
+    return setTimeout(() => res.end(bytes.subarray(split)), 30);
   }
   res.writeHead(404).end();
 });
@@ -29,6 +43,16 @@ test.after(() => {
 // ---
 test('a plain http: server, as kubectl proxy serves, is spoken to without TLS', async () => {
   assert.equal(await client.getJson('/plain'), doc);
+});
+
+test('a gzipped body is unzipped and decoded', async () => {
+  assert.equal(await client.getJson('/gzip'), doc);
+});
+
+test('a UTF-8 character split between two chunks is decoded whole', async () => {
+  assert.ok(bytes[split - 1]! >= 0xc0 && bytes[split]! >= 0x80, 'the split falls inside a two-byte character');
+  const res = await client.get('/split');
+  assert.is(res.body, text);
 });
 
 test.run();

@@ -14,10 +14,10 @@ test.after(() => sim.close());
 class Recording implements SummaryGetter {
   readonly bodies = new Map<string, any>();
   constructor(private readonly inner: SummaryGetter) {}
-  async getSummary(node: string, timeoutMs: number): Promise<Buffer> {
+  async getSummary(node: string, timeoutMs: number): Promise<string> {
     const body = await this.inner.getSummary(node, timeoutMs);
     try {
-      this.bodies.set(node, JSON.parse(body.toString()));
+      this.bodies.set(node, JSON.parse(body));
     } catch {
       /* the malformed node */
     }
