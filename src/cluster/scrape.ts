@@ -1,4 +1,4 @@
-import { PluginError, type MetricSet, type NodeInfo } from '../model/index.js';
+import { PluginError, type MetricSet, type NodeInfo, type PodInfo } from '../model/index.js';
 import { decodeSummary } from './decode-summary.js';
 import type { Summary } from './summary-types.js';
 
@@ -22,6 +22,8 @@ export interface ScrapeOptions {
   jitterMs: number;
   now: () => number;
   cpuRateFromKubelet?: boolean;
+  /** the API server's pods by pod key, for the decoder (see DecodeOptions) */
+  pods?: ReadonlyMap<string, PodInfo>;
   random?: () => number;
 }
 
@@ -63,7 +65,7 @@ export async function scrapeNodes(getter: SummaryGetter, nodes: readonly NodeInf
         // characters, which are bytes: summaries are ASCII (names are DNS labels, numbers and times)
         result.bytes += body.length;
         const summary = parseSummary(body);
-        perNode[i] = decodeSummary(summary, { now: opts.now(), node, cpuRateFromKubelet: opts.cpuRateFromKubelet });
+        perNode[i] = decodeSummary(summary, { now: opts.now(), node, cpuRateFromKubelet: opts.cpuRateFromKubelet, pods: opts.pods });
         result.nodesOk++;
       } catch (e) {
         result.failures.push(classify(node.name, e));
