@@ -15,19 +15,24 @@ const PAGE = 2000;
 
 /** Lists in pages, as kubectl does, so a 30,000-pod cluster is never one giant answer. */
 async function listAll<T>(client: ApiClient, path: string, params: Record<string, string | undefined>, timeoutMs: number): Promise<T[]> {
-  return (await listVersioned<T>(client, path, params, timeoutMs)).items;
+  return (await listVersioned<T, T>(client, path, params, timeoutMs, PAGE, (page) => page)).items;
 }
 
-/** A paged list and the resourceVersion a watch can resume from. */
-async function listVersioned<T>(client: ApiClient, path: string, params: Record<string, string | undefined>, timeoutMs: number): Promise<{ items: T[]; resourceVersion: string }> {
-  const items: T[] = [];
+/**
+ * A paged list, each page converted as it arrives, and the resourceVersion a watch can resume
+ * from. Converting page by page lets each page's wire objects die young: kept until the whole
+ * list was in, 30,000 wire pods were promoted and walked by the old generation's collections.
+ */
+async function listVersioned<T, R>(client: ApiClient, path: string, params: Record<string, string | undefined>, timeoutMs: number, pageSize: number,
+  convert: (page: T[]) => R[] | Promise<R[]>): Promise<{ items: R[]; resourceVersion: string }> {
+  const items: R[] = [];
   let cont = '', resourceVersion = '';
   do {
-    const q = new URLSearchParams({ limit: String(PAGE) });
+    const q = new URLSearchParams({ limit: String(pageSize) });
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
     if (cont) q.set('continue', cont);
     const page = await client.getJson<WireList<T>>(`${path}?${q}`, timeoutMs);
-    items.push(...(page.items ?? []));
+    for (const item of await convert(page.items ?? [])) items.push(item);
     cont = page.metadata?.continue ?? '';
     // every page of one list carries the version of the list's snapshot
     resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
@@ -40,18 +45,23 @@ export async function listNodes(client: ApiClient, labelSelector: string | undef
   return nodes.map(toNodeInfo);
 }
 
-export async function listPods(client: ApiClient, query: PodQuery, timeoutMs: number): Promise<PodInfo[]> {
-  return (await listPodsVersioned(client, query, timeoutMs)).pods;
+/** `pageSize`: items per page (tests use a small one to list in many pages) */
+export async function listPods(client: ApiClient, query: PodQuery, timeoutMs: number, pageSize = PAGE): Promise<PodInfo[]> {
+  return (await listPodsVersioned(client, query, timeoutMs, pageSize)).pods;
 }
 
 /** Pods, the list's resourceVersion, and the namespace UIDs the pods were given. */
-export async function listPodsVersioned(client: ApiClient, query: PodQuery, timeoutMs: number): Promise<{ pods: PodInfo[]; resourceVersion: string; namespaceUids: Map<string, string> }> {
+export async function listPodsVersioned(client: ApiClient, query: PodQuery, timeoutMs: number, pageSize = PAGE): Promise<{ pods: PodInfo[]; resourceVersion: string; namespaceUids: Map<string, string> }> {
   const path = query.namespace ? `/api/v1/namespaces/${encodeURIComponent(query.namespace)}/pods` : '/api/v1/pods';
-  const [list, nsUids] = await Promise.all([
-    listVersioned<WirePod>(client, path, { labelSelector: query.labelSelector, fieldSelector: query.fieldSelector }, timeoutMs),
-    namespaceUids(client, timeoutMs),
-  ]);
-  return { pods: list.items.map((p) => toPodInfo(p, nsUids)), resourceVersion: list.resourceVersion, namespaceUids: nsUids };
+  // asked beside the pods; the first page waits for it (a short list) to convert its pods
+  const uids = namespaceUids(client, timeoutMs);
+  uids.catch(() => undefined); // awaited below: this only keeps a failed pod list from leaving it unhandled
+  const list = await listVersioned<WirePod, PodInfo>(client, path, { labelSelector: query.labelSelector, fieldSelector: query.fieldSelector }, timeoutMs, pageSize,
+    async (page) => {
+      const nsUids = await uids;
+      return page.map((p) => toPodInfo(p, nsUids));
+    });
+  return { pods: list.items, resourceVersion: list.resourceVersion, namespaceUids: await uids };
 }
 
 /** Namespace UIDs fill Heapster's `namespace_id`; the minimal RBAC does not grant this list, so it is optional. */
