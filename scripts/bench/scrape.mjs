@@ -3,7 +3,10 @@ import { ApiClient, PodWatch, collectBatch, loadKubeConfig } from '../../dist/cl
 import { processBatch, RateBase } from '../../dist/model/index.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
-const WATCHED = 5, ONE_SHOT = 3;
+// `record` repeats the watched scrape for hours, so its median is taken over nine: the first two or
+// three after start carry V8 sizing its old generation up (a major collection in each), and five
+// let those decide the median. The slowest of them is printed too, so spikes stay in view.
+const WATCHED = 9, ONE_SHOT = 3;
 
 async function scrapeOnce(client, pods, prev) {
   const cpu0 = process.cpuUsage();
@@ -58,6 +61,7 @@ export async function scrapeBench(startSimulatorProcess) {
       ['scrape: summary MB per scrape', (last.bytes / 1e6).toFixed(1)],
       ['scrape: plugin CPU ms per node, first scrape (lists pods)', (cold.cpuMs / NODES).toFixed(3), '≤ 1 ms'],
       [`scrape: plugin CPU ms per node, next scrapes (pods watched, rates; median of ${WATCHED})`, (median(watched.map((s) => s.cpuMs)) / NODES).toFixed(3), '≤ 1 ms'],
+      [`scrape: plugin CPU ms per node, next scrapes (slowest of ${WATCHED})`, (Math.max(...watched.map((s) => s.cpuMs)) / NODES).toFixed(3)],
       [`scrape: plugin CPU ms per node, one-shot (lists pods; median of ${ONE_SHOT})`, (median(oneShot.map((s) => s.cpuMs)) / NODES).toFixed(3), '≤ 1 ms'],
       ['scrape: wall s, full scrape (first)', (cold.wall / 1000).toFixed(2), '< 5 s'],
       [`scrape: wall s, full scrape (next, median of ${WATCHED})`, (median(watched.map((s) => s.wall)) / 1000).toFixed(2), '< 5 s'],
