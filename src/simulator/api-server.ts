@@ -27,6 +27,8 @@ const GRANTS: Record<string, string[]> = {
 /** The API server of the simulated cluster: real TLS, token and client-certificate auth, Status errors. */
 export class SimApiServer {
   readonly log: RequestLogEntry[] = [];
+  /** a test's fault switch: the next this many pod watches answer 500, as with an unwell etcd */
+  failWatches = 0;
   private server?: https.Server;
   private readonly hanging = new Set<ServerResponse>();
   private podCache = { at: -1, pods: [] as SimPod[], objects: [] as Record<string, unknown>[] };
@@ -162,6 +164,10 @@ export class SimApiServer {
       const watch = url.searchParams.get('watch');
       if (watch === '1' || watch === 'true') {
         if (!this.allowed(who, 'watch', 'pods')) return forbid('watch', 'pods');
+        if (this.failWatches > 0) {
+          this.failWatches--;
+          return status(500, 'InternalError', 'etcdserver: request timed out');
+        }
         this.log.push({ method: 'GET', path: url.pathname, user: who.user, status: 200 });
         return this.watchPods(res, url.searchParams, keep);
       }

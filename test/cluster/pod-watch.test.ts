@@ -49,6 +49,29 @@ test('a pod watch follows pods that come, go and restart, and resumes when the s
   }
 });
 
+test('a watch the API server fails (500) is not given up: the next scrape lists again and watches again', async () => {
+  const client = await ApiClient.create(await loadKubeConfig({ kubeconfig: sim.kubeconfigPath }, {}));
+  const watch = new PodWatch(client, 5000);
+  sim.server.failWatches = 1;
+  try {
+    const first = held(await watch.current());
+    assert.equal(first, await listed());
+    await eventually(async () => !watch.watching);
+    assert.not.ok(watch.watching, 'a failed watch leaves the pods stale');
+    sim.clock.t += 10 * 60_000;
+    const now = await listed();
+    assert.not.equal(now, first, 'the simulated 10 minutes should replace or restart some pods');
+    // the pods changed in those 10 minutes and no watch told: only a new list can hold them
+    assert.equal(held(await watch.current()), now, 'the next scrape lists again');
+    assert.is(sim.server.failWatches, 0);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(watch.watching, 'and watches again');
+  } finally {
+    watch.close();
+    client.close();
+  }
+});
+
 test('without permission to watch pods, every scrape lists them and the answer is the same', async () => {
   const client = await ApiClient.create(await loadKubeConfig({ kubeconfig: sim.kubeconfigPath, context: 'heapster-sim-viewer' }, {}));
   const watch = new PodWatch(client, 5000);
