@@ -1,8 +1,9 @@
-import type { Aggregation, BucketSeries, BucketValues, QueryResult } from '../query/index.js';
+import { describeTarget, type Aggregation, type BucketSeries, type BucketValues, type QueryResult, type Series } from '../query/index.js';
+import { renderChart } from './chart.js';
 import { goTime } from './go-time.js';
 import type { Output, OutputFormat } from './output.js';
 import { plainTable } from './plain-table.js';
-import { formatValue } from './units.js';
+import { formatDuration, formatValue } from './units.js';
 
 type Buckets = Extract<QueryResult, { kind: 'buckets' }>;
 type Typed = { intValue: number } | { floatValue: number };
@@ -33,6 +34,7 @@ export function toAggregationResult(s: BucketSeries | undefined, aggs: readonly 
 }
 
 export function renderBuckets(r: Buckets, format: OutputFormat, out: Output, noHeaders = false): void {
+  if (format === 'chart') return void out.write(chartOf(r));
   if (format === 'json') {
     const one = (s: BucketSeries | undefined) => toAggregationResult(s, r.aggregations, r.bucketMs);
     const body = r.many ? { items: r.series.map((s) => ({ ...(r.target.kind !== 'pod-list' ? { name: s.name } : {}), ...(one(s) as object) })) } : one(r.series[0]);
@@ -47,4 +49,21 @@ export function renderBuckets(r: Buckets, format: OutputFormat, out: Output, noH
   if (format === 'csv') return void out.write([head, ...rows].map((x) => x.join(',')).join('\n') + '\n');
   if (!rows.length) return void out.write(`no ${r.metric.name} samples in this window\n`);
   out.write(plainTable(head, rows, noHeaders));
+}
+
+/**
+ * One line per member and aggregation, over the bucket times. `count` is samples, not the metric's
+ * unit, so it is drawn only when it is the only aggregation asked for.
+ */
+function chartOf(r: Buckets): string {
+  const drawn = r.aggregations.length > 1 ? r.aggregations.filter((a) => a !== 'count') : r.aggregations;
+  const series: Series[] = r.series.flatMap((s) => drawn.map((a) => ({
+    key: s.key,
+    name: [...(r.many ? [s.name] : []), a].join(' '),
+    ...(s.labels ? { labels: s.labels } : {}),
+    points: s.buckets.map((b) => ({ timestamp: b.bucket, value: b[a] })),
+  })));
+  const quantity = drawn.length === 1 && drawn[0] === 'count' ? 'count' : r.metric.quantity;
+  const by = r.bucketMs > 0 ? ` by ${formatDuration(r.bucketMs)}` : ' over the window';
+  return renderChart(series, quantity, { title: `${r.metric.name} of ${describeTarget(r.target)}, ${drawn.join(', ')}${by}` });
 }
