@@ -62,7 +62,7 @@ export async function scrapeNodes(getter: SummaryGetter, nodes: readonly NodeInf
       const node = queue[i]!;
       try {
         const body = await getter.getSummary(node.name, opts.timeoutMs);
-        // characters, which are bytes: summaries are ASCII (names are DNS labels, numbers and times)
+        // characters, not bytes: the same for the ASCII kubelets send (DNS names, numbers, times)
         result.bytes += body.length;
         const summary = parseSummary(body);
         perNode[i] = decodeSummary(summary, { now: opts.now(), node, cpuRateFromKubelet: opts.cpuRateFromKubelet, pods: opts.pods });
