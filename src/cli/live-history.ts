@@ -41,7 +41,9 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
       await new Promise((r) => setTimeout(r, o.rateIntervalMs));
       processBatch(first.batch, undefined, first.objects);
       prev = first.batch;
-      last = await collectBatch(client, opts);
+      // the pods listed a few seconds ago serve again, as a watch's would: a second list of every
+      // pod in the cluster would cost the API server and this scrape as much as the first
+      last = await collectBatch(client, { ...opts, pods: { current: async () => first.objects.pods, close: () => undefined } });
     }
     const asked = last.nodesOk + last.failures.length;
     const refused = last.failures.find((f) => f.reason === 'forbidden' || f.reason === 'unauthorized');
