@@ -1,10 +1,12 @@
 import { ApiClient, collectBatch, type CollectOptions, type LoadedConfig, type NodeFailure } from '../cluster/index.js';
-import { PluginError, processBatch, type Batch, type ClusterObjects } from '../model/index.js';
+import { NODE_METRICS, PluginError, processBatch, type Batch, type ClusterObjects, type PodInfo } from '../model/index.js';
 import { BatchHistory, type Target } from '../query/index.js';
 
 export interface LiveOptions {
   config: LoadedConfig;
   target: Target;
+  /** the metric asked for (its Heapster name); undefined for a listing */
+  metric?: string;
   /** 0: one scrape, cpu/usage_rate from the kubelet's usageNanoCores; else two scrapes this far apart */
   rateIntervalMs: number;
   concurrency: number;
@@ -33,6 +35,7 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
       requestTimeoutMs: o.requestTimeoutMs, jitterMs: 0, nodeSelector: o.nodeSelector,
       cpuRateFromKubelet: o.rateIntervalMs === 0,
       chooseNodes: (objects) => (chosen ??= nodesFor(o.target, objects)),
+      ...(podsNeeded(o.target, o.metric) ? {} : { pods: NO_PODS }),
     };
     const first = await collectBatch(client, opts);
     let last = first, prev: Batch | undefined;
@@ -60,6 +63,21 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
   } finally {
     client.close();
   }
+}
+
+/** A node's metrics that come from its pods' specs, summed or divided by allocatable. */
+const FROM_POD_SPECS = new Set<string>([...NODE_METRICS, 'cpu/node_reservation', 'memory/node_reservation', 'ephemeral_storage/node_reservation']);
+const NO_PODS = { current: async (): Promise<ReadonlyMap<string, PodInfo>> => new Map(), close: () => undefined };
+
+/**
+ * Whether answering needs every pod of the cluster listed. A node's kubelet metrics and its system
+ * containers do not: `kubectl top node` lists no pods either, and on a 30,000-pod cluster the list
+ * costs more than scraping the one node.
+ */
+function podsNeeded(t: Target, metric: string | undefined): boolean {
+  if (t.kind === 'freecontainer' || t.kind === 'freecontainers') return false;
+  if (t.kind === 'node') return metric === undefined || FROM_POD_SPECS.has(metric);
+  return true;
 }
 
 /** The nodes whose kubelets can answer for a target; undefined means all of them. */

@@ -91,7 +91,7 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     const config = await loadKubeConfig(kube);
     const target = parseTarget(args.target, { namespace: flags.namespace ?? config.namespace, allNamespaces: flags['all-namespaces'] });
     const live = await liveHistory({
-      config, target, rateIntervalMs, concurrency: flags.concurrency, nodeTimeoutMs,
+      config, target, metric: metric?.name, rateIntervalMs, concurrency: flags.concurrency, nodeTimeoutMs,
       requestTimeoutMs: kube.requestTimeoutMs ?? 0, nodeSelector: flags['node-selector'],
       onWait: (ms) => process.stderr.isTTY && process.stderr.write(`scraping twice, ${ms / 1000}s apart, for counter rates...\n`),
     });

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { liveHistory } from '../../src/cli/live-history.js';
 import { loadKubeConfig } from '../../src/cluster/index.js';
 import { parseTarget } from '../../src/query/index.js';
-import { testSim, type TestSim } from '../helpers/sim.js';
+import { getJson, testSim, type TestSim } from '../helpers/sim.js';
 
 let sim: TestSim;
 test.before(async () => {
@@ -36,6 +36,29 @@ test('live counter rates come from two scrapes; the pods are listed once for bot
   const cpuDt = Date.parse(after.node.cpu.time) - Date.parse(before.node.cpu.time);
   assert.is(set.values.get('cpu/usage_rate'), Math.trunc((1000 * (after.node.cpu.usageCoreNanoSeconds - before.node.cpu.usageCoreNanoSeconds)) / (cpuDt * 1e6)));
   assert.is(sim.server.log.filter((e) => e.path === '/api/v1/pods').length - listsBefore, 1, 'one pod list for the two scrapes');
+});
+
+test('a node kubelet metric lists no pods; a node request metric lists them and sums them', async () => {
+  const node = sim.workload.nodes[1]!.name;
+  const config = await loadKubeConfig({ kubeconfig: sim.kubeconfigPath }, {});
+  const target = parseTarget(`nodes/${node}`, { namespace: 'default', allNamespaces: false });
+  const lists = () => sim.server.log.filter((e) => e.path === '/api/v1/pods').length;
+  const ask = (metric: string) => liveHistory({ config, target, metric, rateIntervalMs: 0, concurrency: 2, nodeTimeoutMs: 5000, requestTimeoutMs: 5000, now: () => sim.clock.t });
+
+  let before = lists();
+  const usage = await ask('memory/working_set');
+  assert.is(lists() - before, 0, 'no pod list for a kubelet metric');
+  assert.is(usage.batch.sets.get(`node:${node}`)!.values.get('memory/working_set'), (await sim.rawSummary(node)).node.memory.workingSetBytes);
+
+  before = lists();
+  const requests = await ask('cpu/request');
+  assert.is(lists() - before, 1, 'one pod list for a request metric');
+  // expected from the pod objects: the cpu requests of every container of the node's pods, in millicores
+  const milli = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
+  const pods = ((await getJson(sim, '/api/v1/pods')).items as any[]).filter((p) => p.spec.nodeName === node);
+  const expected = pods.flatMap((p) => p.spec.containers).reduce((s: number, c: any) => s + (c.resources?.requests?.cpu ? milli(c.resources.requests.cpu) : 0), 0);
+  assert.ok(expected > 0, 'the node runs pods with cpu requests');
+  assert.is(requests.batch.sets.get(`node:${node}`)!.values.get('cpu/request'), expected);
 });
 
 test.run();
