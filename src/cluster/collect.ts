@@ -48,7 +48,6 @@ export async function collectBatch(client: ApiClient, opts: CollectOptions, gett
     jitterMs: opts.jitterMs,
     now: opts.now,
     cpuRateFromKubelet: opts.cpuRateFromKubelet,
-    pods: objects.pods,
   });
   const batch: Batch = { timestamp: alignToResolution(opts.now(), opts.resolutionMs), sets: new Map() };
   for (const set of scraped.sets) addSet(batch, set, objects.pods);

@@ -1,6 +1,6 @@
 import {
-  L, newMetricSet, nodeKey, podContainerKey, podKey, PodStrings, sysContainerKey,
-  type ContainerSpec, type LabeledValues, type MetricSet, type NodeInfo, type PodInfo,
+  L, newMetricSet, nodeKey, podContainerKey, podKey, sysContainerKey,
+  type LabeledValues, type MetricSet, type NodeInfo,
 } from '../model/index.js';
 import type { ContainerStats, CPUStats, FsStats, KTime, MemoryStats, NetworkStats, Summary } from './summary-types.js';
 
@@ -11,12 +11,6 @@ export interface DecodeOptions {
   node?: NodeInfo;
   /** also take `cpu/usage_rate` from the kubelet's own `usageNanoCores` (live queries from one scrape) */
   cpuRateFromKubelet?: boolean;
-  /**
-   * The API server's pods by pod key. A pod found here gets its keys and strings from its object
-   * (made once per object, see PodStrings) and its labels made whole, with the values the model's
-   * enrichment then sets again in place: labels completed later each needed a second object.
-   */
-  pods?: ReadonlyMap<string, PodInfo>;
 }
 
 /** Summary system container names Heapster renamed. */
@@ -67,13 +61,8 @@ export function decodeSummary(summary: Summary, opts: DecodeOptions): MetricSet[
 
   for (const pod of summary.pods ?? []) {
     const { name, namespace, uid } = pod.podRef;
-    const lookup = podKey(namespace, name);
-    const info = opts.pods?.get(lookup);
-    const strings = info && PodStrings.of(info);
-    const pod0: PodLabels = info
-      ? { nodename: nodeName, hostname: base[L.hostname], hostId: base[L.hostId], podId: info.uid, podName: info.name, namespace: info.namespace }
-      : { nodename: nodeName, hostname: base[L.hostname], hostId: base[L.hostId], podId: uid ?? '', podName: name, namespace };
-    const ps = newMetricSet(strings ? strings.key : lookup, 'pod', info?.namespaceUid ? enrichedPodLabels(pod0, strings!.joinedLabels, info.namespaceUid) : podLabels(pod0));
+    const pod0: PodLabels = { nodename: nodeName, hostname: base[L.hostname], hostId: base[L.hostId], podId: uid ?? '', podName: name, namespace };
+    const ps = newMetricSet(podKey(namespace, name), 'pod', podLabels(pod0));
     ps.startTime = d.time(pod.startTime);
     // Heapster takes a pod's scrape time from its network stats only: no network, no pod-level rates
     ps.scrapeTime = d.time(pod.network?.time);
@@ -86,9 +75,7 @@ export function decodeSummary(summary: Summary, opts: DecodeOptions): MetricSet[
     out.push(ps);
 
     for (const c of newestContainers(pod.containers ?? [], d)) {
-      const spec = info?.namespaceUid ? specOf(info, c.name) : undefined;
-      const labels = spec ? enrichedContainerLabels(pod0, spec, strings!.joinedLabels, info!.namespaceUid!) : containerLabels(pod0, c.name);
-      const set = newMetricSet(strings ? strings.containerKey(c.name) : podContainerKey(namespace, name, c.name), 'pod_container', labels, ps.key);
+      const set = newMetricSet(podContainerKey(namespace, name, c.name), 'pod_container', containerLabels(pod0, c.name), ps.key);
       d.container(set, c);
       out.push(set);
     }
@@ -118,26 +105,6 @@ function containerLabels(p: PodLabels, container: string): Record<string, string
     type: 'pod_container', nodename: p.nodename, hostname: p.hostname, host_id: p.hostId,
     pod_id: p.podId, pod_name: p.podName, namespace_name: p.namespace, container_name: container,
   };
-}
-
-/* Labels as the model's enrichment leaves them, in its order, for pods the API server knows. */
-function enrichedPodLabels(p: PodLabels, joined: string, namespaceId: string): Record<string, string> {
-  return {
-    type: 'pod', nodename: p.nodename, hostname: p.hostname, host_id: p.hostId, pod_id: p.podId, pod_name: p.podName,
-    namespace_name: p.namespace, labels: joined, namespace_id: namespaceId,
-  };
-}
-
-function enrichedContainerLabels(p: PodLabels, spec: ContainerSpec, joined: string, namespaceId: string): Record<string, string> {
-  return {
-    type: 'pod_container', nodename: p.nodename, hostname: p.hostname, host_id: p.hostId, pod_id: p.podId, pod_name: p.podName,
-    namespace_name: p.namespace, container_name: spec.name, labels: joined, namespace_id: namespaceId, container_base_image: spec.image,
-  };
-}
-
-function specOf(pod: PodInfo, container: string): ContainerSpec | undefined {
-  for (const c of pod.containers) if (c.name === container) return c;
-  return undefined;
 }
 
 /** Of two entries with one container name, the one with the older start time is dropped. */

@@ -1,4 +1,4 @@
-import { PluginError, type MetricSet, type NodeInfo, type PodInfo } from '../model/index.js';
+import { PluginError, type MetricSet, type NodeInfo } from '../model/index.js';
 import { decodeSummary } from './decode-summary.js';
 import type { Summary } from './summary-types.js';
 
@@ -22,8 +22,6 @@ export interface ScrapeOptions {
   jitterMs: number;
   now: () => number;
   cpuRateFromKubelet?: boolean;
-  /** the API server's pods by pod key, for the decoder (see DecodeOptions) */
-  pods?: ReadonlyMap<string, PodInfo>;
   random?: () => number;
 }
 
@@ -65,7 +63,7 @@ export async function scrapeNodes(getter: SummaryGetter, nodes: readonly NodeInf
         // characters, not bytes: the same for the ASCII kubelets send (DNS names, numbers, times)
         result.bytes += body.length;
         const summary = parseSummary(body);
-        perNode[i] = decodeSummary(summary, { now: opts.now(), node, cpuRateFromKubelet: opts.cpuRateFromKubelet, pods: opts.pods });
+        perNode[i] = decodeSummary(summary, { now: opts.now(), node, cpuRateFromKubelet: opts.cpuRateFromKubelet });
         result.nodesOk++;
       } catch (e) {
         result.failures.push(classify(node.name, e));

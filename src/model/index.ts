@@ -5,7 +5,6 @@ export * from './labels.js';
 export * from './catalog.js';
 export { computeRates, rateOf, RateBase } from './rates.js';
 export { enrichPods } from './enrich-pods.js';
-export { PodStrings } from './pod-strings.js';
 export { enrichNodes } from './enrich-nodes.js';
 export { aggregatePods, aggregateNamespaces, aggregateNodes, aggregateCluster, NAMESPACE_METRICS, NODE_METRICS } from './aggregate.js';
 export { processBatch, type ClusterObjects } from './process-batch.js';

@@ -105,26 +105,4 @@ test('a container whose pod set is missing gets a stub pod that carries its requ
   assert.is(stub.values.get('memory/working_set'), summary.pods[0].containers[0].memory.workingSetBytes, 'gauges summed from its container');
 });
 
-test('decoding with the pods at hand gives the batch that enrichment gives, label order included', () => {
-  const container = (image: string) => [{ name: 'container', image, requests: { cpu: 100 }, limits: { memory: 2 ** 26 }, restartCount: 1 }];
-  const pods = [
-    { ...podInfo('all-fields', container('nginx:1')), namespaceUid: 'ns-uid-default' },
-    // no namespace uid, and a spec whose container has another name than the kubelet reports
-    podInfo('no CPU', [{ name: 'other', image: 'busybox', requests: {}, limits: {} }]),
-    { ...podInfo('no memory', container('redis:7')), namespaceUid: 'ns-uid-default' },
-  ];
-  const decoded = (withPods: boolean): Batch => {
-    const sets = decodeSummary(structuredClone(raw), { now: NOW, node, ...(withPods ? { pods: objects(pods).pods } : {}) });
-    return processBatch({ timestamp: NOW, sets: new Map(sets.map((s) => [s.key, s])) }, undefined, objects(pods));
-  };
-  const plain = (b: Batch) => [...b.sets.values()].map((s) => ({
-    key: s.key, labels: Object.entries(s.labels), values: [...s.values.entries()], labeled: [...s.labeled].map((v) => [v.name, Object.entries(v.labels), v.value]),
-  }));
-  const a = plain(decoded(false)), b = plain(decoded(true));
-  assert.equal(b, a);
-  // and the pods were enriched at all: the expectation is not empty on both sides
-  const c = a.find((s) => s.key === 'namespace:default/pod:all-fields/container:container')!;
-  assert.equal(c.labels.slice(-4), [['container_name', 'container'], ['labels', 'app:all-fields'], ['namespace_id', 'ns-uid-default'], ['container_base_image', 'nginx:1']]);
-});
-
 test.run();
