@@ -1,4 +1,4 @@
-import { ApiClient, collectBatch, type CollectOptions, type LoadedConfig, type NodeFailure } from '../cluster/index.js';
+import { ApiClient, collectBatch, type CollectOptions, type LoadedConfig, type NodeFailure, type PodSource } from '../cluster/index.js';
 import { NODE_METRICS, PluginError, processBatch, type Batch, type ClusterObjects, type PodInfo } from '../model/index.js';
 import { BatchHistory, type Target } from '../query/index.js';
 
@@ -35,7 +35,7 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
       requestTimeoutMs: o.requestTimeoutMs, jitterMs: 0, nodeSelector: o.nodeSelector,
       cpuRateFromKubelet: o.rateIntervalMs === 0,
       chooseNodes: (objects) => (chosen ??= nodesFor(o.target, objects)),
-      ...(podsNeeded(o.target, o.metric) ? {} : { pods: NO_PODS }),
+      ...(podsNeeded(o.target, o.metric) ? {} : { pods: fixedPods(new Map()) }),
     };
     const first = await collectBatch(client, opts);
     let last = first, prev: Batch | undefined;
@@ -46,7 +46,7 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
       prev = first.batch;
       // the pods listed a few seconds ago serve again, as a watch's would: a second list of every
       // pod in the cluster would cost the API server and this scrape as much as the first
-      last = await collectBatch(client, { ...opts, pods: { current: async () => first.objects.pods, close: () => undefined } });
+      last = await collectBatch(client, { ...opts, pods: fixedPods(first.objects.pods) });
     }
     const asked = last.nodesOk + last.failures.length;
     const refused = last.failures.find((f) => f.reason === 'forbidden' || f.reason === 'unauthorized');
@@ -67,7 +67,11 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
 
 /** A node's metrics that come from its pods' specs, summed or divided by allocatable. */
 const FROM_POD_SPECS = new Set<string>([...NODE_METRICS, 'cpu/node_reservation', 'memory/node_reservation', 'ephemeral_storage/node_reservation']);
-const NO_PODS = { current: async (): Promise<ReadonlyMap<string, PodInfo>> => new Map(), close: () => undefined };
+
+/** Pods already at hand, as a scrape's pod source: the scrape lists none. */
+function fixedPods(pods: ReadonlyMap<string, PodInfo>): PodSource {
+  return { current: async () => pods, close: () => undefined };
+}
 
 /**
  * Whether answering needs every pod of the cluster listed. A node's kubelet metrics and its system
