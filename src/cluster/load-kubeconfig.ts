@@ -107,16 +107,17 @@ function applyFlags(kc: KubeConfig, flags: KubeFlags, k8s: K8s): LoadedConfig {
     throw new PluginError('config', `cluster "${clusterName}" is not in the kubeconfig`, 'pass --cluster NAME or --server URL');
   }
   const baseUser = kc.users.find((u) => u.name === userName);
-  const cluster: Cluster = {
-    ...(baseCluster ?? { name: clusterName || 'flags', server: '', skipTLSVerify: false }),
-    ...(flags.server ? { server: flags.server } : {}),
-    ...(flags.certificateAuthority ? { caFile: path.resolve(flags.certificateAuthority), caData: undefined } : {}),
-    ...(flags.insecureSkipTlsVerify ? { skipTLSVerify: true } : {}),
-    ...(flags.tlsServerName ? { tlsServerName: flags.tlsServerName } : {}),
-  } as Cluster;
+  const server = flags.server || baseCluster?.server || '';
   // kubectl talks plain HTTP to an `http:` server (`kubectl proxy` serves one on 127.0.0.1:8001);
   // client-node refuses it unless TLS checks are off, which mean nothing without TLS
-  if (/^http:/i.test(cluster.server)) (cluster as { skipTLSVerify: boolean }).skipTLSVerify = true;
+  const plainHttp = /^http:/i.test(server);
+  const cluster: Cluster = {
+    ...(baseCluster ?? { name: clusterName || 'flags', server: '', skipTLSVerify: false }),
+    server,
+    ...(flags.certificateAuthority ? { caFile: path.resolve(flags.certificateAuthority), caData: undefined } : {}),
+    ...(flags.insecureSkipTlsVerify || plainHttp ? { skipTLSVerify: true } : {}),
+    ...(flags.tlsServerName ? { tlsServerName: flags.tlsServerName } : {}),
+  } as Cluster;
   const user: User = {
     ...(baseUser ?? { name: userName || 'flags' }),
     ...(flags.token ? { token: flags.token, exec: undefined, authProvider: undefined } : {}),
