@@ -51,7 +51,7 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
     const asked = last.nodesOk + last.failures.length;
     const refused = last.failures.find((f) => f.reason === 'forbidden' || f.reason === 'unauthorized');
     if (asked > 0 && last.nodesOk === 0 && refused) {
-      throw new PluginError(refused.reason as 'forbidden' | 'unauthorized', `${refused.message} (all ${asked} nodes)`,
+      throw new PluginError(refused.reason as 'forbidden' | 'unauthorized', `${refused.message}${asked > 1 ? ` (all ${asked} nodes)` : ''}`,
         'the plugin needs get on nodes/proxy (and list nodes, list pods); apply the ClusterRole from the README');
     }
     if (asked > 0 && last.nodesOk === 0) {

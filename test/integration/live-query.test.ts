@@ -101,6 +101,12 @@ test('403: one line naming nodes/proxy, exit 1', async () => {
   assert.is(lines.length, 1, r.stderr);
   assert.match(lines[0]!, /cannot get resource "nodes\/proxy"/);
   assert.match(lines[0]!, /ClusterRole/);
+  assert.match(lines[0]!, /\(all 3 nodes\)/);
+  // one node asked: no count to give
+  const one = await kubectl(['heapster', 'query', 'nodes/node-01', 'memory/usage', '--live', '--context', 'heapster-sim-viewer'], env);
+  assert.is(one.code, 1);
+  assert.not.match(one.stderr, /all 1 node/);
+  assert.match(one.stderr, /cannot get resource "nodes\/proxy"/);
 });
 
 test('usage errors exit 2 with one line: a bad flag, an unknown metric, a bad target', async () => {
