@@ -1,3 +1,4 @@
+import { SLAB } from './double-slab.js';
 import type { LabeledValue } from './types.js';
 
 /**
@@ -47,6 +48,13 @@ class Layout {
   }
 }
 
+/** Moves `n` numbers to `cap` new slots; returns where they start in `SLAB.chunk`. */
+function moved(nums: readonly number[], base: number, n: number, cap: number): number {
+  const to = SLAB.take(cap);
+  for (let i = 0; i < n; i++) SLAB.chunk[to + i] = nums[base + i]!;
+  return to;
+}
+
 /**
  * A metric set's plain values, with the part of a Map's interface the model uses: the numbers in
  * one array, their names in a shared layout. Insertion order is kept, as a Map keeps it.
@@ -55,15 +63,20 @@ class Layout {
  */
 export class MetricValues implements Iterable<[string, number]> {
   private layout = Layout.root;
-  private readonly nums: number[];
+  /** the slab chunk holding the numbers, from `base` on */
+  private nums: number[];
+  private base: number;
+  private cap: number;
   private n = 0;
 
   /**
-   * `expected`: about how many values the set will have. Its numbers array is made that size up
-   * front: grown by pushes it was reallocated once or twice and kept half its slots empty.
+   * `expected`: about how many values the set will have. That many slots are taken up front:
+   * grown as values came, its numbers were moved once or twice and kept half their slots empty.
    */
   constructor(expected = 8) {
-    this.nums = new Array<number>(expected);
+    this.cap = Math.max(1, expected);
+    this.base = SLAB.take(this.cap);
+    this.nums = SLAB.chunk;
   }
 
   get size(): number {
@@ -72,7 +85,7 @@ export class MetricValues implements Iterable<[string, number]> {
 
   get(name: string): number | undefined {
     const i = this.layout.names.indexOf(name);
-    return i < 0 ? undefined : this.nums[i];
+    return i < 0 ? undefined : this.nums[this.base + i];
   }
 
   has(name: string): boolean {
@@ -82,7 +95,7 @@ export class MetricValues implements Iterable<[string, number]> {
   set(name: string, value: number): this {
     const i = this.layout.names.indexOf(name);
     if (i < 0) this.push(name, value);
-    else this.nums[i] = value;
+    else this.nums[this.base + i] = value;
     return this;
   }
 
@@ -93,7 +106,7 @@ export class MetricValues implements Iterable<[string, number]> {
   addAfter(frozen: number, name: string, value: number): void {
     const i = this.layout.names.indexOf(name);
     if (i < 0) this.push(name, value);
-    else if (i >= frozen) this.nums[i]! += value;
+    else if (i >= frozen) this.nums[this.base + i]! += value;
   }
 
   /** The name and value at position `i` of insertion order: the fast way through a set's values. */
@@ -102,14 +115,14 @@ export class MetricValues implements Iterable<[string, number]> {
   }
 
   valueAt(i: number): number {
-    return this.nums[i]!;
+    return this.nums[this.base + i]!;
   }
 
   /** As Map's: value first, then name. */
   forEach(fn: (value: number, name: string) => void): void {
-    const { nums, n } = this;
+    const { nums, base, n } = this;
     const { names } = this.layout;
-    for (let i = 0; i < n; i++) fn(nums[i]!, names[i]!);
+    for (let i = 0; i < n; i++) fn(nums[base + i]!, names[i]!);
   }
 
   keys(): IterableIterator<string> {
@@ -117,9 +130,9 @@ export class MetricValues implements Iterable<[string, number]> {
   }
 
   *entries(): IterableIterator<[string, number]> {
-    const { nums, n } = this;
+    const { nums, base, n } = this;
     const { names } = this.layout;
-    for (let i = 0; i < n; i++) yield [names[i]!, nums[i]!];
+    for (let i = 0; i < n; i++) yield [names[i]!, nums[base + i]!];
   }
 
   [Symbol.iterator](): IterableIterator<[string, number]> {
@@ -127,24 +140,34 @@ export class MetricValues implements Iterable<[string, number]> {
   }
 
   private push(name: string, value: number): void {
+    if (this.n === this.cap) this.grow();
     this.layout = this.layout.append(name);
-    this.nums[this.n++] = value;
+    this.nums[this.base + this.n++] = value;
+  }
+
+  private grow(): void {
+    this.base = moved(this.nums, this.base, this.n, (this.cap *= 2));
+    this.nums = SLAB.chunk;
   }
 }
 
 /**
- * A set's labeled values (filesystems, accelerators): numbers in one array, names and labels in a
+ * A set's labeled values (filesystems, accelerators): numbers in slab slots, names and labels in a
  * layout shared by every set with the same ones (each container's root and log filesystems share
  * frozen label objects; a pod's volumes have labels, and so a layout, of their own).
  */
 export class LabeledValues implements Iterable<LabeledValue> {
   private layout = Layout.root;
-  private readonly nums: number[];
+  private nums: number[];
+  private base: number;
+  private cap: number;
   private n = 0;
 
   /** `expected`: as MetricValues' */
   constructor(expected = 4) {
-    this.nums = new Array<number>(expected);
+    this.cap = Math.max(1, expected);
+    this.base = SLAB.take(this.cap);
+    this.nums = SLAB.chunk;
   }
 
   get length(): number {
@@ -152,8 +175,14 @@ export class LabeledValues implements Iterable<LabeledValue> {
   }
 
   add(name: string, labels: Record<string, string>, value: number): void {
+    if (this.n === this.cap) this.grow();
     this.layout = this.layout.append(name, labels);
-    this.nums[this.n++] = value;
+    this.nums[this.base + this.n++] = value;
+  }
+
+  private grow(): void {
+    this.base = moved(this.nums, this.base, this.n, (this.cap *= 2));
+    this.nums = SLAB.chunk;
   }
 
   nameAt(i: number): string {
@@ -165,10 +194,10 @@ export class LabeledValues implements Iterable<LabeledValue> {
   }
 
   valueAt(i: number): number {
-    return this.nums[i]!;
+    return this.nums[this.base + i]!;
   }
 
   *[Symbol.iterator](): IterableIterator<LabeledValue> {
-    for (let i = 0; i < this.n; i++) yield { name: this.layout.names[i]!, labels: this.layout.labels[i]!, value: this.nums[i]! };
+    for (let i = 0; i < this.n; i++) yield { name: this.layout.names[i]!, labels: this.layout.labels[i]!, value: this.nums[this.base + i]! };
   }
 }

@@ -47,4 +47,18 @@ test('labeled values keep each name with its own labels, shared or not, in order
   assert.is(b.labelsAt(1), ROOT);
 });
 
+test('sets past their expected size, and thousands of them across slab chunks, keep their own numbers', () => {
+  // 3,000 sets growing from 2 slots to 40 values take ~250,000 slots: several 32,768-slot chunks
+  const sets = Array.from({ length: 3000 }, () => new MetricValues(2));
+  for (let i = 0; i < 40; i++) sets.forEach((s, k) => s.set(`m${i}`, k * 1000 + i + 0.5));
+  sets.forEach((s, k) => {
+    assert.is(s.size, 40);
+    assert.is(s.get('m0'), k * 1000 + 0.5);
+    assert.is(s.valueAt(39), k * 1000 + 39.5);
+  });
+  const labeled = Array.from({ length: 3000 }, () => new LabeledValues(1));
+  for (let i = 0; i < 12; i++) labeled.forEach((l, k) => l.add('filesystem/usage', ROOT, k + i));
+  assert.equal([...labeled[2999]!].map((v) => v.value), Array.from({ length: 12 }, (_, i) => 2999 + i));
+});
+
 test.run();
