@@ -5,8 +5,8 @@ import type { LabeledValue } from './types.js';
  * The names of a sequence of values, shared by every set whose values arrived in that order: a
  * 1,000-node scrape makes 93,000 sets of a handful of shapes, and a names array per set was a
  * third of what the garbage collector copied and promoted each scrape. Layouts form a tree, one
- * child per next name (and frozen, shared labels); the tree is capped, past which a set gets a
- * layout of its own.
+ * child per next name (and labels: frozen shared ones, or OWN); the tree is capped, past which a
+ * set gets a layout of its own.
  */
 class Layout {
   static readonly root = new Layout([], []);
@@ -22,7 +22,7 @@ class Layout {
   /** `labels` is empty for plain values, and holds each name's labels for labeled ones. */
   constructor(readonly names: readonly string[], readonly labels: readonly Record<string, string>[], readonly shared = true) {}
 
-  /** The layout of these values plus one: shared unless `labels` is a set's own (not frozen). */
+  /** The layout of these values plus one: shared, unless the tree is full. */
   with(name: string, labels?: Record<string, string>): Layout {
     const { kidNames, kidLabels, kids } = this;
     if (kids) {
@@ -30,7 +30,7 @@ class Layout {
     }
     const names = [...this.names, name];
     const all = labels === undefined ? this.labels : [...this.labels, labels];
-    if ((labels !== undefined && !Object.isFrozen(labels)) || Layout.cached >= Layout.MAX_CACHED) return new Layout(names, all, false);
+    if (Layout.cached >= Layout.MAX_CACHED) return new Layout(names, all, false);
     const child = new Layout(names, all);
     (this.kidNames ??= []).push(name);
     (this.kidLabels ??= []).push(labels);
@@ -151,13 +151,19 @@ export class MetricValues implements Iterable<[string, number]> {
   }
 }
 
+/** Stands in a shared layout for labels a set keeps itself. */
+const OWN: Record<string, string> = Object.freeze({});
+
 /**
  * A set's labeled values (filesystems, accelerators): numbers in slab slots, names and labels in a
- * layout shared by every set with the same ones (each container's root and log filesystems share
- * frozen label objects; a pod's volumes have labels, and so a layout, of their own).
+ * layout shared by every set with the same ones. Each container's root and log filesystems share
+ * frozen label objects. A pod's volumes have labels of their own: the set keeps those in an array,
+ * and the layout, shared still, has OWN in their place. A layout of its own per pod was half of
+ * what a pod set kept.
  */
 export class LabeledValues implements Iterable<LabeledValue> {
   private layout = Layout.root;
+  private own: Record<string, string>[] | undefined;
   private nums: number[];
   private base: number;
   private cap: number;
@@ -176,7 +182,12 @@ export class LabeledValues implements Iterable<LabeledValue> {
 
   add(name: string, labels: Record<string, string>, value: number): void {
     if (this.n === this.cap) this.grow();
-    this.layout = this.layout.append(name, labels);
+    if (Object.isFrozen(labels)) {
+      this.layout = this.layout.append(name, labels);
+    } else {
+      this.layout = this.layout.append(name, OWN);
+      (this.own ??= new Array<Record<string, string>>(this.cap))[this.n] = labels;
+    }
     this.nums[this.base + this.n++] = value;
   }
 
@@ -190,7 +201,8 @@ export class LabeledValues implements Iterable<LabeledValue> {
   }
 
   labelsAt(i: number): Record<string, string> {
-    return this.layout.labels[i]!;
+    const labels = this.layout.labels[i]!;
+    return labels === OWN ? this.own![i]! : labels;
   }
 
   valueAt(i: number): number {
@@ -198,6 +210,6 @@ export class LabeledValues implements Iterable<LabeledValue> {
   }
 
   *[Symbol.iterator](): IterableIterator<LabeledValue> {
-    for (let i = 0; i < this.n; i++) yield { name: this.layout.names[i]!, labels: this.layout.labels[i]!, value: this.nums[this.base + i]! };
+    for (let i = 0; i < this.n; i++) yield { name: this.layout.names[i]!, labels: this.labelsAt(i), value: this.nums[this.base + i]! };
   }
 }

@@ -61,4 +61,15 @@ test('sets past their expected size, and thousands of them across slab chunks, k
   assert.equal([...labeled[2999]!].map((v) => v.value), Array.from({ length: 12 }, (_, i) => 2999 + i));
 });
 
+test('labels of their own at the same positions stay each set\'s own', () => {
+  const a = new LabeledValues(), b = new LabeledValues();
+  for (const [set, volume] of [[a, 'Volume:a'], [b, 'Volume:b']] as const) {
+    set.add('filesystem/usage', ROOT, 1);
+    set.add('filesystem/usage', { resource_id: volume }, 2);
+  }
+  assert.is(a.labelsAt(1).resource_id, 'Volume:a');
+  assert.is(b.labelsAt(1).resource_id, 'Volume:b');
+  assert.equal([...b].map((v) => v.labels.resource_id), ['/', 'Volume:b']);
+});
+
 test.run();
