@@ -1,7 +1,8 @@
 import {
-  L, newMetricSet, nodeKey, podContainerKey, podKey, sysContainerKey,
+  L, newMetricSet, nodeKey, sysContainerKey,
   type LabeledValues, type MetricSet, type NodeInfo,
 } from '../model/index.js';
+import { PodKeys } from './pod-keys.js';
 import type { ContainerStats, CPUStats, FsStats, KTime, MemoryStats, NetworkStats, Summary } from './summary-types.js';
 
 export interface DecodeOptions {
@@ -17,10 +18,8 @@ export interface DecodeOptions {
 const SYS_CONTAINER_NAMES: Record<string, string> = { runtime: 'docker-daemon', misc: 'system' };
 const UDM_TYPES = new Set(['gauge', 'cumulative', 'delta']);
 /** Label objects shared by every root and log filesystem value: readers never mutate point labels. */
-const SHARED_FS_LABELS: Record<string, Record<string, string>> = {
-  '/': Object.freeze({ [L.resourceId]: '/' }),
-  logs: Object.freeze({ [L.resourceId]: 'logs' }),
-};
+const ROOT_FS = Object.freeze({ [L.resourceId]: '/' });
+const LOGS_FS = Object.freeze({ [L.resourceId]: 'logs' });
 
 /**
  * Decodes one kubelet summary into Heapster's node, sys_container, pod and pod_container sets.
@@ -46,7 +45,7 @@ export function decodeSummary(summary: Summary, opts: DecodeOptions): MetricSet[
   d.network(ns, node.network);
   if (node.fs) {
     d.put(ns, 'ephemeral_storage/usage', node.fs.usedBytes);
-    d.fs(ns, node.fs, '/');
+    d.fs(ns, node.fs, ROOT_FS);
   }
   out.push(ns);
 
@@ -62,7 +61,8 @@ export function decodeSummary(summary: Summary, opts: DecodeOptions): MetricSet[
   for (const pod of summary.pods ?? []) {
     const { name, namespace, uid } = pod.podRef;
     const pod0: PodLabels = { nodename: nodeName, hostname: base[L.hostname], hostId: base[L.hostId], podId: uid ?? '', podName: name, namespace };
-    const ps = newMetricSet(podKey(namespace, name), 'pod', podLabels(pod0));
+    const keys = PodKeys.of(namespace, name, uid);
+    const ps = newMetricSet(keys.pod, 'pod', podLabels(pod0));
     ps.startTime = d.time(pod.startTime);
     // Heapster takes a pod's scrape time from its network stats only: no network, no pod-level rates
     ps.scrapeTime = d.time(pod.network?.time);
@@ -71,11 +71,11 @@ export function decodeSummary(summary: Summary, opts: DecodeOptions): MetricSet[
     d.memory(ps, pod.memory);
     d.network(ps, pod.network);
     d.put(ps, 'ephemeral_storage/usage', pod['ephemeral-storage']?.usedBytes);
-    for (const v of pod.volume ?? []) d.fs(ps, v, ['Volume:', v.name ?? ''].join(''));
+    for (const v of pod.volume ?? []) d.fs(ps, v, volumeLabels(v.name ?? ''));
     out.push(ps);
 
     for (const c of newestContainers(pod.containers ?? [], d)) {
-      const set = newMetricSet(podContainerKey(namespace, name, c.name), 'pod_container', containerLabels(pod0, c.name), ps.key);
+      const set = newMetricSet(keys.container(c.name), 'pod_container', containerLabels(pod0, c.name), ps.key);
       d.container(set, c);
       out.push(set);
     }
@@ -116,6 +116,21 @@ function newestContainers(containers: ContainerStats[], d: Decoder): ContainerSt
     if (!seen || d.time(c.startTime) > d.time(seen.startTime)) byName.set(c.name, c);
   }
   return [...byName.values()];
+}
+
+/**
+ * A volume's labels, one object per volume name kept from scrape to scrape, rather than a new one
+ * per volume per scrape that outlived the scrape. Not frozen: frozen labels key the shared layouts
+ * of labeled values, and volume names are too many for that. Emptied when large.
+ */
+const VOLUME_LABELS = new Map<string, Record<string, string>>();
+function volumeLabels(volume: string): Record<string, string> {
+  let labels = VOLUME_LABELS.get(volume);
+  if (labels === undefined) {
+    if (VOLUME_LABELS.size >= 200_000) VOLUME_LABELS.clear();
+    VOLUME_LABELS.set(volume, (labels = { resource_id: ['Volume:', volume].join('') }));
+  }
+  return labels;
 }
 
 /**
@@ -174,8 +189,7 @@ class Decoder {
     this.put(set, 'network/tx_errors', n.txErrors);
   }
 
-  fs(set: MetricSet, fs: FsStats, resourceId: string): void {
-    const labels = SHARED_FS_LABELS[resourceId] ?? { [L.resourceId]: resourceId };
+  fs(set: MetricSet, fs: FsStats, labels: Record<string, string>): void {
     this.labeled(set.labeled, 'filesystem/usage', labels, fs.usedBytes);
     this.labeled(set.labeled, 'filesystem/limit', labels, fs.capacityBytes);
     this.labeled(set.labeled, 'filesystem/available', labels, fs.availableBytes);
@@ -196,8 +210,8 @@ class Decoder {
     // Heapster dereferenced both without a nil check; we need both present
     const root = c.rootfs?.usedBytes, logs = c.logs?.usedBytes;
     if (typeof root === 'number' && typeof logs === 'number') set.values.set('ephemeral_storage/usage', root + logs);
-    if (c.rootfs) this.fs(set, c.rootfs, '/');
-    if (c.logs) this.fs(set, c.logs, 'logs');
+    if (c.rootfs) this.fs(set, c.rootfs, ROOT_FS);
+    if (c.logs) this.fs(set, c.logs, LOGS_FS);
     for (const a of c.accelerators ?? []) {
       const labels = { make: a.make ?? '', model: a.model ?? '', accelerator_id: a.id ?? '' };
       this.labeled(set.labeled, 'accelerator/memory_total', labels, a.memoryTotal);

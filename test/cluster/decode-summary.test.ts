@@ -48,6 +48,23 @@ test('pod-level stats, volumes and ephemeral storage are kept; a pod without net
   assert.is(set.labels.pod_id, p.podRef.uid);
 });
 
+test('the next scrape of a pod gives the same keys and volume labels; a UID seen under another name does not', () => {
+  const first = byKey(decodeSummary(kind(), { now: NOW }));
+  const next = byKey(decodeSummary(kind(), { now: NOW }));
+  const key = 'namespace:default/pod:all-fields';
+  assert.equal([...next.keys()], [...first.keys()]);
+  const volume = (s: MetricSet) => [...s.labeled].find((l) => l.labels.resource_id?.startsWith('Volume:'))!.labels;
+  assert.is(volume(next.get(key)!), volume(first.get(key)!));
+  assert.is(volume(next.get(key)!).resource_id, 'Volume:default-token-sd9l8');
+  // a kubelet naming one UID differently gets the name it sends, not the one kept
+  const renamed = kind();
+  renamed.pods[0].podRef.name = 'renamed';
+  const sets = byKey(decodeSummary(renamed, { now: NOW }));
+  assert.ok(sets.has('namespace:default/pod:renamed'));
+  assert.ok(sets.has('namespace:default/pod:renamed/container:container'));
+  assert.not.ok(sets.has(key));
+});
+
 test('container ephemeral storage is rootfs + logs; filesystems are labeled / and logs', () => {
   const raw = kind();
   const c = raw.pods[0].containers[0];
