@@ -1,10 +1,8 @@
 // Issue 4: the REST API on the 24-hour benchmark archive, 16 concurrent clients on loopback.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { RUN, RUN_FLAGS } from './run-flags.mjs';
 
-const RUN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/run.js');
 const iso = (ms) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 async function load(url, clients, seconds) {
@@ -34,7 +32,7 @@ async function load(url, clients, seconds) {
 }
 
 export async function serveBench(archiveDir, ns, end) {
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', RUN, 'serve', '--archive', archiveDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...RUN_FLAGS, RUN, 'serve', '--archive', archiveDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const base = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {

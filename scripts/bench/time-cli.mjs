@@ -1,16 +1,13 @@
 // Times the built CLI as a user runs it: a fresh process each time, so "warm" means warm OS caches.
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const RUN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/run.js');
+import { RUN, RUN_FLAGS } from './run-flags.mjs';
 
 export async function timeCli(args, env, runs = 5) {
   const times = [];
   let rssMb = 0;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--max-semi-space-size=64', RUN, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...RUN_FLAGS, RUN, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 28 });
     times.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
     rssMb = Math.max(rssMb, Number(r.stderr.trim().split('\n').at(-1)) / 1024);
