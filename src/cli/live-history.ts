@@ -35,7 +35,7 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
       requestTimeoutMs: o.requestTimeoutMs, jitterMs: 0, nodeSelector: o.nodeSelector,
       cpuRateFromKubelet: o.rateIntervalMs === 0,
       chooseNodes: (objects) => (chosen ??= nodesFor(o.target, objects)),
-      ...(podsNeeded(o.target, o.metric) ? {} : { pods: fixedPods(new Map()) }),
+      ...podSource(o.target, o.metric),
     };
     const first = await collectBatch(client, opts);
     let last = first, prev: Batch | undefined;
@@ -74,14 +74,19 @@ function fixedPods(pods: ReadonlyMap<string, PodInfo>): PodSource {
 }
 
 /**
- * Whether answering needs every pod of the cluster listed. A node's kubelet metrics and its system
- * containers do not: `kubectl top node` lists no pods either, and on a 30,000-pod cluster the list
- * costs more than scraping the one node.
+ * The pods answering needs listed. None for a node's kubelet metrics and its system containers:
+ * `kubectl top node` lists none either, and on a 30,000-pod cluster the list costs more than
+ * scraping the one node. One namespace's for a target inside it: its sets and sums come from that
+ * namespace's pods alone, and its list is far shorter (and allowed by a namespaced Role).
  */
-function podsNeeded(t: Target, metric: string | undefined): boolean {
-  if (t.kind === 'freecontainer' || t.kind === 'freecontainers') return false;
-  if (t.kind === 'node') return metric === undefined || FROM_POD_SPECS.has(metric);
-  return true;
+function podSource(t: Target, metric: string | undefined): Pick<CollectOptions, 'pods' | 'podQuery'> {
+  switch (t.kind) {
+    case 'freecontainer': case 'freecontainers': return { pods: fixedPods(new Map()) };
+    case 'node': return metric === undefined || FROM_POD_SPECS.has(metric) ? {} : { pods: fixedPods(new Map()) };
+    case 'namespace': case 'pod': case 'container': case 'containers': case 'pod-list': return { podQuery: { namespace: t.namespace } };
+    case 'pods': return t.namespace === undefined ? {} : { podQuery: { namespace: t.namespace } };
+    default: return {};
+  }
 }
 
 /** The nodes whose kubelets can answer for a target; undefined means all of them. */

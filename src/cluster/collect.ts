@@ -3,7 +3,7 @@ import {
   type Batch, type ClusterObjects, type MetricSet, type PodInfo,
 } from '../model/index.js';
 import type { ApiClient } from './api-client.js';
-import { listNodes, listPods } from './list-objects.js';
+import { listNodes, listPods, type PodQuery } from './list-objects.js';
 import type { PodSource } from './pod-watch.js';
 import { ProxySummaryGetter } from './proxy-summary.js';
 import { defaultConcurrency, scrapeNodes, type NodeFailure, type SummaryGetter } from './scrape.js';
@@ -22,6 +22,8 @@ export interface CollectOptions {
   cpuRateFromKubelet?: boolean;
   /** pods kept between scrapes (a watch); without it, every scrape lists them */
   pods?: PodSource;
+  /** which pods a scrape without `pods` lists (default: every pod of the cluster) */
+  podQuery?: PodQuery;
 }
 
 export interface Collected {
@@ -37,7 +39,7 @@ export interface Collected {
 export async function collectBatch(client: ApiClient, opts: CollectOptions, getter: SummaryGetter = new ProxySummaryGetter(client)): Promise<Collected> {
   const [nodes, pods] = await Promise.all([
     listNodes(client, opts.nodeSelector, opts.requestTimeoutMs),
-    opts.pods?.current() ?? listPods(client, {}, opts.requestTimeoutMs).then((list) => new Map(list.map((p) => [podKey(p.namespace, p.name), p]))),
+    opts.pods?.current() ?? listPods(client, opts.podQuery ?? {}, opts.requestTimeoutMs).then((list) => new Map(list.map((p) => [podKey(p.namespace, p.name), p]))),
   ]);
   const objects: ClusterObjects = { nodes: new Map(nodes.map((n) => [n.name, n])), pods };
   const only = opts.chooseNodes?.(objects);

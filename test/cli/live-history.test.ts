@@ -61,4 +61,23 @@ test('a node kubelet metric lists no pods; a node request metric lists them and 
   assert.is(requests.batch.sets.get(`node:${node}`)!.values.get('cpu/request'), expected);
 });
 
+test('a namespace target lists only its namespace\'s pods, and sums them as the whole list did', async () => {
+  const config = await loadKubeConfig({ kubeconfig: sim.kubeconfigPath }, {});
+  const all = (await getJson(sim, '/api/v1/pods')).items as any[];
+  const ns = all.find((p) => p.metadata.namespace !== 'kube-system')!.metadata.namespace as string;
+  const target = parseTarget(`namespaces/${ns}`, { namespace: 'default', allNamespaces: false });
+  const count = (path: string) => sim.server.log.filter((e) => e.path === path).length;
+  const [wholeBefore, nsBefore] = [count('/api/v1/pods'), count(`/api/v1/namespaces/${ns}/pods`)];
+  const live = await liveHistory({ config, target, metric: 'memory/usage', rateIntervalMs: 0, concurrency: 2, nodeTimeoutMs: 5000, requestTimeoutMs: 5000, now: () => sim.clock.t });
+  assert.is(count('/api/v1/pods') - wholeBefore, 0, 'no list of every pod');
+  assert.is(count(`/api/v1/namespaces/${ns}/pods`) - nsBefore, 1, 'one list of the namespace\'s pods');
+  // expected from the payloads: the pod-level memory usage of every pod of the namespace
+  let expected = 0;
+  for (const n of sim.workload.nodes) {
+    for (const p of (await sim.rawSummary(n.name)).pods ?? []) if (p.podRef.namespace === ns) expected += p.memory.usageBytes;
+  }
+  assert.ok(expected > 0, 'the namespace has pods with memory usage');
+  assert.is(live.batch.sets.get(`namespace:${ns}`)!.values.get('memory/usage'), expected);
+});
+
 test.run();
