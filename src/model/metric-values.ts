@@ -57,7 +57,7 @@ function moved(nums: readonly number[], base: number, n: number, cap: number): n
 
 /**
  * A metric set's plain values, with the part of a Map's interface the model uses: the numbers in
- * one array, their names in a shared layout. Insertion order is kept, as a Map keeps it.
+ * slab slots, their names in a shared layout. Insertion order is kept, as a Map keeps it.
  * LabeledValues repeats its few fields and accessors on purpose: a shared base class made the
  * accessors see two classes on the scrape's hot path, ~4% slower in the in-process measurement.
  */
