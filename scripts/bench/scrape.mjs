@@ -3,9 +3,9 @@ import { ApiClient, PodWatch, collectBatch, loadKubeConfig } from '../../dist/cl
 import { processBatch, RateBase } from '../../dist/model/index.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
-// `record` repeats the watched scrape for hours, so its median is taken over nine: the first two or
-// three after start carry V8 sizing its old generation up (a major collection in each), and five
-// let those decide the median. The slowest of them is printed too, so spikes stay in view.
+// `record` repeats the watched scrape for hours, so its median is taken over nine: about every third
+// scrape carries a major collection (see bin/run.js), and with five, two such could decide the
+// median. The slowest of them is printed too, so those stay in view.
 const WATCHED = 9, ONE_SHOT = 3;
 
 async function scrapeOnce(client, pods, prev) {
