@@ -76,13 +76,15 @@ function fixedPods(pods: ReadonlyMap<string, PodInfo>): PodSource {
 /**
  * The pods answering needs listed. None for a node's kubelet metrics and its system containers:
  * `kubectl top node` lists none either, and on a 30,000-pod cluster the list costs more than
- * scraping the one node. One namespace's for a target inside it: its sets and sums come from that
- * namespace's pods alone, and its list is far shorter (and allowed by a namespaced Role).
+ * scraping the one node. The node's own for its other metrics, as `kubectl describe node` asks
+ * (a field selector on spec.nodeName): those sum its pods' specs. One namespace's for a target
+ * inside it: its sets and sums come from that namespace's pods alone, and its list is far shorter
+ * (and allowed by a namespaced Role).
  */
 function podSource(t: Target, metric: string | undefined): Pick<CollectOptions, 'pods' | 'podQuery'> {
   switch (t.kind) {
     case 'freecontainer': case 'freecontainers': return { pods: fixedPods(new Map()) };
-    case 'node': return metric === undefined || FROM_POD_SPECS.has(metric) ? {} : { pods: fixedPods(new Map()) };
+    case 'node': return metric === undefined || FROM_POD_SPECS.has(metric) ? { podQuery: { fieldSelector: `spec.nodeName=${t.node}` } } : { pods: fixedPods(new Map()) };
     case 'namespace': case 'pod': case 'container': case 'containers': case 'pod-list': return { podQuery: { namespace: t.namespace } };
     case 'pods': return t.namespace === undefined ? {} : { podQuery: { namespace: t.namespace } };
     default: return {};

@@ -16,7 +16,14 @@ export interface ServerOptions {
   now: () => number;
 }
 interface PodState { object: Record<string, unknown>; signature: string }
-export interface RequestLogEntry { method: string; path: string; user: string; status: number }
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  /** the query string, `?` included, or '' */
+  query: string;
+  user: string;
+  status: number;
+}
 
 const NAMESPACES = ['default', 'kube-system', 'kube-public', 'spark-cluster', 'web', 'batch', 'monitoring'];
 /** What each simulated user may do; `system:masters` may do everything. */
@@ -60,7 +67,7 @@ export class SimApiServer {
     const url = new URL(req.url ?? '/', 'https://sim');
     const who = this.authenticate(req);
     const done = (status: number, body: string | Buffer, type = 'application/json') => {
-      this.log.push({ method: req.method ?? '', path: url.pathname, user: who?.user ?? '', status });
+      this.log.push({ method: req.method ?? '', path: url.pathname, query: url.search, user: who?.user ?? '', status });
       if (this.log.length > 100_000) this.log.splice(0, 50_000);
       res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
@@ -168,7 +175,7 @@ export class SimApiServer {
           this.failWatches--;
           return status(500, 'InternalError', 'etcdserver: request timed out');
         }
-        this.log.push({ method: 'GET', path: url.pathname, user: who.user, status: 200 });
+        this.log.push({ method: 'GET', path: url.pathname, query: url.search, user: who.user, status: 200 });
         return this.watchPods(res, url.searchParams, keep);
       }
       if (!this.allowed(who, 'list', 'pods')) return forbid('list', 'pods');

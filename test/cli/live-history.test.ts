@@ -38,7 +38,7 @@ test('live counter rates come from two scrapes; the pods are listed once for bot
   assert.is(sim.server.log.filter((e) => e.path === '/api/v1/pods').length - listsBefore, 1, 'one pod list for the two scrapes');
 });
 
-test('a node kubelet metric lists no pods; a node request metric lists them and sums them', async () => {
+test('a node kubelet metric lists no pods; a node request metric lists the node\'s and sums them', async () => {
   const node = sim.workload.nodes[1]!.name;
   const config = await loadKubeConfig({ kubeconfig: sim.kubeconfigPath }, {});
   const target = parseTarget(`nodes/${node}`, { namespace: 'default', allNamespaces: false });
@@ -52,7 +52,9 @@ test('a node kubelet metric lists no pods; a node request metric lists them and 
 
   before = lists();
   const requests = await ask('cpu/request');
-  assert.is(lists() - before, 1, 'one pod list for a request metric');
+  const asked = sim.server.log.filter((e) => e.path === '/api/v1/pods').slice(before);
+  assert.is(asked.length, 1, 'one pod list for a request metric');
+  assert.is(new URLSearchParams(asked[0]!.query).get('fieldSelector'), `spec.nodeName=${node}`, 'of the node\'s pods only');
   // expected from the pod objects: the cpu requests of every container of the node's pods, in millicores
   const milli = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
   const pods = ((await getJson(sim, '/api/v1/pods')).items as any[]).filter((p) => p.spec.nodeName === node);
