@@ -1,7 +1,9 @@
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { matchesFields, matchesLabels, namespaceObject, nodeObject, podObject, toTable } from './objects.js';
+import { matchesFields, matchesLabels, namespaceObject, nodeObject, podLabels, podObject, toTable } from './objects.js';
+import { restartCount } from './stats.js';
+import { encodePod, encodePodList, encodePodObject, encodeStatus, PROTOBUF, wantsProtobuf } from './protobuf.js';
 import { buildSummary } from './summary.js';
 import type { Fault, SimPod, Workload } from './workload.js';
 import type { SimCerts } from './certs.js';
@@ -14,8 +16,11 @@ export interface ServerOptions {
   tokens: Record<string, Identity>;
   faults: Record<string, Fault>;
   now: () => number;
+  /** whether pods are served in protobuf to clients that ask for it */
+  protobuf: boolean;
 }
-interface PodState { object: Record<string, unknown>; signature: string }
+/** A pod as served: its object, and its JSON and protobuf once asked for, until it restarts. */
+interface PodEntry { signature: string; object: Record<string, unknown>; json?: string; proto?: Buffer }
 export interface RequestLogEntry {
   method: string;
   path: string;
@@ -38,7 +43,8 @@ export class SimApiServer {
   failWatches = 0;
   private server?: https.Server;
   private readonly hanging = new Set<ServerResponse>();
-  private podCache = { at: -1, pods: [] as SimPod[], objects: [] as Record<string, unknown>[] };
+  private podCache = { at: -1, pods: [] as SimPod[] };
+  private readonly podMemo = new Map<string, PodEntry>();
   private readonly summaryCache = new Map<string, Buffer>();
 
   constructor(private readonly o: ServerOptions) {}
@@ -57,6 +63,18 @@ export class SimApiServer {
     return `https://${host}:${addr.port}`;
   }
 
+  /**
+   * Builds and encodes the pods of now, as an API server's watch cache holds its objects ready: the
+   * first list of 30,000 pods of 6 KB would otherwise wait seconds for the simulator, not the plugin.
+   */
+  warm(): void {
+    const t = this.o.now();
+    for (const p of this.pods(t)) {
+      const e = this.podEntry(p, t);
+      if (this.o.protobuf) e.proto ??= encodePod(e.object);
+    }
+  }
+
   async close(): Promise<void> {
     for (const res of this.hanging) res.destroy();
     this.server?.closeAllConnections();
@@ -72,8 +90,13 @@ export class SimApiServer {
       res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
     };
-    const status = (code: number, reason: string, message: string, details?: object) =>
-      done(code, JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code }));
+    // errors come in the encoding the client asked for, as the API server's do
+    const status = (code: number, reason: string, message: string, details?: object) => {
+      const s = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+      if (!this.o.protobuf || !wantsProtobuf(req.headers.accept)) return done(code, JSON.stringify(s));
+      const { kind: _k, apiVersion: _a, ...fields } = s;
+      done(code, encodeStatus(fields), PROTOBUF);
+    };
     if (!who) return status(401, 'Unauthorized', 'Unauthorized');
     if (req.method !== 'GET') return status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     try {
@@ -112,13 +135,14 @@ export class SimApiServer {
     const t = this.o.now();
     const w = this.o.workload;
     const asTable = (req.headers.accept ?? '').includes('as=Table');
+    const protobuf = this.o.protobuf && wantsProtobuf(req.headers.accept);
     const forbid = (verb: string, resource: string, name?: string) =>
       status(403, 'Forbidden', `${resource.split('/')[0]}${name ? ` "${name}"` : ''} is forbidden: User "${who.user}" cannot ${verb} resource "${resource}" in API group "" at the cluster scope`,
         { ...(name ? { name } : {}), kind: resource.split('/')[0] });
     const list = (kind: string, items: Record<string, unknown>[]) => {
       if (asTable) return done(200, JSON.stringify(toTable(items, kind, t)));
-      const { page, next } = paginate(items, url.searchParams);
-      done(200, JSON.stringify({ kind: `${kind}List`, apiVersion: 'v1', metadata: { resourceVersion: String(Math.floor(t / 1000)), ...(next ? { continue: next } : {}) }, items: page }));
+      const { page, meta } = paginate(items, url.searchParams, t);
+      done(200, JSON.stringify({ kind: `${kind}List`, apiVersion: 'v1', metadata: meta, items: page }));
     };
     if (p === '/version') return done(200, JSON.stringify({ major: '1', minor: '30', gitVersion: 'v1.30.4-heapster-sim', platform: 'linux/amd64' }));
     if (p === '/healthz' || p === '/readyz' || p === '/livez') return done(200, 'ok', 'text/plain');
@@ -162,12 +186,13 @@ export class SimApiServer {
       if (m?.[2]) {
         const pod = this.pods(t).find((x) => x.namespace === ns && x.name === decodeURIComponent(m![2]!));
         if (!this.allowed(who, 'get', 'pods')) return forbid('get', 'pods', m[2]);
-        return pod ? done(200, JSON.stringify(podObject(pod, t))) : status(404, 'NotFound', `pods "${m[2]}" not found`);
+        if (!pod) return status(404, 'NotFound', `pods "${m[2]}" not found`);
+        return protobuf ? done(200, encodePodObject(podObject(pod, t)), PROTOBUF) : done(200, JSON.stringify(podObject(pod, t)));
       }
       const fields = url.searchParams.get('fieldSelector'), labels = url.searchParams.get('labelSelector');
-      const keep = (x: SimPod, o: Record<string, unknown>) => (!ns || x.namespace === ns) &&
+      const keep = (x: SimPod) => (!ns || x.namespace === ns) &&
         matchesFields({ 'spec.nodeName': x.node, 'metadata.name': x.name, 'metadata.namespace': x.namespace, 'status.phase': 'Running' }, fields) &&
-        matchesLabels((o.metadata as { labels: Record<string, string> }).labels, labels);
+        matchesLabels(podLabels(x), labels);
       const watch = url.searchParams.get('watch');
       if (watch === '1' || watch === 'true') {
         if (!this.allowed(who, 'watch', 'pods')) return forbid('watch', 'pods');
@@ -179,8 +204,15 @@ export class SimApiServer {
         return this.watchPods(res, url.searchParams, keep);
       }
       if (!this.allowed(who, 'list', 'pods')) return forbid('list', 'pods');
-      const pods = this.pods(t);
-      return list('Pod', this.podCache.objects.filter((o, i) => keep(pods[i]!, o)));
+      // the pages of one list are one snapshot, as the API server's are: later pages name its second
+      const at = snapshotOf(url.searchParams) ?? t;
+      const kept = this.pods(at).filter(keep);
+      if (asTable) return list('Pod', kept.map((x) => this.podEntry(x, at).object));
+      const { page: pods, meta } = paginate(kept, url.searchParams, at);
+      const page = pods.map((x) => this.podEntry(x, at));
+      if (protobuf) return done(200, encodePodList(meta, page.map((e) => (e.proto ??= encodePod(e.object)))), PROTOBUF);
+      const items = page.map((e) => (e.json ??= JSON.stringify(e.object))).join(',');
+      return done(200, `{"kind":"PodList","apiVersion":"v1","metadata":${JSON.stringify(meta)},"items":[${items}]}`);
     }
     status(404, 'NotFound', 'the server could not find the requested resource');
   }
@@ -189,9 +221,10 @@ export class SimApiServer {
    * A pod watch as the API server streams one: newline-separated events for what changed, looked at
    * each second after the resourceVersion asked for (the simulator's versions are its clock's
    * seconds), bookmarks when asked, 410 Expired for a version more than five minutes old, and the
-   * stream ended after timeoutSeconds.
+   * stream ended after timeoutSeconds. Always JSON: the plugin watches in JSON (its events are few),
+   * so the simulator does not frame protobuf watch events.
    */
-  private watchPods(res: ServerResponse, q: URLSearchParams, keep: (p: SimPod, o: Record<string, unknown>) => boolean): void {
+  private watchPods(res: ServerResponse, q: URLSearchParams, keep: (p: SimPod) => boolean): void {
     const from = Number(q.get('resourceVersion') ?? 0) || 0;
     const timeoutS = Math.min(Number(q.get('timeoutSeconds')) || 1800, 1800);
     const bookmarks = q.get('allowWatchBookmarks') === 'true';
@@ -206,7 +239,7 @@ export class SimApiServer {
       return;
     }
     // what the watcher knows: the pods at `from`; without a version, nothing, so every pod comes as ADDED
-    let known = from ? this.podStates(from * 1000, keep) : new Map<string, PodState>();
+    let known = from ? this.podStates(from * 1000, keep) : new Map<string, PodEntry>();
     let bookmarkSec = startSec;
     const tick = () => {
       const sec = Math.floor(this.o.now() / 1000);
@@ -233,27 +266,33 @@ export class SimApiServer {
     });
   }
 
-  /** The pods a watch keeps, by uid, with what a MODIFIED event is sent for: phase and restart counts. */
-  private podStates(t: number, keep: (p: SimPod, o: Record<string, unknown>) => boolean): Map<string, PodState> {
-    const pods = this.pods(t), objects = this.podCache.objects;
-    const out = new Map<string, PodState>();
-    for (let i = 0; i < pods.length; i++) {
-      const object = objects[i]!;
-      if (!keep(pods[i]!, object)) continue;
-      const status = object.status as { phase: string; containerStatuses: { restartCount: number }[] };
-      out.set(pods[i]!.uid, { object, signature: `${status.phase}/${status.containerStatuses.map((c) => c.restartCount).join(',')}` });
-    }
+  /** The pods a watch keeps, by uid; a MODIFIED event is sent when the signature (restart counts) changes. */
+  private podStates(t: number, keep: (p: SimPod) => boolean): Map<string, PodEntry> {
+    const out = new Map<string, PodEntry>();
+    for (const p of this.pods(t)) if (keep(p)) out.set(p.uid, this.podEntry(p, t));
     return out;
   }
 
-  /** Every running pod and its API object, cached for the second, so a paginated list costs one build. */
+  /** Every running pod at `t`, cached for the second. */
   private pods(t: number): SimPod[] {
     const at = Math.floor(t / 1000);
-    if (this.podCache.at !== at) {
-      const pods = this.o.workload.nodes.flatMap((n) => this.o.workload.podsOn(n, t));
-      this.podCache = { at, pods, objects: pods.map((p) => podObject(p, t)) };
-    }
+    if (this.podCache.at !== at) this.podCache = { at, pods: this.o.workload.nodes.flatMap((n) => this.o.workload.podsOn(n, t)) };
     return this.podCache.pods;
+  }
+
+  /**
+   * A pod's entry, kept until the pod restarts: a pod's object changes only then, and building,
+   * stringifying and encoding 30,000 objects of 6 KB each per list cost the simulator seconds.
+   */
+  private podEntry(p: SimPod, t: number): PodEntry {
+    const signature = p.containers.map((c) => restartCount(p, c, t)).join(',');
+    let e = this.podMemo.get(p.uid);
+    if (e?.signature !== signature) {
+      if (this.podMemo.size > 3 * this.o.workload.nodes.length * this.o.workload.opts.podsPerNode) this.podMemo.clear();
+      e = { signature, object: podObject(p, t) };
+      this.podMemo.set(p.uid, e);
+    }
+    return e;
   }
 
   /** Kubelets cache their stats; so does the simulator, per node and stats time. */
@@ -270,12 +309,31 @@ export class SimApiServer {
   }
 }
 
-function paginate<T>(items: T[], q: URLSearchParams): { page: T[]; next?: string } {
+/**
+ * A page of a list, and the list metadata to send with it. The continue token carries the snapshot's
+ * time and the offset; every page names the snapshot's second as its resourceVersion.
+ */
+function paginate<T>(items: T[], q: URLSearchParams, t: number): { page: T[]; meta: { resourceVersion: string; continue?: string } } {
   const limit = Number(q.get('limit') ?? 0);
-  const offset = q.get('continue') ? Number(Buffer.from(q.get('continue')!, 'base64url').toString()) || 0 : 0;
-  if (!limit) return { page: items.slice(offset) };
+  const offset = Number(continueToken(q)?.[1] ?? 0) || 0;
+  const resourceVersion = String(Math.floor(t / 1000));
+  if (!limit) return { page: items.slice(offset), meta: { resourceVersion } };
   const end = offset + limit;
-  return { page: items.slice(offset, end), ...(end < items.length ? { next: Buffer.from(String(end)).toString('base64url') } : {}) };
+  return {
+    page: items.slice(offset, end),
+    meta: { resourceVersion, ...(end < items.length ? { continue: Buffer.from(`${t}.${end}`).toString('base64url') } : {}) },
+  };
+}
+
+/** The time of the list snapshot a continue token belongs to. */
+function snapshotOf(q: URLSearchParams): number | undefined {
+  const at = Number(continueToken(q)?.[0]);
+  return Number.isFinite(at) && at > 0 ? at : undefined;
+}
+
+function continueToken(q: URLSearchParams): string[] | undefined {
+  const c = q.get('continue');
+  return c ? Buffer.from(c, 'base64url').toString().split('.') : undefined;
 }
 
 const RESOURCES = {

@@ -40,12 +40,55 @@ export function nodeObject(w: Workload, n: SimNode, fault: Fault | undefined): R
   };
 }
 
+/**
+ * A pod as the API server returns it, with what real pods carry besides what the plugin reads:
+ * managed fields, annotations, env, mounts, tolerations, conditions. Real pods are 4-8 KB of JSON
+ * each, and a simulator sending only the fields the plugin reads would flatter every decoder.
+ */
 export function podObject(p: SimPod, t: number): Record<string, unknown> {
+  const o = podCore(p, t) as { metadata: Record<string, unknown>; spec: Record<string, unknown>; status: Record<string, unknown> };
+  const created = kubeTime(p.startMs);
+  const token = `kube-api-access-${p.uid.slice(0, 5)}`;
+  const uidHex = p.uid.replace(/-/g, '');
+  Object.assign(o.metadata, {
+    generateName: `${p.ownerName}-`, annotations: ANNOTATIONS,
+    managedFields: managedFields(p, Object.keys(o.metadata.labels as object), created),
+  });
+  (o.metadata.ownerReferences as Record<string, unknown>[])[0]!.blockOwnerDeletion = true;
+  for (const c of o.spec.containers as Record<string, unknown>[]) {
+    Object.assign(c, {
+      env: ENV,
+      volumeMounts: [{ name: token, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
+        ...(p.hasDataVolume ? [{ name: 'data', mountPath: '/data' }] : [])],
+      terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent',
+    });
+  }
+  Object.assign(o.spec, {
+    volumes: [{ name: token, projected: TOKEN_VOLUME }, ...(p.hasDataVolume ? [{ name: 'data', emptyDir: {} }] : [])],
+    restartPolicy: p.ownerKind === 'Job' ? 'Never' : 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst',
+    serviceAccountName: 'default', serviceAccount: 'default', securityContext: {},
+    schedulerName: 'default-scheduler', tolerations: TOLERATIONS, priority: 0, enableServiceLinks: true, preemptionPolicy: 'PreemptLowerPriority',
+  });
+  Object.assign(o.status, {
+    conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']
+      .map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: created })),
+    hostIP: hostIp(p.node), podIPs: [{ ip: '10.244.0.1' }],
+  });
+  (o.status.containerStatuses as Record<string, unknown>[]).forEach((c, k) => Object.assign(c, {
+    lastState: {}, imageID: `${String(c.image)}@sha256:${uidHex}${uidHex}`,
+    // a container's ID: 64 hex digits, different for each container of the pod
+    containerID: `containerd://${uidHex.slice(k)}${uidHex}${uidHex.slice(0, k)}`,
+  }));
+  return o;
+}
+
+/** The parts of a pod the plugin reads: the archive bench builds 30,000 of these a tick and needs no more. */
+export function podCore(p: SimPod, t: number): Record<string, unknown> {
   return {
     kind: 'Pod', apiVersion: 'v1',
     metadata: {
       name: p.name, namespace: p.namespace, uid: p.uid, creationTimestamp: kubeTime(p.startMs), resourceVersion: '1',
-      labels: { app: p.app, ...(p.ownerKind === 'ReplicaSet' ? { 'pod-template-hash': p.ownerName.slice(p.app.length + 1) } : {}) },
+      labels: podLabels(p),
       ownerReferences: [{ apiVersion: p.ownerKind === 'Job' ? 'batch/v1' : 'apps/v1', kind: p.ownerKind, name: p.ownerName, uid: `${p.uid}-owner`, controller: true }],
     },
     spec: {
@@ -60,6 +103,51 @@ export function podObject(p: SimPod, t: number): Record<string, unknown> {
       })),
     },
   };
+}
+
+export function podLabels(p: SimPod): Record<string, string> {
+  return { app: p.app, ...(p.ownerKind === 'ReplicaSet' ? { 'pod-template-hash': p.ownerName.slice(p.app.length + 1) } : {}) };
+}
+
+/** The node's InternalIP as nodeObject gives it, from the node's number. */
+function hostIp(node: string): string {
+  const i = Number(/(\d+)$/.exec(node)?.[1] ?? 1) - 1;
+  return `10.${(i >> 8) & 255}.${i & 255}.1`;
+}
+
+const ANNOTATIONS = { 'kubectl.kubernetes.io/restartedAt': '2026-11-20T10:00:00Z', 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090' };
+const ENV = [
+  { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } },
+  { name: 'LOG_LEVEL', value: 'info' },
+];
+const TOKEN_VOLUME = { sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }], defaultMode: 420 };
+const TOLERATIONS = ['not-ready', 'unreachable'].map((why) => ({ key: `node.kubernetes.io/${why}`, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }));
+
+/** What the controller that made the pod and the kubelet own of it, as server-side apply records them. */
+function managedFields(p: SimPod, labelKeys: string[], created: string): Record<string, unknown>[] {
+  const field = (names: string[]) => Object.fromEntries([['.', {}], ...names.map((n) => [`f:${n}`, {}])]);
+  const container = field(['env', 'image', 'imagePullPolicy', 'name', 'resources', 'terminationMessagePath', 'terminationMessagePolicy', 'volumeMounts']);
+  const spec = {
+    'f:metadata': { 'f:generateName': {}, 'f:labels': field(labelKeys), 'f:ownerReferences': { '.': {}, [`k:{"uid":"${p.uid}-owner"}`]: {} } },
+    'f:spec': {
+      'f:containers': Object.fromEntries(p.containers.map((c) => [`k:{"name":"${c.name}"}`, container])),
+      'f:dnsPolicy': {}, 'f:enableServiceLinks': {}, 'f:restartPolicy': {}, 'f:schedulerName': {}, 'f:securityContext': {}, 'f:terminationGracePeriodSeconds': {},
+      'f:volumes': Object.fromEntries([['.', {}], ...(p.hasDataVolume ? [['k:{"name":"data"}', field(['emptyDir', 'name'])]] : [])]),
+    },
+  };
+  const status = {
+    'f:status': {
+      'f:conditions': Object.fromEntries(['ContainersReady', 'Initialized', 'PodReadyToStartContainers', 'Ready']
+        .map((type) => [`k:{"type":"${type}"}`, field(['lastProbeTime', 'lastTransitionTime', 'status', 'type'])])),
+      'f:containerStatuses': {}, 'f:hostIP': {}, 'f:hostIPs': {}, 'f:phase': {}, 'f:podIP': {}, 'f:podIPs': { '.': {}, 'k:{"ip":"10.244.0.1"}': field(['ip']) }, 'f:startTime': {},
+    },
+  };
+  const manager = p.ownerKind === 'Job' ? 'job-controller' : 'kube-controller-manager';
+  return [
+    { manager, operation: 'Update', apiVersion: 'v1', time: created, fieldsType: 'FieldsV1', fieldsV1: spec },
+    { manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: created, fieldsType: 'FieldsV1', fieldsV1: status, subresource: 'status' },
+  ];
 }
 
 export function namespaceObject(name: string, seed: number): Record<string, unknown> {

@@ -14,6 +14,8 @@ export interface SimulatorOptions {
   now?: () => number;
   port?: number;
   host?: string;
+  /** false: pods only in JSON, as behind a proxy or an API that does not speak protobuf (default true) */
+  protobuf?: boolean;
 }
 
 export interface Simulator {
@@ -40,9 +42,10 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
   const adminToken = randomBytes(16).toString('hex');
   const viewerToken = randomBytes(16).toString('hex');
   const server = new SimApiServer({
-    workload, certs, now, faults: o.faults ?? {},
+    workload, certs, now, faults: o.faults ?? {}, protobuf: o.protobuf ?? true,
     tokens: { [adminToken]: { user: 'admin', groups: ['system:masters'] }, [viewerToken]: { user: 'viewer', groups: [] } },
   });
+  server.warm();
   const url = await server.listen(o.port ?? 0, o.host ?? '127.0.0.1');
   return {
     url, workload, server, certs, adminToken, viewerToken,

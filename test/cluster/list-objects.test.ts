@@ -25,4 +25,27 @@ test('pods listed in many small pages are every pod of the list, each once, with
   for (const p of pods) assert.is(p.namespaceUid, namespaces.get(p.namespace), p.name);
 });
 
+test("a list's pages are one snapshot, though pods come and go between pages", async () => {
+  const before = ((await getJson(sim, '/api/v1/pods')).items as any[]).map((p) => p.metadata.uid).sort();
+  const first = await getJson(sim, '/api/v1/pods?limit=5');
+  const t0 = sim.clock.t;
+  sim.clock.t += 40 * 60_000; // short-lived pods end and others start meanwhile
+  try {
+    const now = ((await getJson(sim, '/api/v1/pods')).items as any[]).map((p) => p.metadata.uid).sort();
+    assert.not.equal(now, before, 'the cluster changed between the pages');
+    const uids = (first.items as any[]).map((p) => p.metadata.uid);
+    const versions = [first.metadata.resourceVersion];
+    for (let cont = first.metadata.continue; cont;) {
+      const page = await getJson(sim, `/api/v1/pods?limit=5&continue=${cont}`);
+      uids.push(...(page.items as any[]).map((p) => p.metadata.uid));
+      versions.push(page.metadata.resourceVersion);
+      cont = page.metadata.continue;
+    }
+    assert.equal(uids.sort(), before);
+    assert.equal(new Set(versions), new Set([String(Math.floor(t0 / 1000))]));
+  } finally {
+    sim.clock.t = t0;
+  }
+});
+
 test.run();
