@@ -3,12 +3,15 @@ import https from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { PluginError } from '../model/index.js';
 import type { LoadedConfig } from './load-kubeconfig.js';
+import { decodeStatus, PROTOBUF } from './pod-protobuf.js';
 
 export interface ApiResponse {
   status: number;
   contentType: string;
-  /** the body as text, decoded from UTF-8 */
+  /** the body as text, decoded from UTF-8 ('' when the body is protobuf) */
   body: string;
+  /** a protobuf body's bytes */
+  bytes?: Buffer;
 }
 
 export interface ClientOptions {
@@ -67,7 +70,7 @@ export class ApiClient {
   get(path: string, timeoutMs = 0, accept = 'application/json'): Promise<ApiResponse> {
     return new Promise((resolve, reject) => {
       this.send(path, { Accept: accept, 'Accept-Encoding': 'gzip' }, timeoutMs, `no answer within ${timeoutMs} ms`, (res) => {
-        readBody(res, path).then((body) => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body }),
+        readBody(res, path).then((body) => resolve(typeof body === 'string' ? { ...head(res), body } : { ...head(res), body: '', bytes: body }),
           (e: Error) => reject(e instanceof PluginError ? e : this.networkError(e)));
       }, reject);
     });
@@ -83,7 +86,7 @@ export class ApiClient {
     const done = new Promise<void>((resolve, reject) => {
       req = this.send(path, { Accept: 'application/json' }, idleMs, `the watch was silent for ${idleMs} ms`, (res) => {
         if (res.statusCode !== 200) {
-          readBody(res, path).then((body) => reject(statusError({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body }, path, this.server)),
+          readBody(res, path).then((body) => reject(statusError(typeof body === 'string' ? { ...head(res), body } : { ...head(res), body: '', bytes: body }, path, this.server)),
             (e: Error) => reject(e instanceof PluginError ? e : this.networkError(e)));
           return;
         }
@@ -145,15 +148,17 @@ export class ApiClient {
 }
 
 /**
- * A response's whole body as text, gunzipped when the server compressed it. Plain bodies are decoded
+ * A response's whole body as text, or as bytes when it is protobuf (pages of a few MB), gunzipped
+ * when the server compressed it. Plain text bodies are decoded
  * chunk by chunk into one string rather than joined into a Buffer first: a joined Buffer is off-heap
  * memory, and ~100 MB of it per scrape made V8 collect its young generation for "external memory
  * pressure" eight times a scrape and start a full collection every scrape (measured with --trace-gc).
  */
-function readBody(res: http.IncomingMessage, path: string): Promise<string> {
+function readBody(res: http.IncomingMessage, path: string): Promise<string | Buffer> {
+  const binary = String(res.headers['content-type'] ?? '').startsWith(PROTOBUF);
   return new Promise((resolve, reject) => {
     res.on('error', reject);
-    if (res.headers['content-encoding'] !== 'gzip') {
+    if (res.headers['content-encoding'] !== 'gzip' && !binary) {
       // the decoder keeps a character split between two chunks whole
       res.setEncoding('utf8');
       let text = '';
@@ -165,12 +170,19 @@ function readBody(res: http.IncomingMessage, path: string): Promise<string> {
     res.on('data', (c: Buffer) => chunks.push(c));
     res.on('end', () => {
       try {
-        resolve(gunzipSync(Buffer.concat(chunks)).toString('utf8'));
+        const all = Buffer.concat(chunks);
+        if (res.headers['content-encoding'] !== 'gzip') return resolve(all);
+        const plain = gunzipSync(all);
+        resolve(binary ? plain : plain.toString('utf8'));
       } catch (e) {
         reject(new PluginError('bad-payload', `a corrupt gzip body from ${path.split('?')[0]}: ${firstLine(e)}`));
       }
     });
   });
+}
+
+function head(res: http.IncomingMessage): { status: number; contentType: string } {
+  return { status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? '') };
 }
 
 /** The error for a non-200 answer. The API server's own failures are `Status` objects; a kubelet's are plain text. */
@@ -189,6 +201,13 @@ export function statusError(res: ApiResponse, path: string, server: string): Plu
 }
 
 function parseStatus(res: ApiResponse): { message?: string; reason?: string } | undefined {
+  if (res.bytes) {
+    try {
+      return decodeStatus(res.bytes);
+    } catch {
+      return undefined;
+    }
+  }
   if (!res.contentType.includes('json')) return undefined;
   try {
     const s = JSON.parse(res.body) as { kind?: string; message?: string; reason?: string };

@@ -25,7 +25,8 @@ export interface WirePod {
   };
   spec?: { nodeName?: string; containers?: WireContainer[] };
   status?: {
-    phase?: string; qosClass?: string; startTime?: string;
+    /** RFC 3339 in JSON; milliseconds from the protobuf decoder */
+    phase?: string; qosClass?: string; startTime?: string | number;
     containerStatuses?: { name: string; restartCount?: number }[];
   };
 }
@@ -55,7 +56,8 @@ export function toPodInfo(p: WirePod, namespaceUids?: ReadonlyMap<string, string
     limits: amounts(c.resources?.limits),
     ...(restarts.has(c.name) ? { restartCount: restarts.get(c.name)! } : {}),
   }));
-  const start = p.status?.startTime ? Date.parse(p.status.startTime) : NaN;
+  const started = p.status?.startTime;
+  const start = typeof started === 'number' ? started : started ? Date.parse(started) : NaN;
   return {
     namespace: shared(p.metadata.namespace),
     name: p.metadata.name,

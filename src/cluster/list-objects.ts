@@ -1,7 +1,8 @@
 import type { NodeInfo, PodInfo } from '../model/index.js';
 import { PluginError } from '../model/index.js';
-import type { ApiClient } from './api-client.js';
+import { statusError, type ApiClient } from './api-client.js';
 import { toNodeInfo, toPodInfo, type WireList, type WireNode, type WirePod } from './api-objects.js';
+import { decodePodList, PROTOBUF_OR_JSON } from './pod-protobuf.js';
 
 export interface PodQuery {
   /** undefined: every namespace */
@@ -15,7 +16,8 @@ const PAGE = 2000;
 
 /** Lists in pages, as kubectl does, so a 30,000-pod cluster is never one giant answer. */
 async function listAll<T>(client: ApiClient, path: string, params: Record<string, string | undefined>, timeoutMs: number): Promise<T[]> {
-  return (await listVersioned<T, T>(client, path, params, timeoutMs, PAGE, (page) => page)).items;
+  const page = (p: string) => client.getJson<WireList<T>>(p, timeoutMs);
+  return (await listVersioned<T, T>(path, params, PAGE, page, (items) => items)).items;
 }
 
 /**
@@ -23,15 +25,15 @@ async function listAll<T>(client: ApiClient, path: string, params: Record<string
  * from. Converting page by page lets each page's wire objects die young: kept until the whole
  * list was in, 30,000 wire pods were promoted and walked by the old generation's collections.
  */
-async function listVersioned<T, R>(client: ApiClient, path: string, params: Record<string, string | undefined>, timeoutMs: number, pageSize: number,
-  convert: (page: T[]) => R[] | Promise<R[]>): Promise<{ items: R[]; resourceVersion: string }> {
+async function listVersioned<T, R>(path: string, params: Record<string, string | undefined>, pageSize: number,
+  get: (path: string) => Promise<WireList<T>>, convert: (page: T[]) => R[] | Promise<R[]>): Promise<{ items: R[]; resourceVersion: string }> {
   const items: R[] = [];
   let cont = '', resourceVersion = '';
   do {
     const q = new URLSearchParams({ limit: String(pageSize) });
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
     if (cont) q.set('continue', cont);
-    const page = await client.getJson<WireList<T>>(`${path}?${q}`, timeoutMs);
+    const page = await get(`${path}?${q}`);
     for (const item of await convert(page.items ?? [])) items.push(item);
     cont = page.metadata?.continue ?? '';
     // every page of one list carries the version of the list's snapshot
@@ -45,23 +47,38 @@ export async function listNodes(client: ApiClient, labelSelector: string | undef
   return nodes.map(toNodeInfo);
 }
 
-/** `pageSize`: items per page (tests use a small one to list in many pages) */
-export async function listPods(client: ApiClient, query: PodQuery, timeoutMs: number, pageSize = PAGE): Promise<PodInfo[]> {
-  return (await listPodsVersioned(client, query, timeoutMs, pageSize)).pods;
+/**
+ * `pageSize`: items per page (tests use a small one to list in many pages); `accept`: the encodings
+ * asked for, protobuf first unless a test or the bench compares them.
+ */
+export async function listPods(client: ApiClient, query: PodQuery, timeoutMs: number, pageSize = PAGE, accept = PROTOBUF_OR_JSON): Promise<PodInfo[]> {
+  return (await listPodsVersioned(client, query, timeoutMs, pageSize, accept)).pods;
 }
 
 /** Pods, the list's resourceVersion, and the namespace UIDs the pods were given. */
-export async function listPodsVersioned(client: ApiClient, query: PodQuery, timeoutMs: number, pageSize = PAGE): Promise<{ pods: PodInfo[]; resourceVersion: string; namespaceUids: Map<string, string> }> {
+export async function listPodsVersioned(client: ApiClient, query: PodQuery, timeoutMs: number, pageSize = PAGE, accept = PROTOBUF_OR_JSON): Promise<{ pods: PodInfo[]; resourceVersion: string; namespaceUids: Map<string, string> }> {
   const path = query.namespace ? `/api/v1/namespaces/${encodeURIComponent(query.namespace)}/pods` : '/api/v1/pods';
   // asked beside the pods; the first page waits for it (a short list) to convert its pods
   const uids = namespaceUids(client, timeoutMs);
   uids.catch(() => undefined); // awaited below: this only keeps a failed pod list from leaving it unhandled
-  const list = await listVersioned<WirePod, PodInfo>(client, path, { labelSelector: query.labelSelector, fieldSelector: query.fieldSelector }, timeoutMs, pageSize,
+  const list = await listVersioned<WirePod, PodInfo>(path, { labelSelector: query.labelSelector, fieldSelector: query.fieldSelector }, pageSize,
+    (p) => podPage(client, p, timeoutMs, accept),
     async (page) => {
       const nsUids = await uids;
       return page.map((p) => toPodInfo(p, nsUids));
     });
   return { pods: list.items, resourceVersion: list.resourceVersion, namespaceUids: await uids };
+}
+
+/** A page of pods, in protobuf when the server speaks it (every API server does for pods), else JSON. */
+async function podPage(client: ApiClient, path: string, timeoutMs: number, accept: string): Promise<WireList<WirePod>> {
+  const res = await client.get(path, timeoutMs, accept);
+  if (res.status !== 200) throw statusError(res, path, client.server);
+  try {
+    return res.bytes ? decodePodList(res.bytes) : (JSON.parse(res.body) as WireList<WirePod>);
+  } catch (e) {
+    throw new PluginError('bad-payload', `the API server sent a malformed pod list for ${path.split('?')[0]}: ${(e as Error).message.split('\n')[0]}`);
+  }
 }
 
 /** Namespace UIDs fill Heapster's `namespace_id`; the minimal RBAC does not grant this list, so it is optional. */

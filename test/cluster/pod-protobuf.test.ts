@@ -1,0 +1,79 @@
+import https from 'node:https';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ApiClient, listPods, loadKubeConfig } from '../../src/cluster/index.js';
+import { statusError } from '../../src/cluster/api-client.js';
+import { decodePodList, PROTOBUF_OR_JSON } from '../../src/cluster/pod-protobuf.js';
+import { testSim, type TestSim } from '../helpers/sim.js';
+
+let sim: TestSim;
+let jsonOnly: TestSim;
+let client: ApiClient;
+test.before(async () => {
+  sim = await testSim({ nodes: 4, podsPerNode: 8 });
+  jsonOnly = await testSim({ nodes: 4, podsPerNode: 8, protobuf: false });
+  client = await ApiClient.create(await loadKubeConfig({ kubeconfig: sim.kubeconfigPath }, {}));
+});
+test.after(() => {
+  client.close();
+  sim.close();
+  jsonOnly.close();
+});
+
+/** A GET with an Accept header, read as bytes apart from the plugin's client. */
+function raw(s: TestSim, p: string, accept: string): Promise<{ status: number; type: string; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    https.get(`${s.url}${p}`, { ca: s.certs.ca.cert, headers: { Authorization: `Bearer ${s.adminToken}`, Accept: accept } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+// ---
+test('pods listed in protobuf are the pods listed in JSON, field for field', async () => {
+  const json = await listPods(client, {}, 5000, 5, 'application/json');
+  const proto = await listPods(client, {}, 5000, 5);
+  assert.ok(json.length > 12, `enough pods for several pages (${json.length})`);
+  assert.equal(proto, json);
+  // the comparison covers what varies from pod to pod
+  assert.ok(json.some((p) => p.containers.some((c) => (c.restartCount ?? 0) > 0)), 'a restarted container');
+  assert.ok(json.some((p) => p.containers.some((c) => Object.keys(c.limits).length === 0)), 'a container without limits');
+  assert.ok(new Set(json.map((p) => p.ownerKind)).size >= 2, 'owners of several kinds');
+  assert.ok(json.every((p) => Number.isFinite(p.startTime)), 'start times');
+  // ...and the pages really came in protobuf, and are smaller than the JSON
+  const pb = await raw(sim, '/api/v1/pods', PROTOBUF_OR_JSON);
+  const js = await raw(sim, '/api/v1/pods', 'application/json');
+  assert.is(pb.type, 'application/vnd.kubernetes.protobuf');
+  assert.equal([...pb.body.subarray(0, 4)], [0x6b, 0x38, 0x73, 0x00]);
+  assert.ok(pb.body.length < js.body.length, `${pb.body.length} < ${js.body.length}`);
+});
+
+test('a server that answers pods in JSON only still gives every pod', async () => {
+  const c = await ApiClient.create(await loadKubeConfig({ kubeconfig: jsonOnly.kubeconfigPath }, {}));
+  try {
+    const pods = await listPods(c, {}, 5000, 7);
+    const expected = JSON.parse((await raw(jsonOnly, '/api/v1/pods', 'application/json')).body.toString()).items as any[];
+    assert.is((await raw(jsonOnly, '/api/v1/pods', PROTOBUF_OR_JSON)).type, 'application/json');
+    assert.equal(pods.map((p) => p.uid).sort(), expected.map((p) => p.metadata.uid).sort());
+  } finally {
+    c.close();
+  }
+});
+
+test('a Status error in protobuf keeps its message', async () => {
+  const res = await client.get('/api/v1/namespaces/web/pods/no-such-pod', 5000, PROTOBUF_OR_JSON);
+  assert.is(res.status, 404);
+  assert.ok(res.bytes, 'the error came as protobuf');
+  assert.match(statusError(res, '/api/v1/namespaces/web/pods/no-such-pod', client.server).message, 'pods "no-such-pod" not found');
+});
+
+test('a truncated or foreign body is refused, not misread', async () => {
+  const pb = (await raw(sim, '/api/v1/pods', PROTOBUF_OR_JSON)).body;
+  assert.throws(() => decodePodList(pb.subarray(0, pb.length - 100)), /past the end/);
+  assert.throws(() => decodePodList(Buffer.from('{"kind":"PodList"}')), /not Kubernetes protobuf/);
+  assert.is(decodePodList(pb).items!.length, (await listPods(client, {}, 5000)).length);
+});
+
+test.run();
