@@ -3,7 +3,7 @@ import https from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { PluginError } from '../model/index.js';
 import type { LoadedConfig } from './load-kubeconfig.js';
-import { decodeStatus, PROTOBUF } from './pod-protobuf.js';
+import { decodeStatus, PROTOBUF } from './api-protobuf.js';
 
 export interface ApiResponse {
   status: number;
@@ -70,7 +70,7 @@ export class ApiClient {
   get(path: string, timeoutMs = 0, accept = 'application/json'): Promise<ApiResponse> {
     return new Promise((resolve, reject) => {
       this.send(path, { Accept: accept, 'Accept-Encoding': 'gzip' }, timeoutMs, `no answer within ${timeoutMs} ms`, (res) => {
-        readBody(res, path).then((body) => resolve(typeof body === 'string' ? { ...head(res), body } : { ...head(res), body: '', bytes: body }),
+        readBody(res, path).then((body) => resolve(response(res, body)),
           (e: Error) => reject(e instanceof PluginError ? e : this.networkError(e)));
       }, reject);
     });
@@ -86,7 +86,7 @@ export class ApiClient {
     const done = new Promise<void>((resolve, reject) => {
       req = this.send(path, { Accept: 'application/json' }, idleMs, `the watch was silent for ${idleMs} ms`, (res) => {
         if (res.statusCode !== 200) {
-          readBody(res, path).then((body) => reject(statusError(typeof body === 'string' ? { ...head(res), body } : { ...head(res), body: '', bytes: body }, path, this.server)),
+          readBody(res, path).then((body) => reject(statusError(response(res, body), path, this.server)),
             (e: Error) => reject(e instanceof PluginError ? e : this.networkError(e)));
           return;
         }
@@ -181,8 +181,9 @@ function readBody(res: http.IncomingMessage, path: string): Promise<string | Buf
   });
 }
 
-function head(res: http.IncomingMessage): { status: number; contentType: string } {
-  return { status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? '') };
+function response(res: http.IncomingMessage, body: string | Buffer): ApiResponse {
+  const head = { status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? '') };
+  return typeof body === 'string' ? { ...head, body } : { ...head, body: '', bytes: body };
 }
 
 /** The error for a non-200 answer. The API server's own failures are `Status` objects; a kubelet's are plain text. */

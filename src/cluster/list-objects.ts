@@ -2,7 +2,7 @@ import type { NodeInfo, PodInfo } from '../model/index.js';
 import { PluginError } from '../model/index.js';
 import { statusError, type ApiClient } from './api-client.js';
 import { toNodeInfo, toPodInfo, type WireList, type WireNode, type WirePod } from './api-objects.js';
-import { decodePodList, PROTOBUF_OR_JSON } from './pod-protobuf.js';
+import { decodePodList, PROTOBUF_OR_JSON } from './api-protobuf.js';
 
 export interface PodQuery {
   /** undefined: every namespace */

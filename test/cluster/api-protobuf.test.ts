@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ApiClient, listPods, loadKubeConfig } from '../../src/cluster/index.js';
 import { statusError } from '../../src/cluster/api-client.js';
-import { decodePodList, PROTOBUF_OR_JSON } from '../../src/cluster/pod-protobuf.js';
+import { decodePodList, PROTOBUF_OR_JSON } from '../../src/cluster/api-protobuf.js';
 import { testSim, type TestSim } from '../helpers/sim.js';
 
 let sim: TestSim;

@@ -2,11 +2,11 @@ import type { WireList, WirePod } from './api-objects.js';
 import { ProtoReader } from './proto-reader.js';
 
 /**
- * Pod lists in Kubernetes' protobuf encoding, as metrics-server and client-go's informers ask for
- * them. Real pods are 4-8 KB of JSON, most of it managed fields, env, volumes and probes that
- * JSON.parse must build objects for; here each of those is one skip by its length. Only what
- * `toPodInfo` reads is decoded. Field numbers: k8s.io/api core/v1 and apimachinery meta/v1
- * generated.proto.
+ * Kubernetes' protobuf encoding of pod lists, as metrics-server and client-go's informers ask for
+ * them, and of the Status errors that come instead when a request fails. Real pods are 4-8 KB of
+ * JSON, most of it managed fields, env, volumes and probes that JSON.parse must build objects for;
+ * here each of those is one skip by its length. Only what `toPodInfo` reads is decoded. Field
+ * numbers: k8s.io/api core/v1 and apimachinery meta/v1 generated.proto.
  */
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 /** protobuf first, JSON if the server cannot (a proxy or an aggregated API in the way) */
