@@ -1,6 +1,7 @@
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { gzipSync } from 'node:zlib';
 import { matchesFields, matchesLabels, namespaceObject, nodeObject, podLabels, podObject, toTable } from './objects.js';
 import { restartCount } from './stats.js';
 import { encodePod, encodePodList, encodePodObject, encodeStatus, PROTOBUF, wantsProtobuf } from './protobuf.js';
@@ -33,6 +34,8 @@ export interface RequestLogEntry {
   query: string;
   user: string;
   status: number;
+  /** whether the answer was gzipped */
+  gzip?: boolean;
 }
 
 const NAMESPACES = ['default', 'kube-system', 'kube-public', 'spark-cluster', 'web', 'batch', 'monitoring'];
@@ -92,6 +95,15 @@ export class SimApiServer {
     const done = (status: number, body: string | Buffer, type = 'application/json') => {
       this.log.push({ method: req.method ?? '', path: url.pathname, query: url.search, user: who?.user ?? '', status });
       if (this.log.length > 100_000) this.log.splice(0, 50_000);
+      // the API server gzips its own answers over 128 KiB, at level 1, for clients that accept it;
+      // what it proxies from a kubelet passes as the kubelet sent it
+      if (Buffer.byteLength(body) > 128 * 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && !url.pathname.includes('/proxy/')) {
+        const gz = gzipSync(body, { level: 1 });
+        this.log.at(-1)!.gzip = true;
+        res.writeHead(status, { 'Content-Type': type, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Content-Length': gz.length });
+        res.end(gz);
+        return;
+      }
       res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
     };
