@@ -19,6 +19,7 @@ export const kubeFlags = {
   'client-key': Flags.string({ description: 'path to a client key file for TLS', helpGroup: G }),
   'insecure-skip-tls-verify': Flags.boolean({ description: "don't check the server's certificate (insecure)", helpGroup: G }),
   'tls-server-name': Flags.string({ description: 'server name to use for server certificate validation', helpGroup: G }),
+  'disable-compression': Flags.boolean({ description: 'ask the API server not to compress large lists (less CPU on fast networks, more bytes on slow ones)', helpGroup: G }),
   'request-timeout': Flags.string({ description: 'how long to wait for a single API request (0: no timeout)', default: '0', helpGroup: G }),
   v: Flags.integer({ char: 'v', description: 'log level; 6 and above print stack traces with errors', default: 0, helpGroup: G }),
 };
@@ -33,6 +34,7 @@ export type ParsedKubeFlags = {
   kubeconfig?: string; context?: string; cluster?: string; user?: string; server?: string; token?: string;
   as?: string; 'as-group'?: string[]; 'certificate-authority'?: string; 'client-certificate'?: string;
   'client-key'?: string; 'insecure-skip-tls-verify'?: boolean; 'tls-server-name'?: string; 'request-timeout'?: string;
+  'disable-compression'?: boolean;
 };
 
 export function toKubeFlags(f: ParsedKubeFlags): KubeFlags {
@@ -41,7 +43,7 @@ export function toKubeFlags(f: ParsedKubeFlags): KubeFlags {
     kubeconfig: f.kubeconfig, context: f.context, cluster: f.cluster, user: f.user, server: f.server, token: f.token,
     as: f.as, asGroup: f['as-group'], certificateAuthority: f['certificate-authority'],
     clientCertificate: f['client-certificate'], clientKey: f['client-key'],
-    insecureSkipTlsVerify: f['insecure-skip-tls-verify'], tlsServerName: f['tls-server-name'],
+    insecureSkipTlsVerify: f['insecure-skip-tls-verify'], tlsServerName: f['tls-server-name'], disableCompression: f['disable-compression'],
     requestTimeoutMs: !t || t === '0' ? 0 : /^\d+$/.test(t) ? Number(t) * 1000 : parseDuration(t, '--request-timeout'),
   };
 }

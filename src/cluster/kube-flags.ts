@@ -13,6 +13,8 @@ export interface KubeFlags {
   clientKey?: string;
   insecureSkipTlsVerify?: boolean;
   tlsServerName?: string;
+  /** don't send `Accept-Encoding: gzip` (kubectl's `--disable-compression`) */
+  disableCompression?: boolean;
   /** ms; 0 means no timeout, as kubectl's `--request-timeout=0` */
   requestTimeoutMs?: number;
 }

@@ -13,6 +13,8 @@ export interface LoadedConfig {
   server: string;
   cluster: Cluster;
   impersonate: { user?: string; groups: string[] };
+  /** true: responses are asked for uncompressed */
+  disableCompression: boolean;
 }
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -140,5 +142,6 @@ function applyFlags(kc: KubeConfig, flags: KubeFlags, k8s: K8s): LoadedConfig {
     server: cluster.server,
     cluster,
     impersonate: { ...(flags.as ?? raw?.impersonate ? { user: flags.as ?? raw?.impersonate } : {}), groups: flags.asGroup ?? [] },
+    disableCompression: flags.disableCompression ?? false,
   };
 }

@@ -69,6 +69,27 @@ test('a Status error in protobuf keeps its message', async () => {
   assert.match(statusError(res, '/api/v1/namespaces/web/pods/no-such-pod', client.server).message, 'pods "no-such-pod" not found');
 });
 
+test('large answers come gzipped, as the API server sends them, unless compression is disabled', async () => {
+  const big = await testSim({ nodes: 12, podsPerNode: 10 }); // pages of 50 pods are ~175 KB
+  const make = async (disableCompression: boolean) => ApiClient.create(await loadKubeConfig({ kubeconfig: big.kubeconfigPath, disableCompression }, {}));
+  const [gz, plain] = [await make(false), await make(true)];
+  try {
+    const listed = (from: number) => big.server.log.slice(from).filter((r) => r.path === '/api/v1/pods');
+    let mark = big.server.log.length;
+    const a = await listPods(gz, {}, 5000, 50);
+    assert.ok(listed(mark).length >= 2 && listed(mark).some((r) => r.gzip), 'the full pages gzipped');
+    mark = big.server.log.length;
+    const b = await listPods(plain, {}, 5000, 50);
+    assert.ok(listed(mark).length >= 2 && listed(mark).every((r) => !r.gzip), 'no page gzipped');
+    assert.equal(a, b);
+    assert.is(a.length, big.workload.nodes.reduce((n, node) => n + big.workload.podsOn(node, big.clock.t).length, 0));
+  } finally {
+    gz.close();
+    plain.close();
+    big.close();
+  }
+});
+
 test('a truncated or foreign body is refused, not misread', async () => {
   const pb = (await raw(sim, '/api/v1/pods', PROTOBUF_OR_JSON)).body;
   assert.throws(() => decodePodList(pb.subarray(0, pb.length - 100)), /past the end/);
