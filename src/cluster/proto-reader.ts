@@ -25,9 +25,11 @@ export class ProtoReader {
     return v;
   }
 
-  /** The next field's tag (number << 3 | wire type), or 0 at `end`. */
+  /** The next field's tag (number << 3 | wire type), or 0 at `end`; a field that ran past `end` is an error. */
   tag(end: number): number {
-    return this.pos < end ? this.uint() : 0;
+    if (this.pos < end) return this.uint();
+    if (this.pos > end) throw new Error('a field runs past the end of its message');
+    return 0;
   }
 
   /** Enters a length-delimited field: returns where it ends. */

@@ -94,6 +94,14 @@ test('a truncated or foreign body is refused, not misread', async () => {
   const pb = (await raw(sim, '/api/v1/pods', PROTOBUF_OR_JSON)).body;
   assert.throws(() => decodePodList(pb.subarray(0, pb.length - 100)), /past the end/);
   assert.throws(() => decodePodList(Buffer.from('{"kind":"PodList"}')), /not Kubernetes protobuf/);
+  // a pod whose metadata claims more bytes than the pod holds: caught at the pod's end, not read on into the next
+  const pod = Buffer.from([0x0a, 0x05, 0x0a, 0x07, 0x61, 0x62, 0x63]); // Pod { metadata (5 bytes) { name (7 bytes) "abc" } }
+  const next = Buffer.from([0x12, 0x04, 0x0a, 0x02, 0x0a, 0x00]); // a second pod for the name to run into
+  const list = Buffer.concat([Buffer.from([0x12, pod.length]), pod, next]);
+  const kind = Buffer.from('PodList');
+  const envelope = Buffer.concat([Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, kind.length + 6, 0x0a, 0x02, 0x76, 0x31, 0x12, kind.length]), kind,
+    Buffer.from([0x12, list.length]), list]);
+  assert.throws(() => decodePodList(envelope), /past the end/);
   assert.is(decodePodList(pb).items!.length, (await listPods(client, {}, 5000)).length);
 });
 
