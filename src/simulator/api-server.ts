@@ -4,7 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { matchesFields, matchesLabels, namespaceObject, nodeObject, podLabels, podObject, toTable } from './objects.js';
 import { restartCount } from './stats.js';
-import { encodePod, encodePodList, encodePodObject, encodeStatus, PROTOBUF, wantsProtobuf } from './protobuf.js';
+import { encodeObject, encodePod, encodePodList, PROTOBUF, wantsProtobuf } from './protobuf.js';
 import { buildSummary } from './summary.js';
 import type { Fault, SimPod, Workload } from './workload.js';
 import type { SimCerts } from './certs.js';
@@ -111,8 +111,7 @@ export class SimApiServer {
     const status = (code: number, reason: string, message: string, details?: object) => {
       const s = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
       if (!this.o.protobuf || !wantsProtobuf(req.headers.accept)) return done(code, JSON.stringify(s));
-      const { kind: _k, apiVersion: _a, ...fields } = s;
-      done(code, encodeStatus(fields), PROTOBUF);
+      done(code, encodeObject('Status', s), PROTOBUF);
     };
     if (!who) return status(401, 'Unauthorized', 'Unauthorized');
     if (req.method !== 'GET') return status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
@@ -204,7 +203,8 @@ export class SimApiServer {
         const pod = this.pods(t).find((x) => x.namespace === ns && x.name === decodeURIComponent(m![2]!));
         if (!this.allowed(who, 'get', 'pods')) return forbid('get', 'pods', m[2]);
         if (!pod) return status(404, 'NotFound', `pods "${m[2]}" not found`);
-        return protobuf ? done(200, encodePodObject(podObject(pod, t)), PROTOBUF) : done(200, JSON.stringify(podObject(pod, t)));
+        const object = podObject(pod, t);
+        return protobuf ? done(200, encodeObject('Pod', object), PROTOBUF) : done(200, JSON.stringify(object));
       }
       const fields = url.searchParams.get('fieldSelector'), labels = url.searchParams.get('labelSelector');
       const keep = (x: SimPod) => (!ns || x.namespace === ns) &&

@@ -68,7 +68,7 @@ const STATUS: Message = {
 /** A pod's bytes (without envelope), to be cached and put into lists. */
 export function encodePod(pod: Record<string, unknown>): Buffer {
   const w = new Writer();
-  message(w, pod, POD);
+  fields(w, pod, POD);
   return w.finish();
 }
 
@@ -84,19 +84,11 @@ export function encodePodList(meta: Record<string, unknown>, items: readonly Buf
   return w.finish();
 }
 
-export function encodePodObject(pod: Record<string, unknown>): Buffer {
+/** One Pod, or a `Status` error as the API server sends it to a protobuf client. */
+export function encodeObject(kind: 'Pod' | 'Status', obj: Record<string, unknown>): Buffer {
   const w = new Writer();
-  const raw = envelopeStart(w, 'Pod');
-  message(w, pod, POD);
-  w.end(raw);
-  return w.finish();
-}
-
-/** A `Status` error as the API server sends it to a protobuf client. */
-export function encodeStatus(status: Record<string, unknown>): Buffer {
-  const w = new Writer();
-  const raw = envelopeStart(w, 'Status');
-  message(w, status, STATUS);
+  const raw = envelopeStart(w, kind);
+  fields(w, obj, kind === 'Pod' ? POD : STATUS);
   w.end(raw);
   return w.finish();
 }
@@ -121,12 +113,17 @@ function envelopeStart(w: Writer, kind: string): number {
   return w.begin(2);
 }
 
+/** An object's own fields: its kind and apiVersion are the envelope's (a list's items have none). */
+function fields(w: Writer, obj: Record<string, unknown>, schema: Message): void {
+  const { kind: _kind, apiVersion: _apiVersion, ...rest } = obj;
+  message(w, rest, schema);
+}
+
 function message(w: Writer, obj: Record<string, unknown>, schema: Message): void {
   let inline: Map<number, [Message, Record<string, unknown>]> | undefined;
   for (const key in obj) {
     const value = obj[key];
     if (value === null || value === undefined) continue; // absent in protobuf, as Go's nil pointers are
-    if (schema === POD && (key === 'kind' || key === 'apiVersion')) continue; // in the envelope
     const f = schema[key];
     if (!f) {
       // a struct Go inlines in JSON (a Volume's source) is a nested message in protobuf
