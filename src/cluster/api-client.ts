@@ -57,7 +57,7 @@ export class ApiClient {
     const agent = base.protocol === 'http:' ? new http.Agent(agentOpts) : new https.Agent(agentOpts);
     const client = new ApiClient(base, agent, headers, tls);
     client.groups = cfg.impersonate.groups;
-    client.encoding = cfg.disableCompression ? {} : { 'Accept-Encoding': 'gzip' };
+    if (cfg.disableCompression) client.encoding = {};
     return client;
   }
 
@@ -128,13 +128,22 @@ export class ApiClient {
   }
 
   /** GET a JSON document; 401/403/other statuses become the one-line errors users need. */
-  async getJson<T>(path: string, timeoutMs = 0): Promise<T> {
-    const res = await this.get(path, timeoutMs);
+  getJson<T>(path: string, timeoutMs = 0): Promise<T> {
+    return this.getObject<T>(path, timeoutMs);
+  }
+
+  /**
+   * GET an object in JSON, or in protobuf when `protobuf` can decode it and the server sends it
+   * (asked for with `accept`); statuses other than 200 and bodies that do not decode are errors.
+   */
+  async getObject<T>(path: string, timeoutMs: number, accept = 'application/json', protobuf?: (bytes: Buffer) => T): Promise<T> {
+    const res = await this.get(path, timeoutMs, accept);
     if (res.status !== 200) throw statusError(res, path, this.server);
     try {
+      if (res.bytes && protobuf) return protobuf(res.bytes);
       return JSON.parse(res.body) as T;
     } catch (e) {
-      throw new PluginError('bad-payload', `the API server sent malformed JSON for ${path}: ${firstLine(e)}`);
+      throw new PluginError('bad-payload', `the API server sent a malformed ${res.bytes ? 'protobuf' : 'JSON'} answer for ${path.split('?')[0]}: ${firstLine(e)}`);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { NodeInfo, PodInfo } from '../model/index.js';
 import { PluginError } from '../model/index.js';
-import { statusError, type ApiClient } from './api-client.js';
+import type { ApiClient } from './api-client.js';
 import { toNodeInfo, toPodInfo, type WireList, type WireNode, type WirePod } from './api-objects.js';
 import { decodePodList, PROTOBUF_OR_JSON } from './api-protobuf.js';
 
@@ -62,23 +62,13 @@ export async function listPodsVersioned(client: ApiClient, query: PodQuery, time
   const uids = namespaceUids(client, timeoutMs);
   uids.catch(() => undefined); // awaited below: this only keeps a failed pod list from leaving it unhandled
   const list = await listVersioned<WirePod, PodInfo>(path, { labelSelector: query.labelSelector, fieldSelector: query.fieldSelector }, pageSize,
-    (p) => podPage(client, p, timeoutMs, accept),
+    // protobuf when the server speaks it (every API server does for pods), else JSON
+    (p) => client.getObject(p, timeoutMs, accept, decodePodList),
     async (page) => {
       const nsUids = await uids;
       return page.map((p) => toPodInfo(p, nsUids));
     });
   return { pods: list.items, resourceVersion: list.resourceVersion, namespaceUids: await uids };
-}
-
-/** A page of pods, in protobuf when the server speaks it (every API server does for pods), else JSON. */
-async function podPage(client: ApiClient, path: string, timeoutMs: number, accept: string): Promise<WireList<WirePod>> {
-  const res = await client.get(path, timeoutMs, accept);
-  if (res.status !== 200) throw statusError(res, path, client.server);
-  try {
-    return res.bytes ? decodePodList(res.bytes) : (JSON.parse(res.body) as WireList<WirePod>);
-  } catch (e) {
-    throw new PluginError('bad-payload', `the API server sent a malformed pod list for ${path.split('?')[0]}: ${(e as Error).message.split('\n')[0]}`);
-  }
 }
 
 /** Namespace UIDs fill Heapster's `namespace_id`; the minimal RBAC does not grant this list, so it is optional. */

@@ -6,8 +6,11 @@
 export class ProtoReader {
   pos: number;
 
-  constructor(readonly buf: Buffer, start = 0, private readonly limit = buf.length) {
+  private readonly limit: number;
+
+  constructor(readonly buf: Buffer, start = 0) {
     this.pos = start;
+    this.limit = buf.length;
   }
 
   /** An unsigned varint; exact up to 2^53, which covers every count, size and time Kubernetes sends. */
