@@ -164,10 +164,10 @@ export class ApiClient {
 
 /**
  * A response's whole body as text, or as bytes when it is protobuf (pages of a few MB), gunzipped
- * when the server compressed it. Plain text bodies are decoded
- * chunk by chunk into one string rather than joined into a Buffer first: a joined Buffer is off-heap
- * memory, and ~100 MB of it per scrape made V8 collect its young generation for "external memory
- * pressure" eight times a scrape and start a full collection every scrape (measured with --trace-gc).
+ * when the server compressed it. Plain text bodies are decoded chunk by chunk into one string
+ * rather than joined into a Buffer first: a joined Buffer is off-heap memory, and ~100 MB of it per
+ * scrape made V8 collect its young generation for "external memory pressure" eight times a scrape
+ * and start a full collection every scrape (measured with --trace-gc).
  */
 function readBody(res: http.IncomingMessage, path: string): Promise<string | Buffer> {
   const binary = String(res.headers['content-type'] ?? '').startsWith(PROTOBUF);
