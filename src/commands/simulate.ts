@@ -5,7 +5,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { usageError } from '../model/index.js';
 import { parseDuration } from '../query/index.js';
-import { FAULTS, startSimulator, type Fault } from '../simulator/index.js';
+import { FAULTS, nodeName, startSimulator, type Fault } from '../simulator/index.js';
 
 export default class Simulate extends BaseCommand {
   static override summary = 'Run a simulated cluster: a real HTTPS Kubernetes API with kubelet summaries, for trying the plugin.';
@@ -36,6 +36,11 @@ come and go. --fault NODE=KIND breaks a node on purpose: ${FAULTS.join(', ')}.`;
     for (const f of flags.fault ?? []) {
       const [node, kind] = f.split('=');
       if (!node || !FAULTS.includes(kind as Fault)) throw usageError(`--fault "${f}" is not NODE=KIND`, `KIND is one of ${FAULTS.join(', ')}`);
+      // a fault on a node that does not exist would break nothing, silently
+      const n = flags.nodes;
+      if (!Array.from({ length: n }, (_, i) => nodeName(i, n)).includes(node)) {
+        throw usageError(`--fault "${f}": the cluster has no node "${node}"`, `its nodes are ${nodeName(0, n)} to ${nodeName(n - 1, n)}`);
+      }
       faults[node] = kind as Fault;
     }
     const stopAfter = flags.for !== undefined ? parseDuration(flags.for, '--for') : undefined;

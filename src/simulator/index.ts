@@ -1,4 +1,4 @@
 export { startSimulator, type Simulator, type SimulatorOptions } from './start.js';
-export { Workload, FAULTS, type Fault, type SimNode, type SimPod } from './workload.js';
+export { Workload, FAULTS, nodeName, type Fault, type SimNode, type SimPod } from './workload.js';
 export { buildSummary, kubeTime } from './summary.js';
 export { podCore, podObject, nodeObject } from './objects.js';

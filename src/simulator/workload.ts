@@ -69,9 +69,8 @@ type SlotKind = 'steady' | 'restarting' | 'churn';
 export class Workload {
   readonly nodes: SimNode[];
   constructor(readonly opts: WorkloadOptions) {
-    const width = Math.max(2, String(opts.nodes).length);
     this.nodes = Array.from({ length: opts.nodes }, (_, i) => {
-      const name = `node-${String(i + 1).padStart(width, '0')}`;
+      const name = nodeName(i, opts.nodes);
       const big = unit(opts.seed, `${name}/size`) < 0.5;
       return {
         name, index: i,
@@ -157,6 +156,11 @@ export class Workload {
       restartEveryMs: kind === 'restarting' && k === 0 ? Math.round(between(seed, `${c}/restart`, 4, 12)) * 60_000 : 0,
     };
   }
+}
+
+/** The name of node `i` (from 0) of `count`: numbered from 1, zero-padded to at least two digits. */
+export function nodeName(i: number, count: number): string {
+  return `node-${String(i + 1).padStart(Math.max(2, String(count).length), '0')}`;
 }
 
 function uuid(seed: number, name: string): string {
