@@ -4,9 +4,9 @@ import type { TLSSocket } from 'node:tls';
 import { gzipSync } from 'node:zlib';
 import { matchesFields, matchesLabels, namespaceObject, nodeObject, podLabels, podObject, toTable } from './objects.js';
 import { restartCount } from './stats.js';
-import { encodeObject, encodePod, encodePodList, PROTOBUF, wantsProtobuf } from './protobuf.js';
+import { encodeItem, encodeList, encodeObject, PROTOBUF, wantsProtobuf, type ListedKind } from './protobuf.js';
 import { buildSummary } from './summary.js';
-import type { Fault, SimPod, Workload } from './workload.js';
+import type { Fault, SimNode, SimPod, Workload } from './workload.js';
 import type { SimCerts } from './certs.js';
 
 export interface Identity { user: string; groups: string[] }
@@ -25,7 +25,10 @@ export interface ServerOptions {
  * made again when needed: 30,000 objects of 6 KB kept made every collection of the simulator's heap
  * mark a million more objects, and it shares the machine's two cores with the plugin.
  */
-interface PodEntry { signature: string; pod: SimPod; t: number; json?: string; proto?: Buffer }
+interface Encoded { json?: string; proto?: Buffer }
+interface PodEntry extends Encoded { signature: string; pod: SimPod; t: number }
+/** A node as served: nodes do not change while the simulator runs, so each is built and encoded once. */
+interface NodeEntry extends Encoded { object: Record<string, unknown>; labels: Record<string, string> }
 const objectOf = (e: PodEntry) => podObject(e.pod, e.t);
 export interface RequestLogEntry {
   method: string;
@@ -53,6 +56,7 @@ export class SimApiServer {
   private readonly hanging = new Set<ServerResponse>();
   private podCache = { at: -1, pods: [] as SimPod[] };
   private readonly podMemo = new Map<string, PodEntry>();
+  private readonly nodeMemo = new Map<string, NodeEntry>();
   private readonly summaryCache = new Map<string, Buffer>();
 
   constructor(private readonly o: ServerOptions) {}
@@ -79,7 +83,7 @@ export class SimApiServer {
     const t = this.o.now();
     for (const p of this.pods(t)) {
       const e = this.podEntry(p, t);
-      if (this.o.protobuf) e.proto ??= encodePod(objectOf(e));
+      if (this.o.protobuf) e.proto ??= encodeItem('Pod', objectOf(e));
     }
   }
 
@@ -160,6 +164,11 @@ export class SimApiServer {
       const { page, meta } = paginate(items, url.searchParams, t);
       done(200, JSON.stringify({ kind: `${kind}List`, apiVersion: 'v1', metadata: meta, items: page }));
     };
+    /** a page of pods or nodes, each encoded once and kept in its entry */
+    const encodedList = <E extends Encoded>(kind: ListedKind, meta: Record<string, unknown>, page: E[], object: (e: E) => Record<string, unknown>) =>
+      protobuf
+        ? done(200, encodeList(kind, meta, page.map((e) => (e.proto ??= encodeItem(kind, object(e))))), PROTOBUF)
+        : done(200, `{"kind":"${kind}List","apiVersion":"v1","metadata":${JSON.stringify(meta)},"items":[${page.map((e) => (e.json ??= JSON.stringify(object(e)))).join(',')}]}`);
     if (p === '/version') return done(200, JSON.stringify({ major: '1', minor: '30', gitVersion: 'v1.30.4-heapster-sim', platform: 'linux/amd64' }));
     if (p === '/healthz' || p === '/readyz' || p === '/livez') return done(200, 'ok', 'text/plain');
     if (p === '/api') return done(200, JSON.stringify({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: req.headers.host }] }));
@@ -168,9 +177,10 @@ export class SimApiServer {
     let m: RegExpExecArray | null;
     if (p === '/api/v1/nodes') {
       if (!this.allowed(who, 'list', 'nodes')) return forbid('list', 'nodes');
-      const nodes = w.nodes.map((n) => nodeObject(w, n, this.o.faults[n.name]))
-        .filter((n) => matchesLabels((n.metadata as { labels: Record<string, string> }).labels, url.searchParams.get('labelSelector')));
-      return list('Node', nodes);
+      const nodes = w.nodes.map((n) => this.nodeEntry(n)).filter((e) => matchesLabels(e.labels, url.searchParams.get('labelSelector')));
+      if (asTable) return list('Node', nodes.map((e) => e.object));
+      const { page, meta } = paginate(nodes, url.searchParams, t);
+      return encodedList('Node', meta, page, (e) => e.object);
     }
     if ((m = /^\/api\/v1\/nodes\/([^/]+)\/proxy(\/.*)?$/.exec(p))) {
       const name = decodeURIComponent(m[1]!);
@@ -188,7 +198,9 @@ export class SimApiServer {
     if ((m = /^\/api\/v1\/nodes\/([^/]+)$/.exec(p))) {
       if (!this.allowed(who, 'get', 'nodes')) return forbid('get', 'nodes', m[1]);
       const node = w.node(decodeURIComponent(m[1]!));
-      return node ? done(200, JSON.stringify(nodeObject(w, node, this.o.faults[node.name]))) : status(404, 'NotFound', `nodes "${m[1]}" not found`);
+      if (!node) return status(404, 'NotFound', `nodes "${m[1]}" not found`);
+      const object = this.nodeEntry(node).object;
+      return protobuf ? done(200, encodeObject('Node', object), PROTOBUF) : done(200, JSON.stringify(object));
     }
     if (p === '/api/v1/namespaces') {
       if (!this.allowed(who, 'list', 'namespaces')) return forbid('list', 'namespaces');
@@ -227,9 +239,7 @@ export class SimApiServer {
       if (asTable) return list('Pod', kept.map((x) => podObject(x, at)));
       const { page: pods, meta } = paginate(kept, url.searchParams, at);
       const page = pods.map((x) => this.podEntry(x, at));
-      if (protobuf) return done(200, encodePodList(meta, page.map((e) => (e.proto ??= encodePod(objectOf(e))))), PROTOBUF);
-      const items = page.map((e) => (e.json ??= JSON.stringify(objectOf(e)))).join(',');
-      return done(200, `{"kind":"PodList","apiVersion":"v1","metadata":${JSON.stringify(meta)},"items":[${items}]}`);
+      return encodedList('Pod', meta, page, objectOf);
     }
     status(404, 'NotFound', 'the server could not find the requested resource');
   }
@@ -308,6 +318,16 @@ export class SimApiServer {
       if (this.podMemo.size > 3 * this.o.workload.nodes.length * this.o.workload.opts.podsPerNode) this.podMemo.clear();
       e = { signature, pod: p, t };
       this.podMemo.set(p.uid, e);
+    }
+    return e;
+  }
+
+  private nodeEntry(n: SimNode): NodeEntry {
+    let e = this.nodeMemo.get(n.name);
+    if (!e) {
+      const object = nodeObject(this.o.workload, n, this.o.faults[n.name]);
+      e = { object, labels: (object.metadata as { labels: Record<string, string> }).labels };
+      this.nodeMemo.set(n.name, e);
     }
     return e;
   }

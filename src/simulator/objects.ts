@@ -1,44 +1,103 @@
+import { between, hex, unit } from './random.js';
 import { kubeTime } from './summary.js';
 import { restartCount, containerStart } from './stats.js';
 import type { Fault, SimNode, SimPod, Workload } from './workload.js';
 
 const GiB = 2 ** 30;
 
+/**
+ * A node as the API server returns it. Real nodes are 10-50 KB of JSON, most of it the images the
+ * kubelet reports (up to 50) and managed fields; a simulator sending only what the plugin reads
+ * would flatter the node list every scrape makes.
+ */
 export function nodeObject(w: Workload, n: SimNode, fault: Fault | undefined): Record<string, unknown> {
   const ready = fault !== 'notready' && fault !== 'down';
   const windows = fault === 'windows';
+  const os = windows ? 'windows' : 'linux';
+  const zone = `sim-zone-${'abc'[n.index % 3]}`;
+  const type = n.cpuCores === 8 ? 'sim.2xlarge' : 'sim.xlarge';
+  const boot = kubeTime(n.bootMs);
+  const id = (what: string) => hex(w.opts.seed, `${n.name}/${what}`, 32);
+  const uuid = (what: string) => id(what).replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+  const condition = (type: string, ok: boolean, reason: string, message: string) =>
+    ({ type, status: ok ? 'True' : 'False', lastHeartbeatTime: boot, lastTransitionTime: boot, reason, message });
   return {
     kind: 'Node', apiVersion: 'v1',
     metadata: {
-      name: n.name, uid: `node-uid-${w.opts.seed}-${n.index}`, creationTimestamp: kubeTime(n.bootMs), resourceVersion: '1',
+      name: n.name, uid: `node-uid-${w.opts.seed}-${n.index}`, creationTimestamp: boot, resourceVersion: '1',
       labels: {
-        'kubernetes.io/hostname': n.name, 'kubernetes.io/os': windows ? 'windows' : 'linux', 'kubernetes.io/arch': 'amd64',
-        'node.kubernetes.io/instance-type': n.cpuCores === 8 ? 'sim.2xlarge' : 'sim.xlarge',
-        'topology.kubernetes.io/zone': `sim-zone-${'abc'[n.index % 3]}`,
+        'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/instance-type': type, 'beta.kubernetes.io/os': os,
+        'failure-domain.beta.kubernetes.io/region': 'sim-region', 'failure-domain.beta.kubernetes.io/zone': zone,
+        'kubernetes.io/hostname': n.name, 'kubernetes.io/os': os, 'kubernetes.io/arch': 'amd64',
+        'node.kubernetes.io/instance-type': type, 'topology.kubernetes.io/region': 'sim-region', 'topology.kubernetes.io/zone': zone,
       },
+      annotations: {
+        'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+        'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///run/containerd/containerd.sock',
+        'csi.volume.kubernetes.io/nodeid': `{"ebs.csi.sim":"i-${id('instance').slice(0, 17)}"}`,
+      },
+      managedFields: NODE_MANAGED_FIELDS.map((m) => ({ ...m, time: boot })),
     },
-    spec: { podCIDR: `10.244.${n.index % 256}.0/24` },
+    spec: { podCIDR: `10.244.${n.index % 256}.0/24`, podCIDRs: [`10.244.${n.index % 256}.0/24`], providerID: `sim://${zone}/${n.name}` },
     status: {
-      capacity: { cpu: String(n.cpuCores), memory: `${n.memBytes / 1024}Ki`, 'ephemeral-storage': `${n.fsBytes / 1024}Ki`, pods: '110' },
+      capacity: { cpu: String(n.cpuCores), memory: `${n.memBytes / 1024}Ki`, 'ephemeral-storage': `${n.fsBytes / 1024}Ki`, pods: '110', 'hugepages-2Mi': '0' },
       allocatable: {
         cpu: `${n.cpuCores * 1000 - 100}m`, memory: `${(n.memBytes - GiB) / 1024}Ki`,
-        'ephemeral-storage': String(n.fsBytes - 10 * GiB), pods: '110',
+        'ephemeral-storage': String(n.fsBytes - 10 * GiB), pods: '110', 'hugepages-2Mi': '0',
       },
-      conditions: [{
-        type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? 'KubeletReady' : 'KubeletNotReady',
-        message: ready ? 'kubelet is posting ready status' : 'container runtime is down',
-        lastHeartbeatTime: kubeTime(n.bootMs), lastTransitionTime: kubeTime(n.bootMs),
-      }],
+      conditions: [
+        condition('MemoryPressure', false, 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        condition('DiskPressure', false, 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        condition('PIDPressure', false, 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        condition('Ready', ready, ready ? 'KubeletReady' : 'KubeletNotReady', ready ? 'kubelet is posting ready status' : 'container runtime is down'),
+      ],
       addresses: [{ type: 'InternalIP', address: n.ip }, { type: 'Hostname', address: n.name }],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       nodeInfo: {
-        kubeletVersion: 'v1.30.4', kubeProxyVersion: 'v1.30.4', operatingSystem: windows ? 'windows' : 'linux',
-        architecture: 'amd64', osImage: windows ? 'Windows Server 2022 Datacenter' : 'Debian GNU/Linux 12 (bookworm)',
-        containerRuntimeVersion: 'containerd://1.7.20', kernelVersion: '6.1.0-sim',
+        machineID: id('machine'), systemUUID: uuid('system'), bootID: uuid(`boot-${n.bootMs}`),
+        kernelVersion: '6.1.0-sim', osImage: windows ? 'Windows Server 2022 Datacenter' : 'Debian GNU/Linux 12 (bookworm)',
+        containerRuntimeVersion: 'containerd://1.7.20', kubeletVersion: 'v1.30.4', kubeProxyVersion: 'v1.30.4',
+        operatingSystem: os, architecture: 'amd64',
       },
+      images: nodeImages(w.opts.seed, n.name),
     },
   };
 }
+
+/** Which pods' images a node has pulled: about 40 of a registry of 50, each by digest and by tag. */
+function nodeImages(seed: number, node: string): { names: string[]; sizeBytes: number }[] {
+  const images: { names: string[]; sizeBytes: number }[] = [];
+  for (let i = 0; i < 50; i++) {
+    if (unit(seed, `${node}/image/${i}`) >= 0.8) continue;
+    const repo = `registry.sim.example/team-${i % 8}/service-${i}`;
+    images.push({ names: [`${repo}@sha256:${hex(seed, repo, 64)}`, `${repo}:v1.${i % 7}.${i % 5}`], sizeBytes: Math.round(between(seed, repo, 2e7, 9e8)) });
+  }
+  return images;
+}
+
+/** What the kubelet and the node controller own of a node, as server-side apply records them. */
+const NODE_MANAGED_FIELDS: Record<string, unknown>[] = (() => {
+  const field = (names: string[]) => Object.fromEntries([['.', {}], ...names.map((n) => [`f:${n}`, {}])]);
+  const condition = field(['lastHeartbeatTime', 'lastTransitionTime', 'message', 'reason', 'status', 'type']);
+  return [
+    {
+      manager: 'kubelet', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:metadata': { 'f:annotations': field(['kubeadm.alpha.kubernetes.io/cri-socket', 'volumes.kubernetes.io/controller-managed-attach-detach']), 'f:labels': field(['beta.kubernetes.io/arch', 'beta.kubernetes.io/os', 'kubernetes.io/arch', 'kubernetes.io/hostname', 'kubernetes.io/os']) }, 'f:spec': { 'f:providerID': {} } },
+    },
+    { manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:annotations': { 'f:node.alpha.kubernetes.io/ttl': {} } }, 'f:spec': { 'f:podCIDR': {}, 'f:podCIDRs': { '.': {}, 'v:"10.244.0.0/24"': {} } } } },
+    {
+      manager: 'kubelet', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', subresource: 'status',
+      fieldsV1: {
+        'f:status': {
+          'f:allocatable': field(['cpu', 'ephemeral-storage', 'hugepages-2Mi', 'memory', 'pods']), 'f:capacity': field(['cpu', 'ephemeral-storage', 'hugepages-2Mi', 'memory', 'pods']),
+          'f:conditions': Object.fromEntries(['DiskPressure', 'MemoryPressure', 'PIDPressure', 'Ready'].map((t) => [`k:{"type":"${t}"}`, condition])),
+          'f:daemonEndpoints': { 'f:kubeletEndpoint': { 'f:Port': {} } }, 'f:images': {},
+          'f:nodeInfo': field(['architecture', 'bootID', 'containerRuntimeVersion', 'kernelVersion', 'kubeProxyVersion', 'kubeletVersion', 'machineID', 'operatingSystem', 'osImage', 'systemUUID']),
+        },
+      },
+    },
+  ];
+})();
 
 /**
  * A pod as the API server returns it, with what real pods carry besides what the plugin reads:
@@ -197,7 +256,7 @@ export function toTable(items: Record<string, unknown>[], kind: string, t: numbe
   const rows = items.map((o) => {
     const md = o.metadata as Record<string, unknown>, st = o.status as Record<string, any>;
     const cells: Record<string, unknown[]> = {
-      Node: [md.name, st.conditions?.[0]?.status === 'True' ? 'Ready' : 'NotReady', '<none>', age(md.creationTimestamp), st.nodeInfo?.kubeletVersion],
+      Node: [md.name, st.conditions?.find((c: { type: string }) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady', '<none>', age(md.creationTimestamp), st.nodeInfo?.kubeletVersion],
       Pod: [md.name, `${st.containerStatuses?.length}/${st.containerStatuses?.length}`, st.phase,
         (st.containerStatuses ?? []).reduce((s: number, c: { restartCount: number }) => s + c.restartCount, 0), age(md.creationTimestamp), (o.spec as any)?.nodeName],
       Namespace: [md.name, 'Active', age(md.creationTimestamp ?? new Date(t - 86400_000).toISOString())],

@@ -60,22 +60,39 @@ const POD_STATUS: Message = {
   qosClass: [9, S], podIPs: [12, { ip: [1, S] }],
 };
 const POD: Message = { metadata: [1, OBJECT_META], spec: [2, POD_SPEC], status: [3, POD_STATUS] };
+const NODE: Message = {
+  metadata: [1, OBJECT_META],
+  spec: [2, { podCIDR: [1, S], externalID: [2, S], providerID: [3, S], unschedulable: [4, B], podCIDRs: [7, S] }],
+  status: [3, {
+    capacity: [1, 'map', QUANTITY], allocatable: [2, 'map', QUANTITY],
+    conditions: [4, { type: [1, S], status: [2, S], lastHeartbeatTime: [3, T], lastTransitionTime: [4, T], reason: [5, S], message: [6, S] }],
+    addresses: [5, { type: [1, S], address: [2, S] }],
+    daemonEndpoints: [6, { kubeletEndpoint: [1, { Port: [1, I] }] }],
+    nodeInfo: [7, {
+      machineID: [1, S], systemUUID: [2, S], bootID: [3, S], kernelVersion: [4, S], osImage: [5, S],
+      containerRuntimeVersion: [6, S], kubeletVersion: [7, S], kubeProxyVersion: [8, S], operatingSystem: [9, S], architecture: [10, S],
+    }],
+    images: [8, { names: [1, S], sizeBytes: [2, I] }],
+  }],
+};
 const STATUS: Message = {
   metadata: [1, LIST_META], status: [2, S], message: [3, S], reason: [4, S],
   details: [5, { name: [1, S], group: [2, S], kind: [3, S], uid: [6, S], retryAfterSeconds: [5, I] }], code: [6, I],
 };
+const SCHEMAS = { Pod: POD, Node: NODE, Status: STATUS };
+export type ListedKind = 'Pod' | 'Node';
 
-/** A pod's bytes (without envelope), to be cached and put into lists. */
-export function encodePod(pod: Record<string, unknown>): Buffer {
+/** An item's bytes (without envelope), to be cached and put into lists. */
+export function encodeItem(kind: ListedKind, obj: Record<string, unknown>): Buffer {
   const w = new Writer();
-  fields(w, pod, POD);
+  fields(w, obj, SCHEMAS[kind]);
   return w.finish();
 }
 
-/** A whole PodList answer: envelope, list metadata and items already encoded by `encodePod`. */
-export function encodePodList(meta: Record<string, unknown>, items: readonly Buffer[]): Buffer {
+/** A whole list answer (a PodList, a NodeList): envelope, list metadata and items already encoded by `encodeItem`. */
+export function encodeList(kind: ListedKind, meta: Record<string, unknown>, items: readonly Buffer[]): Buffer {
   const w = new Writer();
-  const list = envelopeStart(w, 'PodList');
+  const list = envelopeStart(w, `${kind}List`);
   const at = w.begin(1);
   message(w, meta, LIST_META);
   w.end(at);
@@ -84,11 +101,11 @@ export function encodePodList(meta: Record<string, unknown>, items: readonly Buf
   return w.finish();
 }
 
-/** One Pod, or a `Status` error as the API server sends it to a protobuf client. */
-export function encodeObject(kind: 'Pod' | 'Status', obj: Record<string, unknown>): Buffer {
+/** One object, or a `Status` error as the API server sends it to a protobuf client. */
+export function encodeObject(kind: keyof typeof SCHEMAS, obj: Record<string, unknown>): Buffer {
   const w = new Writer();
   const raw = envelopeStart(w, kind);
-  fields(w, obj, kind === 'Pod' ? POD : STATUS);
+  fields(w, obj, SCHEMAS[kind]);
   w.end(raw);
   return w.finish();
 }

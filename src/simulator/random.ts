@@ -31,3 +31,10 @@ export function suffix(seed: number, name: string): string {
   for (let i = 0; i < 5; i++) out += alphabet[Math.floor(unit(seed, `${name}#${i}`) * alphabet.length)];
   return out;
 }
+
+/** `digits` hexadecimal digits fixed by the seed and a name (UIDs, digests, machine IDs). */
+export function hex(seed: number, name: string, digits: number): string {
+  let out = '';
+  for (let i = 0; out.length < digits; i++) out += hash32(`${seed}/${name}/${i}`).toString(16).padStart(8, '0');
+  return out.slice(0, digits);
+}

@@ -1,4 +1,4 @@
-import { between, hash32, pick, suffix, unit } from './random.js';
+import { between, hash32, hex, pick, suffix, unit } from './random.js';
 
 /** What a test or a user can break on purpose, per node. */
 export const FAULTS = ['timeout', 'error500', 'malformed', 'windows', 'down', 'notready'] as const;
@@ -164,6 +164,6 @@ export function nodeName(i: number, count: number): string {
 }
 
 function uuid(seed: number, name: string): string {
-  const hex = Array.from({ length: 4 }, (_, i) => hash32(`${seed}/${name}/${i}`).toString(16).padStart(8, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  const h = hex(seed, name, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
