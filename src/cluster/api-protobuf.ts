@@ -1,12 +1,13 @@
-import type { WireList, WirePod } from './api-objects.js';
+import type { WireList, WireNode, WirePod } from './api-objects.js';
 import { ProtoReader } from './proto-reader.js';
 
 /**
- * Kubernetes' protobuf encoding of pod lists, as metrics-server and client-go's informers ask for
- * them, and of the Status errors that come instead when a request fails. Real pods are 4-8 KB of
- * JSON, most of it managed fields, env, volumes and probes that JSON.parse must build objects for;
- * here each of those is one skip by its length. Only what `toPodInfo` reads is decoded. Field
- * numbers: k8s.io/api core/v1 and apimachinery meta/v1 generated.proto.
+ * Kubernetes' protobuf encoding of pod and node lists, as metrics-server and client-go's informers
+ * ask for them, and of the Status errors that come instead when a request fails. Real pods are 4-8
+ * KB of JSON and real nodes 10-50 KB, most of it managed fields, env, volumes and (on nodes) pulled
+ * images that JSON.parse must build objects for; here each of those is one skip by its length. Only
+ * what `toPodInfo` and `toNodeInfo` read is decoded. Field numbers: k8s.io/api core/v1 and
+ * apimachinery meta/v1 generated.proto.
  */
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 /** protobuf first, JSON if the server cannot (a proxy or an aggregated API in the way) */
@@ -19,12 +20,16 @@ const F = (n: number) => n * 8 + 2;
 const V = (n: number) => n * 8;
 
 /** A PodList answer: the object inside the envelope, decoded into the JSON shapes `toPodInfo` takes. */
-export function decodePodList(body: Buffer): WireList<WirePod> {
-  const { r, end } = unwrap(body, 'PodList');
-  const items: WirePod[] = [];
+export const decodePodList = (body: Buffer): WireList<WirePod> => decodeList(body, 'PodList', pod);
+/** A NodeList answer, decoded into the JSON shapes `toNodeInfo` takes. */
+export const decodeNodeList = (body: Buffer): WireList<WireNode> => decodeList(body, 'NodeList', node);
+
+function decodeList<T>(body: Buffer, kind: string, item: (r: ProtoReader) => T): WireList<T> {
+  const { r, end } = unwrap(body, kind);
+  const items: T[] = [];
   const metadata: { continue?: string; resourceVersion?: string } = {};
   for (let t = r.tag(end); t; t = r.tag(end)) {
-    if (t === F(2)) items.push(pod(r));
+    if (t === F(2)) items.push(item(r));
     else if (t === F(1)) listMeta(r, metadata);
     else r.skip(t);
   }
@@ -99,6 +104,61 @@ function objectMeta(r: ProtoReader, m: WirePod['metadata']): void {
     else if (t === F(13)) (m.ownerReferences ??= []).push(ownerReference(r));
     else r.skip(t); // managedFields (17), annotations (12), ... stepped over whole
   }
+}
+
+function node(r: ProtoReader): WireNode {
+  const end = r.enter();
+  const metadata = { name: '', namespace: '', uid: '' };
+  const n: WireNode = { metadata, spec: {}, status: {} };
+  for (let t = r.tag(end); t; t = r.tag(end)) {
+    if (t === F(1)) objectMeta(r, metadata);
+    else if (t === F(2)) nodeSpec(r, n.spec!);
+    else if (t === F(3)) nodeStatus(r, n.status!);
+    else r.skip(t);
+  }
+  return n;
+}
+
+function nodeSpec(r: ProtoReader, s: NonNullable<WireNode['spec']>): void {
+  const end = r.enter();
+  for (let t = r.tag(end); t; t = r.tag(end)) {
+    if (t === F(2)) s.externalID = r.string();
+    else r.skip(t);
+  }
+}
+
+function nodeStatus(r: ProtoReader, s: NonNullable<WireNode['status']>): void {
+  const end = r.enter();
+  for (let t = r.tag(end); t; t = r.tag(end)) {
+    if (t === F(1)) r.quantityEntry((s.capacity ??= {}));
+    else if (t === F(2)) r.quantityEntry((s.allocatable ??= {}));
+    else if (t === F(4)) (s.conditions ??= []).push(pair(r, 'type', 'status'));
+    else if (t === F(5)) (s.addresses ??= []).push(pair(r, 'type', 'address'));
+    else if (t === F(7)) s.nodeInfo = { kubeletVersion: kubeletVersion(r) };
+    else r.skip(t); // images (8), the bulk of a node, stepped over whole
+  }
+}
+
+/** A message's fields 1 and 2, both strings (a condition's type and status, an address's type and address). */
+function pair<A extends string, B extends string>(r: ProtoReader, a: A, b: B): Record<A | B, string> {
+  const end = r.enter();
+  const out = { [a]: '', [b]: '' } as Record<A | B, string>;
+  for (let t = r.tag(end); t; t = r.tag(end)) {
+    if (t === F(1)) out[a] = r.string();
+    else if (t === F(2)) out[b] = r.string();
+    else r.skip(t);
+  }
+  return out;
+}
+
+function kubeletVersion(r: ProtoReader): string {
+  const end = r.enter();
+  let version = '';
+  for (let t = r.tag(end); t; t = r.tag(end)) {
+    if (t === F(7)) version = r.string();
+    else r.skip(t);
+  }
+  return version;
 }
 
 function ownerReference(r: ProtoReader): { kind: string; name: string; controller?: boolean } {

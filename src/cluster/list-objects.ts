@@ -2,7 +2,7 @@ import type { NodeInfo, PodInfo } from '../model/index.js';
 import { PluginError } from '../model/index.js';
 import type { ApiClient } from './api-client.js';
 import { toNodeInfo, toPodInfo, type WireList, type WireNode, type WirePod } from './api-objects.js';
-import { decodePodList, PROTOBUF_OR_JSON } from './api-protobuf.js';
+import { decodeNodeList, decodePodList, PROTOBUF_OR_JSON } from './api-protobuf.js';
 
 export interface PodQuery {
   /** undefined: every namespace */
@@ -42,9 +42,11 @@ async function listVersioned<T, R>(path: string, params: Record<string, string |
   return { items, resourceVersion };
 }
 
-export async function listNodes(client: ApiClient, labelSelector: string | undefined, timeoutMs: number): Promise<NodeInfo[]> {
-  const nodes = await listAll<WireNode>(client, '/api/v1/nodes', { labelSelector }, timeoutMs);
-  return nodes.map(toNodeInfo);
+/** Nodes in protobuf when the server speaks it: each real node carries 10-50 KB of images the plugin skips. */
+export async function listNodes(client: ApiClient, labelSelector: string | undefined, timeoutMs: number, accept = PROTOBUF_OR_JSON): Promise<NodeInfo[]> {
+  const list = await listVersioned<WireNode, NodeInfo>('/api/v1/nodes', { labelSelector }, PAGE,
+    (p) => client.getObject(p, timeoutMs, accept, decodeNodeList), (page) => page.map(toNodeInfo));
+  return list.items;
 }
 
 /**

@@ -1,7 +1,7 @@
 import https from 'node:https';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ApiClient, listPods, loadKubeConfig } from '../../src/cluster/index.js';
+import { ApiClient, listNodes, listPods, loadKubeConfig } from '../../src/cluster/index.js';
 import { statusError } from '../../src/cluster/api-client.js';
 import { decodePodList, PROTOBUF_OR_JSON } from '../../src/cluster/api-protobuf.js';
 import { testSim, type TestSim } from '../helpers/sim.js';
@@ -48,6 +48,30 @@ test('pods listed in protobuf are the pods listed in JSON, field for field', asy
   assert.is(pb.type, 'application/vnd.kubernetes.protobuf');
   assert.equal([...pb.body.subarray(0, 4)], [0x6b, 0x38, 0x73, 0x00]);
   assert.ok(pb.body.length < js.body.length, `${pb.body.length} < ${js.body.length}`);
+});
+
+test('nodes listed in protobuf are the nodes listed in JSON, and carry what kubectl shows', async () => {
+  const faulty = await testSim({ nodes: 5, podsPerNode: 2, faults: { 'node-02': 'notready', 'node-03': 'windows' } });
+  const c = await ApiClient.create(await loadKubeConfig({ kubeconfig: faulty.kubeconfigPath }, {}));
+  try {
+    const json = await listNodes(c, undefined, 5000, 'application/json');
+    const proto = await listNodes(c, undefined, 5000);
+    assert.equal(proto, json);
+    // the raw JSON, read apart from the plugin: what the comparison covers varies from node to node
+    const raw5 = JSON.parse((await raw(faulty, '/api/v1/nodes', 'application/json')).body.toString()).items as any[];
+    assert.equal(json.map((n) => n.name), raw5.map((n) => n.metadata.name));
+    assert.equal(json.map((n) => n.ready), raw5.map((n) => n.status.conditions.find((x: any) => x.type === 'Ready').status === 'True'));
+    assert.ok(json.some((n) => !n.ready) && json.some((n) => n.ready), 'Ready and not Ready nodes');
+    // millicores, as Heapster keeps cpu
+    assert.equal(json.map((n) => n.capacity.cpu), raw5.map((n) => Number(n.status.capacity.cpu) * 1000));
+    assert.equal(json.map((n) => n.labels['kubernetes.io/os']), raw5.map((n) => n.metadata.labels['kubernetes.io/os']));
+    assert.ok(json.some((n) => n.labels['kubernetes.io/os'] === 'windows'), 'a Windows node');
+    assert.ok(raw5.every((n) => n.status.images.length > 20), 'nodes report their images, as kubelets do');
+    assert.is((await raw(faulty, '/api/v1/nodes', PROTOBUF_OR_JSON)).type, 'application/vnd.kubernetes.protobuf');
+  } finally {
+    c.close();
+    faulty.close();
+  }
 });
 
 test('a server that answers pods in JSON only still gives every pod', async () => {
