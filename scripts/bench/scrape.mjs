@@ -1,5 +1,5 @@
 // Issue 2: a simulated 1,000-node cluster, 30 pods per node, two containers each.
-import { ApiClient, PodWatch, collectBatch, listPods, loadKubeConfig } from '../../dist/cluster/index.js';
+import { ApiClient, PodWatch, collectBatch, listNodes, listPods, loadKubeConfig } from '../../dist/cluster/index.js';
 import { processBatch, RateBase } from '../../dist/model/index.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
@@ -50,17 +50,20 @@ export async function scrapeBench(startSimulatorProcess) {
       const { batch: _unused, base: _base, ...s } = await scrapeOnce(client, undefined, undefined);
       oneShot.push(s);
     }
-    // the pod list alone, in each encoding the API server offers (the simulator's pods are as large as real ones)
-    const listCpu = async (accept) => {
+    // the pod and node lists alone, in each encoding the API server offers (the simulator's pods and
+    // nodes are as large as real ones)
+    const listCpu = async (list) => {
       const cpu0 = process.cpuUsage();
-      await listPods(client, {}, 30_000, undefined, accept);
+      await list();
       const cpu = process.cpuUsage(cpu0);
       return (cpu.user + cpu.system) / 1000;
     };
-    const proto = [], json = [];
+    const proto = [], json = [], nodesProto = [], nodesJson = [];
     for (let i = 0; i < 3; i++) {
-      proto.push(await listCpu(undefined));
-      json.push(await listCpu('application/json'));
+      proto.push(await listCpu(() => listPods(client, {}, 30_000)));
+      json.push(await listCpu(() => listPods(client, {}, 30_000, undefined, 'application/json')));
+      nodesProto.push(await listCpu(() => listNodes(client, undefined, 30_000)));
+      nodesJson.push(await listCpu(() => listNodes(client, undefined, 30_000, 'application/json')));
     }
     client.close();
     const rss = process.resourceUsage().maxRSS / 1024;
@@ -75,7 +78,8 @@ export async function scrapeBench(startSimulatorProcess) {
       [`scrape: plugin CPU ms per node, next scrapes (pods watched, rates; median of ${WATCHED})`, (median(watched.map((s) => s.cpuMs)) / NODES).toFixed(3), '≤ 1 ms'],
       [`scrape: plugin CPU ms per node, next scrapes (slowest of ${WATCHED})`, (Math.max(...watched.map((s) => s.cpuMs)) / NODES).toFixed(3)],
       [`scrape: plugin CPU ms per node, one-shot (lists pods; median of ${ONE_SHOT})`, (median(oneShot.map((s) => s.cpuMs)) / NODES).toFixed(3), '≤ 1 ms'],
-      ['scrape: plugin CPU ms to list 30,000 pods, protobuf / JSON (median of 3)', `${median(proto).toFixed(0)} / ${median(json).toFixed(0)}`],
+      [`scrape: plugin CPU ms to list ${(NODES * 30).toLocaleString('en')} pods, protobuf / JSON (median of 3)`, `${median(proto).toFixed(0)} / ${median(json).toFixed(0)}`],
+      [`scrape: plugin CPU ms to list ${NODES.toLocaleString('en')} nodes, protobuf / JSON (median of 3)`, `${median(nodesProto).toFixed(0)} / ${median(nodesJson).toFixed(0)}`],
       ['scrape: wall s, full scrape (first)', (cold.wall / 1000).toFixed(2), '< 5 s'],
       [`scrape: wall s, full scrape (next, median of ${WATCHED})`, (median(watched.map((s) => s.wall)) / 1000).toFixed(2), '< 5 s'],
       ['scrape: peak RSS MB', rss.toFixed(0)],
