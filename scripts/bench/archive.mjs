@@ -24,6 +24,8 @@ export async function archiveBench(print) {
     startedAt: start, status: 'recording', nodes: NODES, ticks: 0,
   });
   let prev, samples = 0, ingestMs = 0, genMs = 0;
+  // what the plugin reads of a node does not change with time
+  const nodes = w.nodes.map((n) => toNodeInfo(nodeObject(w, n, undefined, start)));
   const ticks = HOURS * 60;
   for (let i = 0; i < ticks; i++) {
     const t = start + i * RES + 5000;
@@ -32,7 +34,6 @@ export async function archiveBench(print) {
     for (const n of w.nodes) for (const s of decodeSummary(buildSummary(w, n, t), { now: t })) sets.set(s.key, s);
     // the fields the plugin reads: building the served pods' extras would only slow the simulation
     const pods = w.nodes.flatMap((n) => w.podsOn(n, t)).map((p) => toPodInfo(podCore(p, t)));
-    const nodes = w.nodes.map((n) => toNodeInfo(nodeObject(w, n, undefined)));
     const objects = { pods: new Map(pods.map((p) => [podKey(p.namespace, p.name), p])), nodes: new Map(nodes.map((n) => [n.name, n])) };
     const batch = processBatch({ timestamp: start + (i + 1) * RES, sets }, prev, objects);
     prev = batch;

@@ -2,7 +2,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { gzipSync } from 'node:zlib';
-import { matchesFields, matchesLabels, namespaceObject, nodeObject, podLabels, podObject, toTable } from './objects.js';
+import { matchesFields, matchesLabels, namespaceObject, nodeHeartbeat, nodeObject, podLabels, podObject, toTable } from './objects.js';
 import { restartCount } from './stats.js';
 import { encodeItem, encodeList, encodeObject, PROTOBUF, wantsProtobuf, type ListedKind } from './protobuf.js';
 import { buildSummary } from './summary.js';
@@ -27,8 +27,8 @@ export interface ServerOptions {
  */
 interface Encoded { json?: string; proto?: Buffer }
 interface PodEntry extends Encoded { signature: string; pod: SimPod; t: number }
-/** A node as served: nodes do not change while the simulator runs, so each is built and encoded once. */
-interface NodeEntry extends Encoded { object: Record<string, unknown>; labels: Record<string, string> }
+/** A node as served, until its next status post or fault: built and encoded once until then. */
+interface NodeEntry extends Encoded { signature: string; object: Record<string, unknown>; labels: Record<string, string> }
 const objectOf = (e: PodEntry) => podObject(e.pod, e.t);
 export interface RequestLogEntry {
   method: string;
@@ -59,7 +59,11 @@ export class SimApiServer {
   private readonly nodeMemo = new Map<string, NodeEntry>();
   private readonly summaryCache = new Map<string, Buffer>();
 
-  constructor(private readonly o: ServerOptions) {}
+  private readonly o: ServerOptions;
+  constructor(o: ServerOptions) {
+    // faults change with setFault: the caller's object is left alone
+    this.o = { ...o, faults: { ...o.faults } };
+  }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     const { certs } = this.o;
@@ -76,14 +80,19 @@ export class SimApiServer {
   }
 
   /**
-   * Builds and encodes the pods of now, as an API server's watch cache holds its objects ready: the
-   * first list of 30,000 pods of 6 KB would otherwise wait seconds for the simulator, not the plugin.
+   * Builds and encodes the pods and nodes of now, as an API server's watch cache holds its objects
+   * ready: the first list of 30,000 pods of 6 KB would otherwise wait seconds for the simulator, not
+   * the plugin.
    */
   warm(): void {
     const t = this.o.now();
     for (const p of this.pods(t)) {
       const e = this.podEntry(p, t);
       if (this.o.protobuf) e.proto ??= encodeItem('Pod', objectOf(e));
+    }
+    for (const n of this.o.workload.nodes) {
+      const e = this.nodeEntry(n, t);
+      if (this.o.protobuf) e.proto ??= encodeItem('Node', e.object);
     }
   }
 
@@ -164,6 +173,15 @@ export class SimApiServer {
       const { page, meta } = paginate(items, url.searchParams, t);
       done(200, JSON.stringify({ kind: `${kind}List`, apiVersion: 'v1', metadata: meta, items: page }));
     };
+    /** a watch, unless a test asked the next ones to fail */
+    const watch = <E extends { signature: string }>(kind: ListedKind, at: (t: number) => Map<string, E>, object: (e: E) => Record<string, unknown>) => {
+      if (this.failWatches > 0) {
+        this.failWatches--;
+        return status(500, 'InternalError', 'etcdserver: request timed out');
+      }
+      this.log.push({ method: 'GET', path: url.pathname, query: url.search, user: who.user, status: 200 });
+      this.watchObjects(res, url.searchParams, kind, at, object);
+    };
     /** a page of pods or nodes, each encoded once and kept in its entry */
     const encodedList = <E extends Encoded>(kind: ListedKind, meta: Record<string, unknown>, page: E[], object: (e: E) => Record<string, unknown>) =>
       protobuf
@@ -176,8 +194,14 @@ export class SimApiServer {
     if (p === '/api/v1') return done(200, JSON.stringify(RESOURCES));
     let m: RegExpExecArray | null;
     if (p === '/api/v1/nodes') {
+      const selector = url.searchParams.get('labelSelector');
+      const nodesAt = (at: number) => new Map(w.nodes.map((n) => [n.name, this.nodeEntry(n, at)] as const).filter(([, e]) => matchesLabels(e.labels, selector)));
+      if (isWatch(url.searchParams)) {
+        if (!this.allowed(who, 'watch', 'nodes')) return forbid('watch', 'nodes');
+        return watch('Node', nodesAt, (e) => e.object);
+      }
       if (!this.allowed(who, 'list', 'nodes')) return forbid('list', 'nodes');
-      const nodes = w.nodes.map((n) => this.nodeEntry(n)).filter((e) => matchesLabels(e.labels, url.searchParams.get('labelSelector')));
+      const nodes = [...nodesAt(t).values()];
       if (asTable) return list('Node', nodes.map((e) => e.object));
       const { page, meta } = paginate(nodes, url.searchParams, t);
       return encodedList('Node', meta, page, (e) => e.object);
@@ -199,7 +223,7 @@ export class SimApiServer {
       if (!this.allowed(who, 'get', 'nodes')) return forbid('get', 'nodes', m[1]);
       const node = w.node(decodeURIComponent(m[1]!));
       if (!node) return status(404, 'NotFound', `nodes "${m[1]}" not found`);
-      const object = this.nodeEntry(node).object;
+      const object = this.nodeEntry(node, t).object;
       return protobuf ? done(200, encodeObject('Node', object), PROTOBUF) : done(200, JSON.stringify(object));
     }
     if (p === '/api/v1/namespaces') {
@@ -222,15 +246,9 @@ export class SimApiServer {
       const keep = (x: SimPod) => (!ns || x.namespace === ns) &&
         matchesFields({ 'spec.nodeName': x.node, 'metadata.name': x.name, 'metadata.namespace': x.namespace, 'status.phase': 'Running' }, fields) &&
         matchesLabels(podLabels(x), labels);
-      const watch = url.searchParams.get('watch');
-      if (watch === '1' || watch === 'true') {
+      if (isWatch(url.searchParams)) {
         if (!this.allowed(who, 'watch', 'pods')) return forbid('watch', 'pods');
-        if (this.failWatches > 0) {
-          this.failWatches--;
-          return status(500, 'InternalError', 'etcdserver: request timed out');
-        }
-        this.log.push({ method: 'GET', path: url.pathname, query: url.search, user: who.user, status: 200 });
-        return this.watchPods(res, url.searchParams, keep);
+        return watch('Pod', (at) => this.podStates(at, keep), objectOf);
       }
       if (!this.allowed(who, 'list', 'pods')) return forbid('list', 'pods');
       // the pages of one list are one snapshot, as the API server's are: later pages name its second
@@ -245,13 +263,14 @@ export class SimApiServer {
   }
 
   /**
-   * A pod watch as the API server streams one: newline-separated events for what changed, looked at
-   * each second after the resourceVersion asked for (the simulator's versions are its clock's
-   * seconds), bookmarks when asked, 410 Expired for a version more than five minutes old, and the
-   * stream ended after timeoutSeconds. Always JSON: the plugin watches in JSON (its events are few),
-   * so the simulator does not frame protobuf watch events.
+   * A pod or node watch as the API server streams one: newline-separated events for what changed
+   * (an entry's signature), looked at each second after the resourceVersion asked for (the
+   * simulator's versions are its clock's seconds), bookmarks when asked, 410 Expired for a version
+   * more than five minutes old, and the stream ended after timeoutSeconds. Always JSON: the plugin
+   * watches in JSON (its events are few), so the simulator does not frame protobuf watch events.
    */
-  private watchPods(res: ServerResponse, q: URLSearchParams, keep: (p: SimPod) => boolean): void {
+  private watchObjects<E extends { signature: string }>(res: ServerResponse, q: URLSearchParams, kind: ListedKind,
+    at: (t: number) => Map<string, E>, objectOf: (e: E) => Record<string, unknown>): void {
     const from = Number(q.get('resourceVersion') ?? 0) || 0;
     const timeoutS = Math.min(Number(q.get('timeoutSeconds')) || 1800, 1800);
     const bookmarks = q.get('allowWatchBookmarks') === 'true';
@@ -265,12 +284,12 @@ export class SimApiServer {
       res.end();
       return;
     }
-    // what the watcher knows: the pods at `from`; without a version, nothing, so every pod comes as ADDED
-    let known = from ? this.podStates(from * 1000, keep) : new Map<string, PodEntry>();
+    // what the watcher knows: the objects at `from`; without a version, nothing, so every one comes as ADDED
+    let known = from ? at(from * 1000) : new Map<string, E>();
     let bookmarkSec = startSec;
     const tick = () => {
       const sec = Math.floor(this.o.now() / 1000);
-      const current = this.podStates(this.o.now(), keep);
+      const current = at(this.o.now());
       for (const [uid, now] of current) {
         const before = known.get(uid);
         if (!before) send('ADDED', versioned(objectOf(now), sec));
@@ -279,7 +298,7 @@ export class SimApiServer {
       for (const [uid, before] of known) if (!current.has(uid)) send('DELETED', versioned(objectOf(before), sec));
       known = current;
       if (bookmarks && sec - bookmarkSec >= 10) {
-        send('BOOKMARK', { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: String(sec) } });
+        send('BOOKMARK', { kind, apiVersion: 'v1', metadata: { resourceVersion: String(sec) } });
         bookmarkSec = sec;
       }
     };
@@ -322,14 +341,23 @@ export class SimApiServer {
     return e;
   }
 
-  private nodeEntry(n: SimNode): NodeEntry {
+  /** A node's entry at `t`, kept until its next status post or a change of its fault. */
+  private nodeEntry(n: SimNode, t: number): NodeEntry {
+    const fault = this.o.faults[n.name];
+    const signature = `${fault ?? ''}@${nodeHeartbeat(n, t)}`;
     let e = this.nodeMemo.get(n.name);
-    if (!e) {
-      const object = nodeObject(this.o.workload, n, this.o.faults[n.name]);
-      e = { object, labels: (object.metadata as { labels: Record<string, string> }).labels };
+    if (e?.signature !== signature) {
+      const object = nodeObject(this.o.workload, n, fault, t);
+      e = { signature, object, labels: (object.metadata as { labels: Record<string, string> }).labels };
       this.nodeMemo.set(n.name, e);
     }
     return e;
+  }
+
+  /** Breaks a node, or mends it (`undefined`), while the simulator runs: its object changes, and watches say so. */
+  setFault(node: string, fault: Fault | undefined): void {
+    if (fault) this.o.faults[node] = fault;
+    else delete this.o.faults[node];
   }
 
   /** Kubelets cache their stats; so does the simulator, per node and stats time. */
@@ -366,6 +394,11 @@ function paginate<T>(items: T[], q: URLSearchParams, t: number): { page: T[]; me
 function snapshotOf(q: URLSearchParams): number | undefined {
   const at = Number(continueToken(q)?.[0]);
   return Number.isFinite(at) && at > 0 ? at : undefined;
+}
+
+function isWatch(q: URLSearchParams): boolean {
+  const watch = q.get('watch');
+  return watch === '1' || watch === 'true';
 }
 
 function continueToken(q: URLSearchParams): string[] | undefined {

@@ -5,12 +5,20 @@ import type { Fault, SimNode, SimPod, Workload } from './workload.js';
 
 const GiB = 2 ** 30;
 
+/** Kubelets with node leases post their status every 5 minutes when nothing changes. */
+const NODE_STATUS_PERIOD_MS = 5 * 60_000;
+
+/** The time of a node's last status post at `t`: what changes its object, and the watch's cue. */
+export function nodeHeartbeat(n: SimNode, t: number): number {
+  return n.bootMs + Math.floor(Math.max(0, t - n.bootMs) / NODE_STATUS_PERIOD_MS) * NODE_STATUS_PERIOD_MS;
+}
+
 /**
- * A node as the API server returns it. Real nodes are 10-50 KB of JSON, most of it the images the
- * kubelet reports (up to 50) and managed fields; a simulator sending only what the plugin reads
- * would flatter the node list every scrape makes.
+ * A node as the API server returns it at `t`. Real nodes are 10-50 KB of JSON, most of it the
+ * images the kubelet reports (up to 50) and managed fields; a simulator sending only what the
+ * plugin reads would flatter the node list every scrape makes.
  */
-export function nodeObject(w: Workload, n: SimNode, fault: Fault | undefined): Record<string, unknown> {
+export function nodeObject(w: Workload, n: SimNode, fault: Fault | undefined, t: number): Record<string, unknown> {
   const ready = fault !== 'notready' && fault !== 'down';
   const windows = fault === 'windows';
   const os = windows ? 'windows' : 'linux';
@@ -19,8 +27,9 @@ export function nodeObject(w: Workload, n: SimNode, fault: Fault | undefined): R
   const boot = kubeTime(n.bootMs);
   const id = (what: string) => hex(w.opts.seed, `${n.name}/${what}`, 32);
   const uuid = (what: string) => id(what).replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+  const heartbeat = kubeTime(nodeHeartbeat(n, t));
   const condition = (type: string, ok: boolean, reason: string, message: string) =>
-    ({ type, status: ok ? 'True' : 'False', lastHeartbeatTime: boot, lastTransitionTime: boot, reason, message });
+    ({ type, status: ok ? 'True' : 'False', lastHeartbeatTime: heartbeat, lastTransitionTime: boot, reason, message });
   return {
     kind: 'Node', apiVersion: 'v1',
     metadata: {
