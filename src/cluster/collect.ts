@@ -4,6 +4,7 @@ import {
 } from '../model/index.js';
 import type { ApiClient } from './api-client.js';
 import { listNodes, listPods, type PodQuery } from './list-objects.js';
+import type { NodeSource } from './node-watch.js';
 import type { PodSource } from './pod-watch.js';
 import { ProxySummaryGetter } from './proxy-summary.js';
 import { defaultConcurrency, scrapeNodes, type NodeFailure, type SummaryGetter } from './scrape.js';
@@ -16,7 +17,10 @@ export interface CollectOptions {
   nodeTimeoutMs: number;
   requestTimeoutMs: number;
   jitterMs: number;
+  /** which nodes a scrape without `nodes` lists (a node source applies its own) */
   nodeSelector?: string;
+  /** nodes kept between scrapes (a watch); without it, every scrape lists them */
+  nodes?: NodeSource;
   /** picks the nodes to scrape once the objects are listed (default: all) */
   chooseNodes?: (objects: ClusterObjects) => ReadonlySet<string> | undefined;
   cpuRateFromKubelet?: boolean;
@@ -38,7 +42,7 @@ export interface Collected {
 /** Lists nodes and pods, then scrapes the nodes: one unprocessed batch, aligned to the resolution. */
 export async function collectBatch(client: ApiClient, opts: CollectOptions, getter: SummaryGetter = new ProxySummaryGetter(client)): Promise<Collected> {
   const [nodes, pods] = await Promise.all([
-    listNodes(client, opts.nodeSelector, opts.requestTimeoutMs),
+    opts.nodes?.current().then((kept) => [...kept.values()]) ?? listNodes(client, opts.nodeSelector, opts.requestTimeoutMs),
     opts.pods?.current() ?? listPods(client, opts.podQuery ?? {}, opts.requestTimeoutMs).then((list) => new Map(list.map((p) => [podKey(p.namespace, p.name), p]))),
   ]);
   const objects: ClusterObjects = { nodes: new Map(nodes.map((n) => [n.name, n])), pods };

@@ -10,4 +10,6 @@ export { scrapeNodes, defaultConcurrency, type SummaryGetter, type NodeFailure, 
 export { ProxySummaryGetter } from './proxy-summary.js';
 export { collectBatch, type CollectOptions, type Collected } from './collect.js';
 export { PodWatch, type PodSource } from './pod-watch.js';
+export { nodeWatch, type NodeSource } from './node-watch.js';
+export { ObjectWatch } from './object-watch.js';
 export { clusterIdentity } from './cluster-identity.js';

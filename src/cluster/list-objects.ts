@@ -44,9 +44,14 @@ async function listVersioned<T, R>(path: string, params: Record<string, string |
 
 /** Nodes in protobuf when the server speaks it: each real node carries 10-50 KB of images the plugin skips. */
 export async function listNodes(client: ApiClient, labelSelector: string | undefined, timeoutMs: number, accept = PROTOBUF_OR_JSON): Promise<NodeInfo[]> {
+  return (await listNodesVersioned(client, labelSelector, timeoutMs, accept)).nodes;
+}
+
+/** Nodes and the list's resourceVersion, for a watch to go on from. */
+export async function listNodesVersioned(client: ApiClient, labelSelector: string | undefined, timeoutMs: number, accept = PROTOBUF_OR_JSON): Promise<{ nodes: NodeInfo[]; resourceVersion: string }> {
   const list = await listVersioned<WireNode, NodeInfo>('/api/v1/nodes', { labelSelector }, PAGE,
     (p) => client.getObject(p, timeoutMs, accept, decodeNodeList), (page) => page.map(toNodeInfo));
-  return list.items;
+  return { nodes: list.items, resourceVersion: list.resourceVersion };
 }
 
 /**

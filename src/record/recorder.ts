@@ -1,6 +1,6 @@
 import type { Archive, TickWriter } from '../archive/index.js';
 import { compact } from '../archive/index.js';
-import { collectBatch, PodWatch, type ApiClient, type NodeFailure } from '../cluster/index.js';
+import { collectBatch, nodeWatch, PodWatch, type ApiClient, type NodeFailure } from '../cluster/index.js';
 import { PluginError, podKey, processBatch, RateBase } from '../model/index.js';
 import { narrowBatch, type RecordScope } from './narrow.js';
 
@@ -23,10 +23,11 @@ export interface RecorderOptions {
   signal: AbortSignal;
   onTick?: (t: TickReport) => void;
   /**
-   * 'watch' (default): pods listed once and then watched, as Heapster's informer did; 'list': listed
-   * every tick, for clocks that jump a whole tick at once faster than any watch can follow (tests)
+   * 'watch' (default): pods and nodes listed once and then watched, as Heapster's informers did;
+   * 'list': listed every tick, for clocks that jump a whole tick at once faster than any watch can
+   * follow (tests)
    */
-  pods?: 'watch' | 'list';
+  objects?: 'watch' | 'list';
 }
 
 export interface TickReport {
@@ -67,8 +68,9 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
   let prev: RateBase | undefined;
   let backoff = 0;
   let compactedHour = Math.floor(o.now() / HOUR);
-  // pods are listed once and then watched, as Heapster's informer did, not listed every tick
-  const watch = o.pods === 'list' ? undefined : new PodWatch(o.client, o.requestTimeoutMs);
+  // pods and nodes are listed once and then watched, as Heapster's informers did, not listed every tick
+  const watch = o.objects === 'list' ? undefined : new PodWatch(o.client, o.requestTimeoutMs);
+  const nodes = o.objects === 'list' ? undefined : nodeWatch(o.client, o.requestTimeoutMs, o.nodeSelector);
   try {
     while (!o.signal.aborted) {
       const boundary = Math.floor(o.now() / o.resolutionMs) * o.resolutionMs + o.resolutionMs;
@@ -78,7 +80,7 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
       try {
         const got = await collectBatch(o.client, {
           resolutionMs: o.resolutionMs, now: o.now, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
-          requestTimeoutMs: o.requestTimeoutMs, jitterMs: Math.min(1000, o.resolutionMs / 10), nodeSelector: o.nodeSelector, ...(watch ? { pods: watch } : {}),
+          requestTimeoutMs: o.requestTimeoutMs, jitterMs: Math.min(1000, o.resolutionMs / 10), nodeSelector: o.nodeSelector, ...(watch ? { pods: watch } : {}), ...(nodes ? { nodes } : {}),
         });
         const batch = processBatch(got.batch, prev, got.objects);
         prev = RateBase.of(batch);
@@ -115,6 +117,7 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
     }
   } finally {
     watch?.close();
+    nodes?.close();
   }
   return sum;
 }

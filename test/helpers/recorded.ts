@@ -23,7 +23,7 @@ export async function recordSim(sim: TestSim, ticks: number, name = 'sim'): Prom
     sleep: async (ms) => void (sim.clock.t += Math.max(0, ms)), signal: new AbortController().signal,
     onTick: (t) => stamps.push(t.timestamp),
     // the clock jumps a minute per tick in an instant; a pod watch follows in real seconds
-    pods: 'list',
+    objects: 'list',
   });
   client.close();
   await writer.finish('done');

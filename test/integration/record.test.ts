@@ -37,7 +37,7 @@ test.before(async () => {
     sleep: async (ms) => void (sim.clock.t += Math.max(0, ms)), signal: new AbortController().signal,
     onTick: (t) => stamps.push(t.timestamp),
     // the clock jumps a minute per tick in an instant; a pod watch follows in real seconds
-    pods: 'list',
+    objects: 'list',
   });
   client.close();
   await writer.finish('done');
