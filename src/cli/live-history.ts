@@ -1,4 +1,4 @@
-import { ApiClient, collectBatch, type CollectOptions, type LoadedConfig, type NodeFailure, type PodSource } from '../cluster/index.js';
+import { ApiClient, collectBatch, type CollectOptions, type LoadedConfig, type NodeFailure } from '../cluster/index.js';
 import { NODE_METRICS, PluginError, processBatch, type Batch, type ClusterObjects, type PodInfo } from '../model/index.js';
 import { BatchHistory, type Target } from '../query/index.js';
 
@@ -44,9 +44,9 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
       await new Promise((r) => setTimeout(r, o.rateIntervalMs));
       processBatch(first.batch, undefined, first.objects);
       prev = first.batch;
-      // the pods listed a few seconds ago serve again, as a watch's would: a second list of every
-      // pod in the cluster would cost the API server and this scrape as much as the first
-      last = await collectBatch(client, { ...opts, pods: fixedPods(first.objects.pods) });
+      // the pods and nodes listed a few seconds ago serve again, as a watch's would: a second list
+      // of every pod and node would cost the API server and this scrape as much as the first
+      last = await collectBatch(client, { ...opts, pods: fixed(first.objects.pods), nodes: fixed(first.objects.nodes) });
     }
     const asked = last.nodesOk + last.failures.length;
     const refused = last.failures.find((f) => f.reason === 'forbidden' || f.reason === 'unauthorized');
@@ -68,9 +68,9 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
 /** A node's metrics that come from its pods' specs, summed or divided by allocatable. */
 const FROM_POD_SPECS = new Set<string>([...NODE_METRICS, 'cpu/node_reservation', 'memory/node_reservation', 'ephemeral_storage/node_reservation']);
 
-/** Pods already at hand, as a scrape's pod source: the scrape lists none. */
-function fixedPods(pods: ReadonlyMap<string, PodInfo>): PodSource {
-  return { current: async () => pods, close: () => undefined };
+/** Objects already at hand, as a scrape's pod or node source: the scrape lists none. */
+function fixed<T>(objects: ReadonlyMap<string, T>): { current(): Promise<ReadonlyMap<string, T>>; close(): void } {
+  return { current: async () => objects, close: () => undefined };
 }
 
 /**
@@ -83,8 +83,8 @@ function fixedPods(pods: ReadonlyMap<string, PodInfo>): PodSource {
  */
 function podSource(t: Target, metric: string | undefined): Pick<CollectOptions, 'pods' | 'podQuery'> {
   switch (t.kind) {
-    case 'freecontainer': case 'freecontainers': return { pods: fixedPods(new Map()) };
-    case 'node': return metric === undefined || FROM_POD_SPECS.has(metric) ? { podQuery: { fieldSelector: `spec.nodeName=${t.node}` } } : { pods: fixedPods(new Map()) };
+    case 'freecontainer': case 'freecontainers': return { pods: fixed<PodInfo>(new Map()) };
+    case 'node': return metric === undefined || FROM_POD_SPECS.has(metric) ? { podQuery: { fieldSelector: `spec.nodeName=${t.node}` } } : { pods: fixed<PodInfo>(new Map()) };
     case 'namespace': case 'pod': case 'container': case 'containers': case 'pod-list': return { podQuery: { namespace: t.namespace } };
     case 'pods': return t.namespace === undefined ? {} : { podQuery: { namespace: t.namespace } };
     default: return {};

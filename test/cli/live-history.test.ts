@@ -12,10 +12,11 @@ test.before(async () => {
 test.after(() => sim.close());
 
 // ---
-test('live counter rates come from two scrapes; the pods are listed once for both', async () => {
+test('live counter rates come from two scrapes; the pods and nodes are listed once for both', async () => {
   const node = sim.workload.nodes[0]!.name;
   const before = await sim.rawSummary(node);
-  const listsBefore = sim.server.log.filter((e) => e.path === '/api/v1/pods').length;
+  const lists = (path: string) => sim.server.log.filter((e) => e.path === path).length;
+  const podListsBefore = lists('/api/v1/pods'), nodeListsBefore = lists('/api/v1/nodes');
   let after: any;
   const live = await liveHistory({
     config: await loadKubeConfig({ kubeconfig: sim.kubeconfigPath }, {}),
@@ -35,7 +36,8 @@ test('live counter rates come from two scrapes; the pods are listed once for bot
   assert.is(set.values.get('network/rx_rate'), ((after.node.network.rxBytes - before.node.network.rxBytes) * 1000) / dt);
   const cpuDt = Date.parse(after.node.cpu.time) - Date.parse(before.node.cpu.time);
   assert.is(set.values.get('cpu/usage_rate'), Math.trunc((1000 * (after.node.cpu.usageCoreNanoSeconds - before.node.cpu.usageCoreNanoSeconds)) / (cpuDt * 1e6)));
-  assert.is(sim.server.log.filter((e) => e.path === '/api/v1/pods').length - listsBefore, 1, 'one pod list for the two scrapes');
+  assert.is(lists('/api/v1/pods') - podListsBefore, 1, 'one pod list for the two scrapes');
+  assert.is(lists('/api/v1/nodes') - nodeListsBefore, 1, 'one node list for the two scrapes');
 });
 
 test('a node kubelet metric lists no pods; a node request metric lists the node\'s and sums them', async () => {
