@@ -68,8 +68,8 @@ export async function scrapeBench(startSimulatorProcess) {
     for (let i = 0; i < 3; i++) {
       proto.push(await listCpu(() => listPods(client, {}, 30_000)));
       json.push(await listCpu(() => listPods(client, {}, 30_000, undefined, 'application/json')));
-      nodesProto.push(await listCpu(() => listNodes(client, undefined, 30_000)));
-      nodesJson.push(await listCpu(() => listNodes(client, undefined, 30_000, 'application/json')));
+      nodesProto.push(await listCpu(() => listNodes(client, {}, 30_000)));
+      nodesJson.push(await listCpu(() => listNodes(client, {}, 30_000, 'application/json')));
     }
     client.close();
     const rss = process.resourceUsage().maxRSS / 1024;

@@ -1,4 +1,4 @@
-import { ApiClient, collectBatch, type CollectOptions, type LoadedConfig, type NodeFailure } from '../cluster/index.js';
+import { ApiClient, collectBatch, type CollectOptions, type LoadedConfig, type NodeFailure, type NodeQuery } from '../cluster/index.js';
 import { NODE_METRICS, PluginError, processBatch, type Batch, type ClusterObjects, type PodInfo } from '../model/index.js';
 import { BatchHistory, type Target } from '../query/index.js';
 
@@ -32,12 +32,14 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
     let chosen: ReadonlySet<string> | undefined;
     const opts: CollectOptions = {
       resolutionMs: 1000, now: o.now ?? Date.now, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
-      requestTimeoutMs: o.requestTimeoutMs, jitterMs: 0, nodeSelector: o.nodeSelector,
+      requestTimeoutMs: o.requestTimeoutMs, jitterMs: 0, nodeQuery: nodeQuery(o.target, o.nodeSelector),
       cpuRateFromKubelet: o.rateIntervalMs === 0,
       chooseNodes: (objects) => (chosen ??= nodesFor(o.target, objects)),
       ...podSource(o.target, o.metric),
     };
-    const first = await collectBatch(client, opts);
+    let first = await collectBatch(client, opts);
+    // no such node: every node, so that the error can name the closest
+    if (opts.nodeQuery?.fieldSelector && first.objects.nodes.size === 0) first = await collectBatch(client, { ...opts, nodeQuery: { labelSelector: o.nodeSelector } });
     let last = first, prev: Batch | undefined;
     if (o.rateIntervalMs > 0) {
       o.onWait?.(o.rateIntervalMs);
@@ -89,6 +91,16 @@ function podSource(t: Target, metric: string | undefined): Pick<CollectOptions, 
     case 'pods': return t.namespace === undefined ? {} : { podQuery: { namespace: t.namespace } };
     default: return {};
   }
+}
+
+/**
+ * The nodes answering needs listed: the one a node target names, as `kubectl top node NODE` gets
+ * it (a cluster's node list is megabytes: real nodes carry 10-50 KB of images each), else every
+ * node the selector picks.
+ */
+function nodeQuery(t: Target, labelSelector: string | undefined): NodeQuery {
+  const one = t.kind === 'node' || t.kind === 'freecontainer' || t.kind === 'freecontainers';
+  return { labelSelector, ...(one ? { fieldSelector: `metadata.name=${t.node}` } : {}) };
 }
 
 /** The nodes whose kubelets can answer for a target; undefined means all of them. */

@@ -3,7 +3,7 @@ import {
   type Batch, type ClusterObjects, type MetricSet, type PodInfo,
 } from '../model/index.js';
 import type { ApiClient } from './api-client.js';
-import { listNodes, listPods, type PodQuery } from './list-objects.js';
+import { listNodes, listPods, type NodeQuery, type PodQuery } from './list-objects.js';
 import type { NodeSource } from './node-watch.js';
 import type { PodSource } from './pod-watch.js';
 import { ProxySummaryGetter } from './proxy-summary.js';
@@ -17,8 +17,8 @@ export interface CollectOptions {
   nodeTimeoutMs: number;
   requestTimeoutMs: number;
   jitterMs: number;
-  /** which nodes a scrape without `nodes` lists (a node source applies its own) */
-  nodeSelector?: string;
+  /** which nodes a scrape without `nodes` lists (default: every node; a node source applies its own) */
+  nodeQuery?: NodeQuery;
   /** nodes kept between scrapes (a watch); without it, every scrape lists them */
   nodes?: NodeSource;
   /** picks the nodes to scrape once the objects are listed (default: all) */
@@ -42,7 +42,7 @@ export interface Collected {
 /** Lists nodes and pods, then scrapes the nodes: one unprocessed batch, aligned to the resolution. */
 export async function collectBatch(client: ApiClient, opts: CollectOptions, getter: SummaryGetter = new ProxySummaryGetter(client)): Promise<Collected> {
   const [nodes, pods] = await Promise.all([
-    opts.nodes?.current().then((kept) => [...kept.values()]) ?? listNodes(client, opts.nodeSelector, opts.requestTimeoutMs),
+    opts.nodes?.current().then((kept) => [...kept.values()]) ?? listNodes(client, opts.nodeQuery ?? {}, opts.requestTimeoutMs),
     opts.pods?.current() ?? listPods(client, opts.podQuery ?? {}, opts.requestTimeoutMs).then((list) => new Map(list.map((p) => [podKey(p.namespace, p.name), p]))),
   ]);
   const objects: ClusterObjects = { nodes: new Map(nodes.map((n) => [n.name, n])), pods };

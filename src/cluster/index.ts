@@ -1,7 +1,7 @@
 export type { KubeFlags } from './kube-flags.js';
 export { loadKubeConfig, type LoadedConfig } from './load-kubeconfig.js';
 export { ApiClient, statusError, type ApiResponse } from './api-client.js';
-export { listNodes, listPods, type PodQuery } from './list-objects.js';
+export { listNodes, listPods, type NodeQuery, type PodQuery } from './list-objects.js';
 export { decodeSummary, type DecodeOptions } from './decode-summary.js';
 export type { Summary } from './summary-types.js';
 export { parseQuantity, resourceAmount } from './quantity.js';

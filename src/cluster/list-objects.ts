@@ -4,6 +4,12 @@ import type { ApiClient } from './api-client.js';
 import { toNodeInfo, toPodInfo, type WireList, type WireNode, type WirePod } from './api-objects.js';
 import { decodeNodeList, decodePodList, PROTOBUF_OR_JSON } from './api-protobuf.js';
 
+export interface NodeQuery {
+  labelSelector?: string;
+  /** `metadata.name=NODE`: one node, as `kubectl top node NODE` asks for it */
+  fieldSelector?: string;
+}
+
 export interface PodQuery {
   /** undefined: every namespace */
   namespace?: string;
@@ -43,13 +49,13 @@ async function listVersioned<T, R>(path: string, params: Record<string, string |
 }
 
 /** Nodes in protobuf when the server speaks it: each real node carries 10-50 KB of images the plugin skips. */
-export async function listNodes(client: ApiClient, labelSelector: string | undefined, timeoutMs: number, accept = PROTOBUF_OR_JSON): Promise<NodeInfo[]> {
-  return (await listNodesVersioned(client, labelSelector, timeoutMs, accept)).nodes;
+export async function listNodes(client: ApiClient, query: NodeQuery, timeoutMs: number, accept = PROTOBUF_OR_JSON): Promise<NodeInfo[]> {
+  return (await listNodesVersioned(client, query, timeoutMs, accept)).nodes;
 }
 
 /** Nodes and the list's resourceVersion, for a watch to go on from. */
-export async function listNodesVersioned(client: ApiClient, labelSelector: string | undefined, timeoutMs: number, accept = PROTOBUF_OR_JSON): Promise<{ nodes: NodeInfo[]; resourceVersion: string }> {
-  const list = await listVersioned<WireNode, NodeInfo>('/api/v1/nodes', { labelSelector }, PAGE,
+export async function listNodesVersioned(client: ApiClient, query: NodeQuery, timeoutMs: number, accept = PROTOBUF_OR_JSON): Promise<{ nodes: NodeInfo[]; resourceVersion: string }> {
+  const list = await listVersioned<WireNode, NodeInfo>('/api/v1/nodes', { labelSelector: query.labelSelector, fieldSelector: query.fieldSelector }, PAGE,
     (p) => client.getObject(p, timeoutMs, accept, decodeNodeList), (page) => page.map(toNodeInfo));
   return { nodes: list.items, resourceVersion: list.resourceVersion };
 }

@@ -21,7 +21,7 @@ export function nodeWatch(client: ApiClient, timeoutMs: number, labelSelector?: 
     path: '/api/v1/nodes',
     labelSelector,
     list: async () => {
-      const list = await listNodesVersioned(client, labelSelector, timeoutMs);
+      const list = await listNodesVersioned(client, { labelSelector }, timeoutMs);
       return { items: new Map(list.nodes.map((n) => [n.name, n])), resourceVersion: list.resourceVersion };
     },
     key: (n) => n.metadata.name,

@@ -80,7 +80,7 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
       try {
         const got = await collectBatch(o.client, {
           resolutionMs: o.resolutionMs, now: o.now, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
-          requestTimeoutMs: o.requestTimeoutMs, jitterMs: Math.min(1000, o.resolutionMs / 10), nodeSelector: o.nodeSelector, ...(watch ? { pods: watch } : {}), ...(nodes ? { nodes } : {}),
+          requestTimeoutMs: o.requestTimeoutMs, jitterMs: Math.min(1000, o.resolutionMs / 10), nodeQuery: { labelSelector: o.nodeSelector }, ...(watch ? { pods: watch } : {}), ...(nodes ? { nodes } : {}),
         });
         const batch = processBatch(got.batch, prev, got.objects);
         prev = RateBase.of(batch);

@@ -194,8 +194,9 @@ export class SimApiServer {
     if (p === '/api/v1') return done(200, JSON.stringify(RESOURCES));
     let m: RegExpExecArray | null;
     if (p === '/api/v1/nodes') {
-      const selector = url.searchParams.get('labelSelector');
-      const nodesAt = (at: number) => new Map(w.nodes.map((n) => [n.name, this.nodeEntry(n, at)] as const).filter(([, e]) => matchesLabels(e.labels, selector)));
+      const selector = url.searchParams.get('labelSelector'), fields = url.searchParams.get('fieldSelector');
+      const nodesAt = (at: number) => new Map(w.nodes.filter((n) => matchesFields({ 'metadata.name': n.name }, fields))
+        .map((n) => [n.name, this.nodeEntry(n, at)] as const).filter(([, e]) => matchesLabels(e.labels, selector)));
       if (isWatch(url.searchParams)) {
         if (!this.allowed(who, 'watch', 'nodes')) return forbid('watch', 'nodes');
         return watch('Node', nodesAt, (e) => e.object);

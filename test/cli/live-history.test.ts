@@ -48,9 +48,15 @@ test('a node kubelet metric lists no pods; a node request metric lists the node\
   const ask = (metric: string) => liveHistory({ config, target, metric, rateIntervalMs: 0, concurrency: 2, nodeTimeoutMs: 5000, requestTimeoutMs: 5000, now: () => sim.clock.t });
 
   let before = lists();
+  const nodeListsBefore = sim.server.log.length;
   const usage = await ask('memory/working_set');
   assert.is(lists() - before, 0, 'no pod list for a kubelet metric');
   assert.is(usage.batch.sets.get(`node:${node}`)!.values.get('memory/working_set'), (await sim.rawSummary(node)).node.memory.workingSetBytes);
+  // one node asked for by name, as `kubectl top node` does, not the cluster's whole node list
+  const nodeLists = sim.server.log.slice(nodeListsBefore).filter((e) => e.path === '/api/v1/nodes');
+  assert.equal(nodeLists.map((e) => new URLSearchParams(e.query).get('fieldSelector')), [`metadata.name=${node}`]);
+  const raw = (await getJson(sim, `/api/v1/nodes/${node}`)).status.allocatable.memory as string;
+  assert.is(usage.batch.sets.get(`node:${node}`)!.values.get('memory/node_allocatable'), Number(raw.replace(/Ki$/, '')) * 1024);
 
   before = lists();
   const requests = await ask('cpu/request');
@@ -63,6 +69,16 @@ test('a node kubelet metric lists no pods; a node request metric lists the node\
   const expected = pods.flatMap((p) => p.spec.containers).reduce((s: number, c: any) => s + (c.resources?.requests?.cpu ? milli(c.resources.requests.cpu) : 0), 0);
   assert.ok(expected > 0, 'the node runs pods with cpu requests');
   assert.is(requests.batch.sets.get(`node:${node}`)!.values.get('cpu/request'), expected);
+});
+
+test('a node the cluster does not have: every node is listed, so the error can name the closest', async () => {
+  const config = await loadKubeConfig({ kubeconfig: sim.kubeconfigPath }, {});
+  const target = parseTarget('nodes/node-9', { namespace: 'default', allNamespaces: false });
+  const before = sim.server.log.length;
+  const live = await liveHistory({ config, target, metric: 'memory/usage', rateIntervalMs: 0, concurrency: 2, nodeTimeoutMs: 5000, requestTimeoutMs: 5000, now: () => sim.clock.t });
+  const nodeLists = sim.server.log.slice(before).filter((e) => e.path === '/api/v1/nodes');
+  assert.equal(nodeLists.map((e) => new URLSearchParams(e.query).get('fieldSelector')), ['metadata.name=node-9', null]);
+  assert.equal([...live.batch.sets.keys()].filter((k) => /^node:[^/]*$/.test(k)).sort(), sim.workload.nodes.map((n) => `node:${n.name}`).sort());
 });
 
 test('a namespace target lists only its namespace\'s pods, and sums them as the whole list did', async () => {

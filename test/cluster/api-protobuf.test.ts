@@ -54,8 +54,8 @@ test('nodes listed in protobuf are the nodes listed in JSON, and carry what kube
   const faulty = await testSim({ nodes: 5, podsPerNode: 2, faults: { 'node-02': 'notready', 'node-03': 'windows' } });
   const c = await ApiClient.create(await loadKubeConfig({ kubeconfig: faulty.kubeconfigPath }, {}));
   try {
-    const json = await listNodes(c, undefined, 5000, 'application/json');
-    const proto = await listNodes(c, undefined, 5000);
+    const json = await listNodes(c, {}, 5000, 'application/json');
+    const proto = await listNodes(c, {}, 5000);
     assert.equal(proto, json);
     // the raw JSON, read apart from the plugin: what the comparison covers varies from node to node
     const raw5 = JSON.parse((await raw(faulty, '/api/v1/nodes', 'application/json')).body.toString()).items as any[];

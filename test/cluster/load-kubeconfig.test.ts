@@ -72,7 +72,7 @@ test('relative certificate paths and exec commands resolve from the kubeconfig f
   const cfg = await loadKubeConfig({ kubeconfig: file }, {});
   const client = await ApiClient.create(cfg);
   try {
-    const nodes = await listNodes(client, undefined, 5000);
+    const nodes = await listNodes(client, {}, 5000);
     assert.equal(nodes.map((n) => n.name), sim.workload.nodes.map((n) => n.name));
   } finally {
     client.close();
@@ -95,7 +95,7 @@ test('exec credential plugins give the token', async () => {
   process.chdir(tmpdir()); // the command must resolve from the kubeconfig's folder, not from here
   try {
     const client = await ApiClient.create(await loadKubeConfig({ kubeconfig: file }, {}));
-    const nodes = await listNodes(client, undefined, 5000);
+    const nodes = await listNodes(client, {}, 5000);
     client.close();
     assert.is(nodes.length, sim.workload.nodes.length);
   } finally {
@@ -106,7 +106,7 @@ test('exec credential plugins give the token', async () => {
 test('--server, --token and --insecure-skip-tls-verify work without any kubeconfig', async () => {
   const cfg = await loadKubeConfig({ server: sim.url, token: sim.adminToken, insecureSkipTlsVerify: true }, { HOME: dir });
   const client = await ApiClient.create(cfg);
-  const nodes = await listNodes(client, 'kubernetes.io/hostname=node-02', 5000);
+  const nodes = await listNodes(client, { labelSelector: 'kubernetes.io/hostname=node-02' }, 5000);
   client.close();
   assert.equal(nodes.map((n) => n.name), ['node-02']);
   assert.ok(sim.server.log.every((r) => r.method === 'GET'), 'only GET requests reach the API server');
@@ -128,7 +128,7 @@ test("in a pod without a kubeconfig, the service account's token and CA reach th
     const cfg = await loadKubeConfig({}, env, root);
     assert.is(cfg.server, sim.url);
     const client = await ApiClient.create(cfg);
-    const nodes = await listNodes(client, undefined, 5000);
+    const nodes = await listNodes(client, {}, 5000);
     client.close();
     assert.is(nodes.length, sim.workload.nodes.length);
     assert.ok(sim.server.log.some((r) => r.user === 'viewer' && r.path === '/api/v1/nodes'), 'the service account token was the identity');
