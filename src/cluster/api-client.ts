@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import { gunzipSync } from 'node:zlib';
 import { PluginError } from '../model/index.js';
 import type { LoadedConfig } from './load-kubeconfig.js';
@@ -48,14 +49,22 @@ export class ApiClient {
     }
     const headers: Record<string, string> = { ...(reqOpts.headers as Record<string, string> | undefined) };
     if (cfg.impersonate.user) headers['Impersonate-User'] = cfg.impersonate.user;
-    const tls: https.AgentOptions = {
-      ca: reqOpts.ca, cert: reqOpts.cert, key: reqOpts.key,
+    // one TLS context for every connection: given the PEMs instead, Node parses the CA, certificate
+    // and key again for each of the up to 64 sockets a scrape opens
+    let secureContext: tls.SecureContext;
+    try {
+      secureContext = tls.createSecureContext({ ca: reqOpts.ca, cert: reqOpts.cert, key: reqOpts.key });
+    } catch (e) {
+      throw new PluginError('config', `the kubeconfig's certificate data cannot be used: ${firstLine(e)}`, 'check certificate-authority-data, client-certificate-data and client-key-data');
+    }
+    const tlsOpts: https.AgentOptions = {
+      secureContext,
       ...(reqOpts.rejectUnauthorized !== undefined ? { rejectUnauthorized: reqOpts.rejectUnauthorized } : {}),
       ...(reqOpts.servername ? { servername: reqOpts.servername } : {}),
     };
-    const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 16, ...tls };
+    const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 16, ...tlsOpts };
     const agent = base.protocol === 'http:' ? new http.Agent(agentOpts) : new https.Agent(agentOpts);
-    const client = new ApiClient(base, agent, headers, tls);
+    const client = new ApiClient(base, agent, headers, tlsOpts);
     client.groups = cfg.impersonate.groups;
     if (cfg.disableCompression) client.encoding = {};
     return client;
