@@ -1,12 +1,22 @@
 // Issue 2: a simulated 1,000-node cluster, 30 pods per node, two containers each.
 import { ApiClient, PodWatch, collectBatch, listNodes, listPods, loadKubeConfig, nodeWatch } from '../../dist/cluster/index.js';
 import { processBatch, RateBase } from '../../dist/model/index.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { RUN_FLAGS } from './run-flags.mjs';
 
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
 // `record` repeats the watched scrape for hours, so its median is taken over nine: about every third
 // scrape carries a major collection (see bin/run.js), and with five, two such could decide the
 // median. The slowest of them is printed too, so those stay in view.
-const WATCHED = 9, ONE_SHOT = 3;
+const WATCHED = 9, ONE_SHOT = 3, COLD = 3;
+
+/** A first scrape in a fresh process with the plugin's Node flags: what one `query --live` costs. */
+function coldScrape(kubeconfig) {
+  const r = spawnSync(process.execPath, [...RUN_FLAGS, fileURLToPath(new URL('./cold-scrape.mjs', import.meta.url)), kubeconfig], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`the cold scrape exited ${r.status}`);
+  return JSON.parse(r.stdout);
+}
 
 async function scrapeOnce(client, { pods, nodes } = {}, prev) {
   const cpu0 = process.cpuUsage();
@@ -49,12 +59,18 @@ export async function scrapeBench(startSimulatorProcess) {
     watch.close();
     nodes.close();
     prev = undefined;
-    // as a one-shot `query --live` scrapes: pods listed every time, no batch before
+    // a one-shot scrape in a process that has scraped before (JIT warm): pods and nodes listed, no batch before
     const oneShot = [];
     for (let i = 0; i < ONE_SHOT; i++) {
       await fresh();
       const { batch: _unused, base: _base, ...s } = await scrapeOnce(client, {}, undefined);
       oneShot.push(s);
+    }
+    // first scrapes each in a fresh process: one in this process is a single sample of the noisiest figure
+    const cold3 = [];
+    for (let i = 0; i < COLD; i++) {
+      await fresh();
+      cold3.push(coldScrape(sim.kubeconfig));
     }
     // the pod and node lists alone, in each encoding the API server offers (the simulator's pods and
     // nodes are as large as real ones)
@@ -73,20 +89,21 @@ export async function scrapeBench(startSimulatorProcess) {
     }
     client.close();
     const rss = process.resourceUsage().maxRSS / 1024;
-    const failed = [cold, ...watched, ...oneShot].reduce((s, x) => s + x.failed, 0);
+    const failed = [cold, ...watched, ...oneShot, ...cold3].reduce((s, x) => s + x.failed, 0);
     if (failed) console.error(`warning: ${failed} node scrapes failed`);
     const last = watched.at(-1);
     return [
       [`scrape: nodes answered (of ${NODES})`, last.ok],
       ['scrape: metric sets per batch', last.sets],
       ['scrape: summary MB per scrape', (last.bytes / 1e6).toFixed(1)],
-      ['scrape: plugin CPU ms per node, first scrape (lists pods and nodes)', (cold.cpuMs / NODES).toFixed(3), '≤ 1 ms'],
+      [`scrape: plugin CPU ms per node, first scrape, fresh process (median of ${COLD})`, (median(cold3.map((s) => s.cpuMs)) / NODES).toFixed(3), '≤ 1 ms'],
+      ['scrape: plugin CPU ms per node, first scrape in this process (starts the watches)', (cold.cpuMs / NODES).toFixed(3)],
       [`scrape: plugin CPU ms per node, next scrapes (watches, rates; median of ${WATCHED})`, (median(watched.map((s) => s.cpuMs)) / NODES).toFixed(3), '≤ 1 ms'],
       [`scrape: plugin CPU ms per node, next scrapes (slowest of ${WATCHED})`, (Math.max(...watched.map((s) => s.cpuMs)) / NODES).toFixed(3)],
-      [`scrape: plugin CPU ms per node, one-shot (lists pods and nodes; median of ${ONE_SHOT})`, (median(oneShot.map((s) => s.cpuMs)) / NODES).toFixed(3), '≤ 1 ms'],
+      [`scrape: plugin CPU ms per node, one-shot in a warm process (median of ${ONE_SHOT})`, (median(oneShot.map((s) => s.cpuMs)) / NODES).toFixed(3), '≤ 1 ms'],
       [`scrape: plugin CPU ms to list ${(NODES * 30).toLocaleString('en')} pods, protobuf / JSON (median of 3)`, `${median(proto).toFixed(0)} / ${median(json).toFixed(0)}`],
       [`scrape: plugin CPU ms to list ${NODES.toLocaleString('en')} nodes, protobuf / JSON (median of 3)`, `${median(nodesProto).toFixed(0)} / ${median(nodesJson).toFixed(0)}`],
-      ['scrape: wall s, full scrape (first)', (cold.wall / 1000).toFixed(2), '< 5 s'],
+      [`scrape: wall s, full scrape (first, fresh process, median of ${COLD})`, (median(cold3.map((s) => s.wall)) / 1000).toFixed(2), '< 5 s'],
       [`scrape: wall s, full scrape (next, median of ${WATCHED})`, (median(watched.map((s) => s.wall)) / 1000).toFixed(2), '< 5 s'],
       ['scrape: peak RSS MB', rss.toFixed(0)],
     ];
