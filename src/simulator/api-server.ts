@@ -202,9 +202,10 @@ export class SimApiServer {
         return watch('Node', nodesAt, (e) => e.object);
       }
       if (!this.allowed(who, 'list', 'nodes')) return forbid('list', 'nodes');
-      const nodes = [...nodesAt(t).values()];
+      const at = snapshotOf(url.searchParams) ?? t;
+      const nodes = [...nodesAt(at).values()];
       if (asTable) return list('Node', nodes.map((e) => e.object));
-      const { page, meta } = paginate(nodes, url.searchParams, t);
+      const { page, meta } = paginate(nodes, url.searchParams, at);
       return encodedList('Node', meta, page, (e) => e.object);
     }
     if ((m = /^\/api\/v1\/nodes\/([^/]+)\/proxy(\/.*)?$/.exec(p))) {

@@ -48,4 +48,25 @@ test("a list's pages are one snapshot, though pods come and go between pages", a
   }
 });
 
+test("a node list's pages are one snapshot too, though status posts change the nodes between pages", async () => {
+  const heartbeats = (items: any[]) => items.map((n) => `${n.metadata.name} ${n.status.conditions.find((c: any) => c.type === 'Ready').lastHeartbeatTime}`);
+  const before = heartbeats((await getJson(sim, '/api/v1/nodes')).items);
+  const first = await getJson(sim, '/api/v1/nodes?limit=1');
+  const t0 = sim.clock.t;
+  sim.clock.t += 6 * 60_000; // past every node's next status post
+  try {
+    assert.not.equal(heartbeats((await getJson(sim, '/api/v1/nodes')).items), before, 'the nodes changed between the pages');
+    const items = [...first.items];
+    for (let cont = first.metadata.continue; cont;) {
+      const page = await getJson(sim, `/api/v1/nodes?limit=1&continue=${cont}`);
+      items.push(...page.items);
+      cont = page.metadata.continue;
+    }
+    assert.ok(items.length > 1, 'several pages');
+    assert.equal(heartbeats(items), before);
+  } finally {
+    sim.clock.t = t0;
+  }
+});
+
 test.run();
