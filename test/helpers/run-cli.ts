@@ -10,12 +10,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A private HOME and a PATH folder holding `kubectl-heapster`, so the real kubectl finds the plugin. */
+/**
+ * A private HOME and a PATH folder holding `kubectl-heapster` and `kubectl_complete-heapster`, so
+ * the real kubectl finds the plugin and its completion.
+ */
 export function pluginEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const home = mkdtempSync(path.join(tmpdir(), 'kh-home-'));
   const bin = path.join(home, 'bin');
   mkdirSync(bin);
   if (!existsSync(path.join(bin, 'kubectl-heapster'))) symlinkSync(path.join(ROOT, 'bin/run.js'), path.join(bin, 'kubectl-heapster'));
+  symlinkSync(path.join(ROOT, 'bin/complete.js'), path.join(bin, 'kubectl_complete-heapster'));
   return { ...process.env, HOME: home, PATH: `${bin}${path.delimiter}${process.env.PATH}`, NO_COLOR: '1', KUBECONFIG: '', ...extra };
 }
 
