@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
@@ -18,6 +18,9 @@ export interface LoadedConfig {
 }
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** A cluster entry with kubectl's `disable-compression` (1.26 and later), which client-node does not keep. */
+type ClusterEntry = Cluster & { disableCompression?: boolean };
 
 /**
  * Loads credentials with kubectl's rules, not client-node's defaults: `--kubeconfig` is one file;
@@ -65,6 +68,11 @@ function readOne(k8s: K8s, file: string): KubeConfig {
     kc.loadFromFile(file);
   } catch (e) {
     throw new PluginError('config', `cannot read the kubeconfig ${file}: ${(e as Error).message.split('\n')[0]}`, 'fix or remove that file');
+  }
+  // client-node drops a cluster's `disable-compression`: read it from the file itself
+  const raw = k8s.loadYaml<{ clusters?: { name?: string; cluster?: Record<string, unknown> }[] } | null>(readFileSync(file, 'utf8'));
+  for (const c of kc.clusters as ClusterEntry[]) {
+    if (raw?.clusters?.find((r) => r.name === c.name)?.cluster?.['disable-compression'] === true) c.disableCompression = true;
   }
   // kubectl resolves a relative exec command that names a path from the kubeconfig's folder
   const dir = path.dirname(path.resolve(file));
@@ -142,6 +150,7 @@ function applyFlags(kc: KubeConfig, flags: KubeFlags, k8s: K8s): LoadedConfig {
     server: cluster.server,
     cluster,
     impersonate: { ...(flags.as ?? raw?.impersonate ? { user: flags.as ?? raw?.impersonate } : {}), groups: flags.asGroup ?? [] },
-    disableCompression: flags.disableCompression ?? false,
+    // the flag, when given, wins over the kubeconfig, as in kubectl
+    disableCompression: flags.disableCompression ?? (baseCluster as ClusterEntry | undefined)?.disableCompression ?? false,
   };
 }

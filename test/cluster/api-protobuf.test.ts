@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ApiClient, listNodes, listPods, loadKubeConfig } from '../../src/cluster/index.js';
@@ -107,6 +110,23 @@ test('large answers come gzipped, as the API server sends them, unless compressi
     assert.ok(listed(mark).length >= 2 && listed(mark).every((r) => !r.gzip), 'no page gzipped');
     assert.equal(a, b);
     assert.is(a.length, big.workload.nodes.reduce((n, node) => n + big.workload.podsOn(node, big.clock.t).length, 0));
+    // the kubeconfig's own `disable-compression: true` on the cluster, as kubectl 1.26+ reads it
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'kh-kc-')), 'kubeconfig');
+    writeFileSync(file, readFileSync(big.kubeconfigPath, 'utf8').replace(/^(\s+)server: (.*)$/m, '$1server: $2\n$1disable-compression: true'), { mode: 0o600 });
+    assert.match(readFileSync(file, 'utf8'), 'disable-compression: true');
+    const fromFile = await ApiClient.create(await loadKubeConfig({ kubeconfig: file }, {}));
+    const overridden = await ApiClient.create(await loadKubeConfig({ kubeconfig: file, disableCompression: false }, {}));
+    try {
+      mark = big.server.log.length;
+      await listPods(fromFile, {}, 5000, 50);
+      assert.ok(listed(mark).length >= 2 && listed(mark).every((r) => !r.gzip), 'no page gzipped');
+      mark = big.server.log.length;
+      await listPods(overridden, {}, 5000, 50);
+      assert.ok(listed(mark).some((r) => r.gzip), 'the flag, given, wins over the file');
+    } finally {
+      fromFile.close();
+      overridden.close();
+    }
   } finally {
     gz.close();
     plain.close();
