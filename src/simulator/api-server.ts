@@ -59,11 +59,10 @@ export class SimApiServer {
   private readonly nodeMemo = new Map<string, NodeEntry>();
   private readonly summaryCache = new Map<string, Buffer>();
 
-  private readonly o: ServerOptions;
-  constructor(o: ServerOptions) {
-    // faults change with setFault: the caller's object is left alone
-    this.o = { ...o, faults: { ...o.faults } };
-  }
+  /** setFault's changes, in order: the faults given at start hold until a change says otherwise */
+  private readonly faultChanges: { node: string; at: number; fault: Fault | undefined }[] = [];
+
+  constructor(private readonly o: ServerOptions) {}
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     const { certs } = this.o;
@@ -213,7 +212,7 @@ export class SimApiServer {
       if (!this.allowed(who, 'get', 'nodes/proxy')) return forbid('get', 'nodes/proxy', name);
       const node = w.node(name);
       if (!node) return status(404, 'NotFound', `nodes "${name}" not found`, { name, kind: 'nodes' });
-      const fault = this.o.faults[name];
+      const fault = this.faultAt(name, t);
       if (fault === 'down') return status(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${node.ip}:10250: connect: connection refused`);
       if (m[2] !== '/stats/summary') return done(404, '404 page not found\n', 'text/plain; charset=utf-8');
       if (fault === 'timeout') return hold();
@@ -345,7 +344,7 @@ export class SimApiServer {
 
   /** A node's entry at `t`, kept until its next status post or a change of its fault. */
   private nodeEntry(n: SimNode, t: number): NodeEntry {
-    const fault = this.o.faults[n.name];
+    const fault = this.faultAt(n.name, t);
     const signature = `${fault ?? ''}@${nodeHeartbeat(n, t)}`;
     let e = this.nodeMemo.get(n.name);
     if (e?.signature !== signature) {
@@ -356,10 +355,19 @@ export class SimApiServer {
     return e;
   }
 
-  /** Breaks a node, or mends it (`undefined`), while the simulator runs: its object changes, and watches say so. */
+  /**
+   * Breaks a node, or mends it (`undefined`), from now on: its object changes, and watches say so.
+   * The change is kept with its time, so the node as of an earlier resourceVersion (the clock's
+   * seconds) is still the node of then, and a watch resumed from there is told of it.
+   */
   setFault(node: string, fault: Fault | undefined): void {
-    if (fault) this.o.faults[node] = fault;
-    else delete this.o.faults[node];
+    this.faultChanges.push({ node, at: this.o.now(), fault });
+  }
+
+  private faultAt(node: string, t: number): Fault | undefined {
+    let fault = this.o.faults[node];
+    for (const c of this.faultChanges) if (c.node === node && c.at <= t) fault = c.fault;
+    return fault;
   }
 
   /** Kubelets cache their stats; so does the simulator, per node and stats time. */
