@@ -55,13 +55,8 @@ function unwrap(body: Buffer, want: string): { r: ProtoReader; end: number } {
   const r = new ProtoReader(body, 4);
   let kind = '', raw: { start: number; end: number } | undefined;
   for (let t = r.tag(body.length); t; t = r.tag(body.length)) {
-    if (t === F(1)) {
-      const end = r.enter();
-      for (let m = r.tag(end); m; m = r.tag(end)) {
-        if (m === F(2)) kind = r.string();
-        else r.skip(m);
-      }
-    } else if (t === F(2)) {
+    if (t === F(1)) kind = r.stringIn(2);
+    else if (t === F(2)) {
       const end = r.enter();
       raw = { start: r.pos, end };
       r.pos = end;
@@ -112,19 +107,11 @@ function node(r: ProtoReader): WireNode {
   const n: WireNode = { metadata, spec: {}, status: {} };
   for (let t = r.tag(end); t; t = r.tag(end)) {
     if (t === F(1)) objectMeta(r, metadata);
-    else if (t === F(2)) nodeSpec(r, n.spec!);
+    else if (t === F(2)) n.spec!.externalID = r.stringIn(2);
     else if (t === F(3)) nodeStatus(r, n.status!);
     else r.skip(t);
   }
   return n;
-}
-
-function nodeSpec(r: ProtoReader, s: NonNullable<WireNode['spec']>): void {
-  const end = r.enter();
-  for (let t = r.tag(end); t; t = r.tag(end)) {
-    if (t === F(2)) s.externalID = r.string();
-    else r.skip(t);
-  }
 }
 
 function nodeStatus(r: ProtoReader, s: NonNullable<WireNode['status']>): void {
@@ -134,7 +121,7 @@ function nodeStatus(r: ProtoReader, s: NonNullable<WireNode['status']>): void {
     else if (t === F(2)) r.quantityEntry((s.allocatable ??= {}));
     else if (t === F(4)) (s.conditions ??= []).push(pair(r, 'type', 'status'));
     else if (t === F(5)) (s.addresses ??= []).push(pair(r, 'type', 'address'));
-    else if (t === F(7)) s.nodeInfo = { kubeletVersion: kubeletVersion(r) };
+    else if (t === F(7)) s.nodeInfo = { kubeletVersion: r.stringIn(7) };
     else r.skip(t); // images (8), the bulk of a node, stepped over whole
   }
 }
@@ -149,16 +136,6 @@ function pair<A extends string, B extends string>(r: ProtoReader, a: A, b: B): R
     else r.skip(t);
   }
   return out;
-}
-
-function kubeletVersion(r: ProtoReader): string {
-  const end = r.enter();
-  let version = '';
-  for (let t = r.tag(end); t; t = r.tag(end)) {
-    if (t === F(7)) version = r.string();
-    else r.skip(t);
-  }
-  return version;
 }
 
 function ownerReference(r: ProtoReader): { kind: string; name: string; controller?: boolean } {

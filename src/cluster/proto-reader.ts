@@ -50,6 +50,18 @@ export class ProtoReader {
     return s;
   }
 
+  /** The one string wanted from a message (field `field`, '' when absent), the rest stepped over. */
+  stringIn(field: number): string {
+    const end = this.enter();
+    const want = field * 8 + 2;
+    let s = '';
+    for (let t = this.tag(end); t; t = this.tag(end)) {
+      if (t === want) s = this.string();
+      else this.skip(t);
+    }
+    return s;
+  }
+
   bool(): boolean {
     return this.uint() !== 0;
   }
@@ -67,29 +79,21 @@ export class ProtoReader {
 
   /** A map<string, string> entry (key = 1, value = 2) into `into`. */
   entry(into: Record<string, string>): void {
-    const end = this.enter();
-    let key = '', value = '';
-    for (let t = this.tag(end); t; t = this.tag(end)) {
-      if (t === 10) key = this.string();
-      else if (t === 18) value = this.string();
-      else this.skip(t);
-    }
-    into[key] = value;
+    this.mapEntry(into, false);
   }
 
   /** A map<string, Quantity> entry: a Quantity is a message holding its string form in field 1. */
   quantityEntry(into: Record<string, string>): void {
+    this.mapEntry(into, true);
+  }
+
+  private mapEntry(into: Record<string, string>, quantity: boolean): void {
     const end = this.enter();
     let key = '', value = '';
     for (let t = this.tag(end); t; t = this.tag(end)) {
       if (t === 10) key = this.string();
-      else if (t === 18) {
-        const qEnd = this.enter();
-        for (let q = this.tag(qEnd); q; q = this.tag(qEnd)) {
-          if (q === 10) value = this.string();
-          else this.skip(q);
-        }
-      } else this.skip(t);
+      else if (t === 18) value = quantity ? this.stringIn(1) : this.string();
+      else this.skip(t);
     }
     into[key] = value;
   }
