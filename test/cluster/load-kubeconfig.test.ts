@@ -79,6 +79,21 @@ test('relative certificate paths and exec commands resolve from the kubeconfig f
   }
 });
 
+test('a client key that cannot be read is one config error that shows none of it', async () => {
+  const garbage = '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5IGF0IGFsbA==\n-----END PRIVATE KEY-----\n';
+  const file = kubeconfig(path.join(dir, 'bad-key'), {
+    current: 'cert',
+    clusters: [['sim', server(sim.url, `    certificate-authority-data: ${b64(sim.certs.ca.cert)}`)]],
+    users: [['admin', `    client-certificate-data: ${b64(sim.certs.clients.admin!.cert)}\n    client-key-data: ${b64(garbage)}`]],
+    contexts: [['cert', 'sim', 'admin']],
+  });
+  const err = await ApiClient.create(await loadKubeConfig({ kubeconfig: file }, {})).then(() => undefined, (e: unknown) => e);
+  assert.instance(err, PluginError);
+  assert.is((err as PluginError).code, 'config');
+  assert.match((err as PluginError).message, 'certificate data cannot be used');
+  assert.not.match(`${(err as PluginError).message} ${(err as PluginError).hint ?? ''}`, 'bm90IGEga2V5');
+});
+
 test('exec credential plugins give the token', async () => {
   const sub = path.join(dir, 'exec-case');
   mkdirSync(path.join(sub, 'bin'), { recursive: true });
