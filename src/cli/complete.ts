@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { METRIC_ALIASES, METRICS } from '../model/index.js';
+import { NODE_WORDS, NS_WORDS, POD_WORDS } from '../query/index.js';
 
 /**
  * Shell completion for `kubectl heapster ...`. kubectl (1.26 and later) runs the executable
@@ -115,20 +116,24 @@ function readArgs(rest: readonly string[], flagOf: (w: string) => ManifestFlag |
 async function target(partial: string, kubectlArgs: string[], namespace: string | undefined, listNames: ListNames): Promise<Completion> {
   const parts = partial.split('/');
   const head = parts[0]!;
-  const under = (prefix: string, names: string[], more = '') => names.map((n) => `${prefix}${n}${more}`);
-  const isNode = head === 'nodes' || head === 'no' || head === 'node';
-  const isNs = head === 'namespaces' || head === 'ns' || head === 'namespace';
-  if (parts.length === 1) return choices(TARGET_HEADS, partial, DIRECTIVE.noFiles | DIRECTIVE.noSpace);
+  const under = (prefix: string, names: string[]) => names.map((n) => `${prefix}${n}`);
+  const isNode = NODE_WORDS.has(head);
+  const isNs = NS_WORDS.has(head);
+  if (parts.length === 1) {
+    // a space after `cluster`, none after `nodes/` or while `n` could still become `nodes/`
+    const left = choices(TARGET_HEADS, partial, DIRECTIVE.noFiles);
+    return left.choices.some((c) => c.endsWith('/')) ? { ...left, directive: DIRECTIVE.noFiles | DIRECTIVE.noSpace } : left;
+  }
   if (isNode && parts.length === 2) return choices(under(`${head}/`, await listNames('nodes', kubectlArgs)), partial, DIRECTIVE.noFiles | DIRECTIVE.noSpace);
   if (isNode && parts.length === 3) return choices([`${head}/${parts[1]}/freecontainers`], partial, DIRECTIVE.noFiles | DIRECTIVE.noSpace);
   if (isNode && parts.length === 4) return choices(under(`${head}/${parts[1]}/freecontainers/`, FREE_CONTAINERS), partial, DIRECTIVE.noFiles);
   if (isNs && parts.length === 2) return choices(under(`${head}/`, await listNames('namespaces', kubectlArgs)), partial, DIRECTIVE.noFiles | DIRECTIVE.noSpace);
   if (isNs && parts.length === 3) return choices([`${head}/${parts[1]}/pods`, `${head}/${parts[1]}/pod-list/`], partial, DIRECTIVE.noFiles | DIRECTIVE.noSpace);
-  if (isNs && parts.length === 4 && (parts[2] === 'pods' || parts[2] === 'pod-list')) {
+  if (isNs && parts.length === 4 && (POD_WORDS.has(parts[2]!) || parts[2] === 'pod-list')) {
     return choices(under(`${head}/${parts[1]}/${parts[2]}/`, await listNames('pods', [...kubectlArgs, `--namespace=${parts[1]}`])), partial, DIRECTIVE.noFiles | DIRECTIVE.noSpace);
   }
-  if (head === 'po' && parts.length === 2) {
-    return choices(under('po/', await listNames('pods', [...kubectlArgs, ...(namespace ? [`--namespace=${namespace}`] : [])])), partial, DIRECTIVE.noFiles);
+  if (POD_WORDS.has(head) && parts.length === 2) {
+    return choices(under(`${head}/`, await listNames('pods', [...kubectlArgs, ...(namespace ? [`--namespace=${namespace}`] : [])])), partial, DIRECTIVE.noFiles);
   }
   return { choices: [], directive: DIRECTIVE.noFiles | DIRECTIVE.noSpace };
 }

@@ -21,9 +21,10 @@ export interface TargetContext {
   allNamespaces: boolean;
 }
 
-const NODE = new Set(['nodes', 'node', 'no']);
-const NS = new Set(['namespaces', 'namespace', 'ns']);
-const POD = new Set(['pods', 'pod', 'po']);
+/** The words a target path may start with, or name pods with, as kubectl takes them. */
+export const NODE: ReadonlySet<string> = new Set(['nodes', 'node', 'no']);
+export const NS: ReadonlySet<string> = new Set(['namespaces', 'namespace', 'ns']);
+export const POD: ReadonlySet<string> = new Set(['pods', 'pod', 'po']);
 
 export const TARGET_FORMS = [
   'cluster', 'nodes', 'nodes/NODE', 'nodes/NODE/freecontainers', 'nodes/NODE/freecontainers/C', 'namespaces',

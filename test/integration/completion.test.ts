@@ -49,7 +49,7 @@ test('kubectl completes targets with the names of the cluster it points at', asy
   assert.ok(web.length > 0);
   assert.equal((await offered('query', 'ns/web/pods/')).choices.sort(), web.sort());
   assert.equal((await offered('query', '-n', 'web', 'po/')).choices.sort(), web.map((p) => p.replace('ns/web/pods/', 'po/')).sort());
-  assert.equal((await offered('query', 'cl')).choices, ['cluster']);
+  assert.equal(await offered('query', 'cl'), { choices: ['cluster'], directive: 4 }, 'a space after a whole target');
 });
 
 test.run();
