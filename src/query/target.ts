@@ -1,4 +1,4 @@
-import { usageError } from '../model/index.js';
+import { usageError, type EntityType } from '../model/index.js';
 
 /** What a query names: one entity, a list of pods, or a collection to list or to show every member of. */
 export type Target =
@@ -73,6 +73,18 @@ function podPath(namespace: string, pod: string | undefined, sub: string | undef
 }
 
 /** A one-line name for a target, for headings and errors. */
+/** The entity level a target's series come from. */
+export function targetLevel(t: Target): EntityType {
+  switch (t.kind) {
+    case 'cluster': return 'cluster';
+    case 'node': case 'nodes': return 'node';
+    case 'namespace': case 'namespaces': return 'ns';
+    case 'pod': case 'pods': case 'pod-list': return 'pod';
+    case 'container': case 'containers': return 'pod_container';
+    case 'freecontainer': case 'freecontainers': return 'sys_container';
+  }
+}
+
 export function describeTarget(t: Target): string {
   switch (t.kind) {
     case 'cluster': return 'cluster';

@@ -1,5 +1,5 @@
-import { usageError } from '../model/index.js';
-import { describeTarget, type QueryResult, type Series } from '../query/index.js';
+import { usageError, type EntityType } from '../model/index.js';
+import { describeTarget, targetLevel, type QueryResult, type Series } from '../query/index.js';
 import { goTime } from './go-time.js';
 import { renderBuckets } from './render-buckets.js';
 import { renderChart } from './chart.js';
@@ -36,7 +36,7 @@ export function renderResult(r: QueryResult, format: OutputFormat, out: Output, 
   }
   const head = [...(r.many ? ['name'] : []), ...labelKeys, 'timestamp', r.metric.name];
   if (format === 'csv') return void out.write([head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n');
-  if (rows.length === 0) return void out.write(`no ${r.metric.name} samples for ${describeTarget(r.target)} in this window\n`);
+  if (rows.length === 0) return void out.write(`no ${r.metric.name} samples for ${describeTarget(r.target)}${whyNone(r)}\n`);
   out.write(plainTable(head, rows, opts.noHeaders));
 }
 
@@ -49,6 +49,20 @@ function jsonOf(r: Extract<QueryResult, { kind: 'series' }>): unknown {
   if (!r.many) return toMetricResult(r.series[0], r.metric);
   const named = r.target.kind !== 'pod-list';
   return { items: r.series.map((s: Series) => ({ ...(named ? { name: s.name } : {}), ...toMetricResult(s, r.metric) })) };
+}
+
+const LEVEL_NAMES: Record<EntityType, string> = {
+  cluster: 'the cluster', node: 'nodes', ns: 'namespaces', pod: 'pods', pod_container: 'containers', sys_container: 'system containers',
+};
+
+/**
+ * Why a series is empty: a metric Heapster does not keep at the target's level (a namespace has no
+ * network/rx_rate: only six metrics are summed into namespaces) is not a matter of the window.
+ */
+function whyNone(r: Extract<QueryResult, { kind: 'series' }>): string {
+  if (r.metric.levels.includes(targetLevel(r.target))) return ' in this window';
+  const levels = r.metric.levels.map((l) => LEVEL_NAMES[l]);
+  return `: Heapster keeps ${r.metric.name} for ${levels.length > 1 ? `${levels.slice(0, -1).join(', ')} and ${levels.at(-1)}` : levels[0]} only`;
 }
 
 function csvCell(v: string): string {
