@@ -53,7 +53,9 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
     const asked = last.nodesOk + last.failures.length;
     const refused = last.failures.find((f) => f.reason === 'forbidden' || f.reason === 'unauthorized');
     if (asked > 0 && last.nodesOk === 0 && refused) {
-      throw new PluginError(refused.reason as 'forbidden' | 'unauthorized', `${refused.message}${asked > 1 ? ` (all ${asked} nodes)` : ''}`,
+      // the nodes that refused: a NotReady node was never asked
+      const refusing = last.failures.filter((f) => f.reason === refused.reason).length;
+      throw new PluginError(refused.reason as 'forbidden' | 'unauthorized', `${refused.message}${refusing > 1 ? ` (all ${refusing} nodes)` : ''}`,
         'the plugin needs get on nodes/proxy (and list nodes, list pods); apply the ClusterRole from the README');
     }
     if (asked > 0 && last.nodesOk === 0) {

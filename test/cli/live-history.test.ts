@@ -71,6 +71,24 @@ test('a node kubelet metric lists no pods; a node request metric lists the node\
   assert.is(requests.batch.sets.get(`node:${node}`)!.values.get('cpu/request'), expected);
 });
 
+test('refused by every kubelet asked: the count leaves out a NotReady node, which was not asked', async () => {
+  const config = await loadKubeConfig({ kubeconfig: sim.kubeconfigPath, context: 'heapster-sim-viewer' }, {});
+  const down = sim.workload.nodes[2]!.name;
+  sim.clock.t += 1000;
+  sim.server.setFault(down, 'notready');
+  try {
+    const err = await liveHistory({
+      config, target: parseTarget('cluster', { namespace: 'default', allNamespaces: false }), metric: 'memory/usage',
+      rateIntervalMs: 0, concurrency: 2, nodeTimeoutMs: 5000, requestTimeoutMs: 5000, now: () => sim.clock.t,
+    }).then(() => undefined, (e: unknown) => e as Error);
+    assert.match(err!.message, 'cannot get resource "nodes/proxy"');
+    assert.match(err!.message, `(all ${sim.workload.nodes.length - 1} nodes)`);
+  } finally {
+    sim.clock.t += 1000;
+    sim.server.setFault(down, undefined);
+  }
+});
+
 test('a node the cluster does not have: every node is listed, so the error can name the closest', async () => {
   const config = await loadKubeConfig({ kubeconfig: sim.kubeconfigPath }, {});
   const target = parseTarget('nodes/node-9', { namespace: 'default', allNamespaces: false });
