@@ -1,7 +1,7 @@
 import { chmodSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import type { Batch, MetricSet } from '../model/index.js';
+import { L, type Batch, type MetricSet } from '../model/index.js';
 import { lit } from './duck.js';
 import { entityColumns, resourceIdOf } from './sample-rows.js';
 
@@ -22,8 +22,16 @@ export interface WrittenFile {
 
 const CHUNK = 2048;
 
-/** A set's samples as they came last tick: metric and resource id per position, and their series ids. */
-interface SeriesPlan {
+/**
+ * What the writer keeps of one set key: the entity it named when last seen, its series ids, and its
+ * samples as they came last tick (metric and resource id per position, with their series ids).
+ */
+interface Entity {
+  /** a pod's UID and node: a StatefulSet pod made again keeps its key but is another entity */
+  uid: string | undefined;
+  node: string | undefined;
+  /** metric + resource id → series id; nested under the key to avoid building a string per sample */
+  ids: Map<string, number>;
   metrics: string[];
   resources: (string | null)[];
   sids: Int32Array;
@@ -35,10 +43,8 @@ interface SeriesPlan {
  * instead of ~0.5 M for row-by-row appends of nine columns.
  */
 export class SampleWriter {
-  /** set key → metric + resource id → series id; nested maps avoid building a string per sample */
-  private readonly seriesIds = new Map<string, Map<string, number>>();
-  /** set key → the set's samples as they came last tick */
-  private readonly plans = new Map<string, SeriesPlan>();
+  /** set key → the entity it named when last seen */
+  private readonly entities = new Map<string, Entity>();
   private nextSid = 0;
   private sid = new Int32Array(1 << 16);
   private ts = new Float64Array(1 << 16);
@@ -69,10 +75,14 @@ export class SampleWriter {
     this.tsMin = Math.min(this.tsMin, t);
     this.tsMax = Math.max(this.tsMax, t);
     for (const set of batch.sets.values()) {
-      const plan = this.plans.get(set.key);
+      let e = this.entities.get(set.key);
+      const uid = set.labels[L.podId], node = set.labels[L.nodename];
+      if (!e || e.uid !== uid || e.node !== node) {
+        this.entities.set(set.key, (e = { uid, node, ids: new Map(), metrics: [], resources: [], sids: new Int32Array(0) }));
+      }
       const count = set.values.size + set.labeled.length;
       this.reserve(count);
-      if (!plan || !this.addByPlan(set, plan, count)) this.plans.set(set.key, this.addNew(set, count));
+      if (!this.addByPlan(set, e, count)) this.addNew(set, e, count);
       this.ts.fill(t, this.n, this.n + count);
       this.n += count;
     }
@@ -83,7 +93,7 @@ export class SampleWriter {
    * reuses that tick's series ids, without a lookup per sample. False, having written nothing
    * that counts, when the set's metrics changed.
    */
-  private addByPlan(set: MetricSet, plan: SeriesPlan, count: number): boolean {
+  private addByPlan(set: MetricSet, plan: Entity, count: number): boolean {
     if (plan.sids.length !== count) return false;
     let i = 0;
     const at = this.n;
@@ -102,11 +112,12 @@ export class SampleWriter {
     return true;
   }
 
-  /** The slow path: looks every sample's series up (creating new ones) and returns the set's new plan. */
-  private addNew(set: MetricSet, count: number): SeriesPlan {
-    let ids = this.seriesIds.get(set.key);
-    if (!ids) this.seriesIds.set(set.key, (ids = new Map()));
-    const plan: SeriesPlan = { metrics: [], resources: [], sids: new Int32Array(count) };
+  /** The slow path: looks every sample's series up (creating new ones) and makes them the entity's plan. */
+  private addNew(set: MetricSet, plan: Entity, count: number): void {
+    const ids = plan.ids;
+    plan.metrics = [];
+    plan.resources = [];
+    plan.sids = new Int32Array(count);
     const at = this.n;
     const put = (metric: string, resourceId: string | null, value: number) => {
       const id = resourceId === null ? metric : `${metric}\u0000${resourceId}`;
@@ -124,7 +135,6 @@ export class SampleWriter {
     };
     set.values.forEach((value, metric) => put(metric, null, value));
     for (const lv of set.labeled) put(lv.name, resourceIdOf(lv.labels), lv.value);
-    return plan;
   }
 
   private appendSeries(set: MetricSet, sid: number, metric: string, resourceId: string | null): void {
