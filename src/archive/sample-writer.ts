@@ -35,7 +35,12 @@ interface Entity {
   metrics: string[];
   resources: (string | null)[];
   sids: Int32Array;
+  /** the last tick (count of `add` calls) the set came in */
+  seen: number;
 }
+
+/** Sweeps for entities gone this many ticks (pods that ended): an hour at one minute. */
+const SWEEP_TICKS = 60;
 
 /**
  * Turns batches into sorted long-format Parquet. Samples are held as numeric columns (series id, ts,
@@ -45,6 +50,10 @@ interface Entity {
 export class SampleWriter {
   /** set key → the entity it named when last seen */
   private readonly entities = new Map<string, Entity>();
+  /** series ids of entities that ended or were replaced, still rows of the series table */
+  private dead: number[] = [];
+  private live = 0;
+  private ticks = 0;
   private nextSid = 0;
   private sid = new Int32Array(1 << 16);
   private ts = new Float64Array(1 << 16);
@@ -55,7 +64,7 @@ export class SampleWriter {
 
   private constructor(
     private readonly con: DuckDBConnection,
-    private readonly seriesAppender: DuckDBAppender,
+    private seriesAppender: DuckDBAppender,
   ) {}
 
   /** Keeps its tables in `con`, an in-memory database the caller owns and closes. */
@@ -63,6 +72,7 @@ export class SampleWriter {
     await con.run(`CREATE TABLE series (sid INTEGER, type VARCHAR, node VARCHAR, namespace VARCHAR, pod VARCHAR,
       pod_uid VARCHAR, container VARCHAR, metric VARCHAR, resource_id VARCHAR)`);
     await con.run('CREATE TABLE samples (sid INTEGER, ts DOUBLE, value DOUBLE)');
+    await con.run('CREATE TABLE dead (sid INTEGER)');
     return new SampleWriter(con, await con.createAppender('series'));
   }
 
@@ -70,22 +80,45 @@ export class SampleWriter {
     return this.n;
   }
 
+  /** rows of the series table: those of the entities seen lately, and dead ones not yet dropped */
+  get seriesRows(): number {
+    return this.live + this.dead.length;
+  }
+
   add(batch: Batch): void {
     const t = batch.timestamp;
+    const tick = ++this.ticks;
     this.tsMin = Math.min(this.tsMin, t);
     this.tsMax = Math.max(this.tsMax, t);
     for (const set of batch.sets.values()) {
       let e = this.entities.get(set.key);
       const uid = set.labels[L.podId], node = set.labels[L.nodename];
-      if (!e || e.uid !== uid || e.node !== node) {
-        this.entities.set(set.key, (e = { uid, node, ids: new Map(), metrics: [], resources: [], sids: new Int32Array(0) }));
+      if (e && (e.uid !== uid || e.node !== node)) {
+        this.bury(e);
+        e = undefined;
       }
+      if (!e) this.entities.set(set.key, (e = { uid, node, ids: new Map(), metrics: [], resources: [], sids: new Int32Array(0), seen: 0 }));
+      e.seen = tick;
       const count = set.values.size + set.labeled.length;
       this.reserve(count);
       if (!this.addByPlan(set, e, count)) this.addNew(set, e, count);
       this.ts.fill(t, this.n, this.n + count);
       this.n += count;
     }
+    if (tick % SWEEP_TICKS === 0) {
+      for (const [key, e] of this.entities) {
+        if (e.seen <= tick - SWEEP_TICKS) {
+          this.entities.delete(key);
+          this.bury(e);
+        }
+      }
+    }
+  }
+
+  /** Forgets an entity's series: their rows leave the series table at the next rewrite. */
+  private bury(e: Entity): void {
+    for (const sid of e.ids.values()) this.dead.push(sid);
+    this.live -= e.ids.size;
   }
 
   /**
@@ -124,6 +157,7 @@ export class SampleWriter {
       let sid = ids.get(id);
       if (sid === undefined) {
         ids.set(id, (sid = this.nextSid++));
+        this.live++;
         this.appendSeries(set, sid, metric, resourceId);
       }
       const i = plan.metrics.length;
@@ -161,6 +195,8 @@ export class SampleWriter {
     renameSync(tmp, dest);
     const written = { rows: this.n, bytes: statSync(dest).size, tsMin: this.tsMin, tsMax: this.tsMax };
     await this.con.run('DELETE FROM samples');
+    // a tenth dead: worth rewriting the table, which every file's join reads whole
+    if (this.dead.length > 0 && this.dead.length * 10 >= this.live) await this.dropDead();
     this.n = 0;
     this.tsMin = Infinity;
     this.tsMax = -Infinity;
@@ -169,6 +205,24 @@ export class SampleWriter {
 
   close(): void {
     this.seriesAppender.closeSync();
+  }
+
+  /**
+   * Drops the dead series' rows. Rewritten rather than deleted from: an in-memory table keeps the
+   * space of deleted rows, and a recording of days of pod churn would hold every pod it ever saw.
+   */
+  private async dropDead(): Promise<void> {
+    this.seriesAppender.closeSync();
+    const a = await this.con.createAppender('dead');
+    for (const sid of this.dead) {
+      a.appendInteger(sid);
+      a.endRow();
+    }
+    a.closeSync();
+    await this.con.run('CREATE OR REPLACE TABLE series AS SELECT * FROM series WHERE sid NOT IN (SELECT sid FROM dead)');
+    await this.con.run('DELETE FROM dead');
+    this.dead = [];
+    this.seriesAppender = await this.con.createAppender('series');
   }
 
   private async flushSamples(): Promise<void> {

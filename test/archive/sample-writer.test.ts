@@ -56,4 +56,25 @@ test('a pod made again under its name is written with its new UID and node', asy
   assert.equal(rows.map((r) => [r.pod_uid, r.node, r.value]), [['uid-1', 'node-a', 100], ['uid-1', 'node-a', 110], ['uid-2', 'node-b', 7]]);
 });
 
+test('the series of pods that ended are dropped: churn does not grow the writer without end', async () => {
+  // one pod that stays, and a short-lived job pod each tick, for 130 ticks
+  const ticks = 130;
+  const batches = Array.from({ length: ticks }, (_, i) => batch(i, [podSet('db-0', 'uid-db', 'node-a', i), podSet(`job-${i}`, `uid-job-${i}`, 'node-b', 1000 + i)]));
+  let most = 0;
+  const rows = await writeTicks(batches, async (w, i, seriesTable) => {
+    assert.is(await seriesTable(), w.seriesRows, `tick ${i}: the count matches the table`);
+    most = Math.max(most, w.seriesRows);
+  });
+  // every job pod is one series; kept: those of the last two sweep periods (60 ticks each), and db-0
+  assert.ok(most <= 1 + 2 * 60, `at most ${most} series rows`);
+  assert.ok(most < 1 + ticks);
+  // every row still names its own entity, the pod that stayed and the job pods alike
+  assert.is(rows.length, 2 * ticks);
+  for (const r of rows) {
+    const v = r.value as number;
+    if (r.pod === 'db-0') assert.equal([r.pod_uid, r.node], ['uid-db', 'node-a']);
+    else assert.equal([r.pod, r.pod_uid, r.node], [`job-${v - 1000}`, `uid-job-${v - 1000}`, 'node-b']);
+  }
+});
+
 test.run();
