@@ -32,8 +32,8 @@ await new Promise((resolve, reject) => {
 function show(args) {
   const [cmd, rest] = hasKubectl ? ['kubectl', ['heapster', ...args]] : [path.join(bin, 'kubectl-heapster'), args];
   process.stdout.write(`\n$ kubectl heapster ${args.join(' ')}\n`);
-  const r = spawnSync(cmd, rest, { env, encoding: 'utf8' });
-  process.stdout.write(r.stdout + (r.stderr ? r.stderr : ''));
+  // both streams straight through, so that progress and results come in the order a user sees them
+  const r = spawnSync(cmd, rest, { env, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`exit ${r.status}`);
 }
 
