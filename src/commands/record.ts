@@ -76,11 +76,13 @@ beside the samples, so pods that died during the incident can still be explained
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
       const window = sum.first !== undefined ? `${goTime(sum.first)} to ${goTime(sum.last!)}` : 'no batch written';
+      // the archive named as it was given: without it, the hints would read the default archive
+      const where = `--recording ${name}${flags.archive ? ` --archive ${shellWord(archive.dir)}` : ''}`;
       process.stdout.write([
         `recording "${name}": ${sum.ticks} ticks, ${window}`,
         `  ${sum.rows} samples in ${sum.files} files (${formatBytes(sum.bytes)}), ${sum.gaps} gaps${sum.lastError ? ` (last: ${sum.lastError})` : ''}`,
-        `query it: kubectl heapster query namespaces --recording ${name}`,
-        `          kubectl heapster query cluster memory/usage --recording ${name} -o chart`,
+        `query it: kubectl heapster query namespaces ${where}`,
+        `          kubectl heapster query cluster memory/usage ${where} -o chart`,
       ].join('\n') + '\n');
     } catch (e) {
       status = 'interrupted';
@@ -93,4 +95,9 @@ beside the samples, so pods that died during the incident can still be explained
       await writer.finish(status, failure);
     }
   }
+}
+
+/** A path as one shell word: as it is when it is plain, else in single quotes. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -49,6 +49,12 @@ test('SIGINT finishes the batch in hand, writes it, and exits 0; a query runs wh
   rec.child.kill('SIGINT');
   assert.is(await rec.exited, 0, rec.err());
   assert.match(rec.out(), /recording "int": \d+ ticks/);
+  // the hint names the archive it was given: run as printed, it reads this recording
+  const hint = /query it: kubectl heapster (.*)/.exec(rec.out())?.[1];
+  assert.is(hint, `query namespaces --recording int --archive ${dir}`);
+  const hinted = await cli([...hint!.split(' '), '-o', 'json'], env);
+  assert.is(hinted.code, 0, hinted.stderr);
+  assert.equal(JSON.parse(hinted.stdout), JSON.parse(during.stdout));
   const archive = await Archive.open(dir, false);
   const [r] = await archive.catalog(true, (con) => selectRecordings(con));
   assert.is(r!.status, 'done');
