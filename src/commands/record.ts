@@ -10,6 +10,9 @@ import { labelSelector, parseDuration, parseTime } from '../query/index.js';
 import { abortableSleep, runRecorder } from '../record/index.js';
 import { formatBytes, goTime } from '../render/index.js';
 
+/** cAdvisor's housekeeping period, which kubelet stats move at (metrics-server advises 15 s at least) */
+const KUBELET_PERIOD_MS = 10_000;
+
 export default class Record extends BaseCommand {
   static override summary = 'Record the cluster into the local archive: Heapster-model batches as Parquet snapshots.';
   static override description = `Scrapes every --resolution (ticks aligned to it, as Heapster did), runs the model and appends each
@@ -65,6 +68,9 @@ beside the samples, so pods that died during the incident can still be explained
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     process.stderr.write(`recording "${name}" into ${archive.dir} every ${flags.resolution}${until ? ` until ${goTime(until)}` : ''}; Ctrl-C to stop\n`);
+    if (resolutionMs < KUBELET_PERIOD_MS) {
+      process.stderr.write(`note: kubelets refresh their stats about every 10-15 s; at ${flags.resolution} many ticks repeat the last values, and a tick whose stats did not move has no rates (as in Heapster)\n`);
+    }
     let status: 'done' | 'interrupted' = 'done';
     let failure: string | undefined;
     try {

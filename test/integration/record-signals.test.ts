@@ -49,6 +49,7 @@ test('SIGINT finishes the batch in hand, writes it, and exits 0; a query runs wh
   rec.child.kill('SIGINT');
   assert.is(await rec.exited, 0, rec.err());
   assert.match(rec.out(), /recording "int": \d+ ticks/);
+  assert.match(rec.err(), /note: kubelets refresh their stats about every 10-15 s; at 1s /, 'a resolution finer than the kubelet is explained');
   // the hint names the archive it was given: run as printed, it reads this recording
   const hint = /query it: kubectl heapster (.*)/.exec(rec.out())?.[1];
   assert.is(hint, `query namespaces --recording int --archive ${dir}`);
