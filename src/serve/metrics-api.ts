@@ -1,4 +1,4 @@
-import type { ArchiveHistory, Series } from '../query/index.js';
+import type { ArchiveHistory, Point, Series } from '../query/index.js';
 import { goTime } from '../render/index.js';
 import type { ApiAnswer } from './model-api.js';
 
@@ -26,12 +26,24 @@ export function discovery(path: string): ApiAnswer | undefined {
   }
 }
 
-/** The first point of each series by key: `top pods -A` looks up thousands of containers. */
-function firstPoints(series: readonly Series[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const s of series) if (s.points[0] && !out.has(s.key)) out.set(s.key, s.points[0].value);
+/** Each series' newest point by key: `top pods -A` looks up thousands of containers. */
+function newestPoints(series: readonly Series[]): Map<string, Point> {
+  const out = new Map<string, Point>();
+  for (const s of series) {
+    for (const p of s.points) {
+      const seen = out.get(s.key);
+      if (!seen || p.timestamp > seen.timestamp) out.set(s.key, p);
+    }
+  }
   return out;
 }
+
+/**
+ * How far back a usage may come from: Heapster's model kept whole batches 140 s. A batch whose
+ * kubelet stats had not moved since the last (a resolution finer than the kubelet's ~10 s) has
+ * no cpu/usage_rate, and `kubectl top` then said "metrics not available yet".
+ */
+const LOOKBACK_MS = 140_000;
 
 const cpu = (millis: number) => `${Math.max(0, Math.round(millis))}m`;
 const mem = (bytes: number) => `${Math.max(0, Math.round(bytes / 1024))}Ki`;
@@ -50,14 +62,16 @@ async function batchTime(h: ArchiveHistory, at: number | undefined): Promise<num
 
 /**
  * The Resource Metrics API over a recorded minute: usage.cpu is cpu/usage_rate, usage.memory is
- * memory/working_set, as Heapster's metrics API served them; `window` is the resolution.
+ * memory/working_set, as Heapster's metrics API served them; `window` is 1m0s, Heapster's resolution.
  */
 export async function answerMetricsApi(h: ArchiveHistory, path: string, q: URLSearchParams, at: number | undefined): Promise<ApiAnswer | undefined> {
   const m = /^\/apis\/metrics\.k8s\.io\/v1beta1\/(?:namespaces\/([^/]+)\/)?(nodes|pods)(?:\/([^/]+))?$/.exec(path);
   const nodeList = path === '/api/v1/nodes' || /^\/api\/v1\/nodes\/[^/]+$/.test(path);
   if (!m && !nodeList) return undefined;
   const t = await batchTime(h, at);
+  // entities as of the batch, as Heapster listed them from its newest; their values from the lookback
   const w = t === undefined ? undefined : { start: t, end: t };
+  const back = t === undefined ? {} : { start: t - LOOKBACK_MS, end: t };
   if (nodeList) {
     const objs = await h.nodeObjects(t ?? Date.now());
     const one = path.split('/')[4];
@@ -77,29 +91,32 @@ export async function answerMetricsApi(h: ArchiveHistory, path: string, q: URLSe
   const meta = (n: string, ns?: string) => ({ name: n, ...(ns ? { namespace: ns } : {}), creationTimestamp: goTime(Date.now()) });
   if (kind === 'nodes') {
     const nodes = w ? (await h.entities('node', {}, w)).filter((e) => !name || e.name === name) : [];
-    const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(nodes.map((n) => n.key), metric, undefined, w ?? {})))).map(firstPoints);
+    const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(nodes.map((n) => n.key), metric, undefined, back)))).map(newestPoints);
     const items = nodes.flatMap((n) => {
       const c = cpuS!.get(n.key), mm = memS!.get(n.key);
-      return c !== undefined && mm !== undefined ? [{ metadata: meta(n.name), timestamp: goTime(t!), window: '1m0s', usage: { cpu: cpu(c), memory: mem(mm) } }] : [];
+      return c !== undefined && mm !== undefined ? [{ metadata: meta(n.name), timestamp: goTime(c.timestamp), window: '1m0s', usage: { cpu: cpu(c.value), memory: mem(mm.value) } }] : [];
     });
     if (name) return items[0] ? { status: 200, body: { kind: 'NodeMetrics', apiVersion: GV, ...items[0] } } : notFound(`No metrics for node ${name}`);
     return { status: 200, body: { kind: 'NodeMetricsList', apiVersion: GV, metadata: {}, items } };
   }
   const containers = w ? await h.entities('pod_container', { ...(namespace ? { namespace } : {}), ...(selector ? { labelSelector: selector } : {}) }, w) : [];
   const wanted = containers.filter((c) => !name || c.pod === name);
-  const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(wanted.map((c) => c.key), metric, undefined, w ?? {})))).map(firstPoints);
-  const pods = new Map<string, { ns: string; pod: string; containers: { name: string; usage: { cpu: string; memory: string } }[]; complete: boolean }>();
+  const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(wanted.map((c) => c.key), metric, undefined, back)))).map(newestPoints);
+  const pods = new Map<string, { ns: string; pod: string; containers: { name: string; usage: { cpu: string; memory: string } }[]; complete: boolean; at: number }>();
   for (const c of wanted) {
     const id = `${c.namespace}/${c.pod}`;
-    const entry = pods.get(id) ?? { ns: c.namespace!, pod: c.pod!, containers: [], complete: true };
+    const entry = pods.get(id) ?? { ns: c.namespace!, pod: c.pod!, containers: [], complete: true, at: Infinity };
     const cp = cpuS!.get(c.key), mp = memS!.get(c.key);
-    if (cp !== undefined && mp !== undefined) entry.containers.push({ name: c.name, usage: { cpu: cpu(cp), memory: mem(mp) } });
-    else entry.complete = false;
+    if (cp !== undefined && mp !== undefined) {
+      entry.containers.push({ name: c.name, usage: { cpu: cpu(cp.value), memory: mem(mp.value) } });
+      // a pod's usage is as old as its oldest container's
+      entry.at = Math.min(entry.at, cp.timestamp);
+    } else entry.complete = false;
     pods.set(id, entry);
   }
   // like Heapster: a pod is shown only when every container has metrics
   const items = [...pods.values()].filter((p) => p.complete && p.containers.length).map((p) => ({
-    metadata: meta(p.pod, p.ns), timestamp: goTime(t!), window: '1m0s', containers: p.containers,
+    metadata: meta(p.pod, p.ns), timestamp: goTime(p.at), window: '1m0s', containers: p.containers,
   }));
   if (name) return items[0] ? { status: 200, body: { kind: 'PodMetrics', apiVersion: GV, ...items[0] } } : notFound(`No metrics for pod ${namespace}/${name}`);
   return { status: 200, body: { kind: 'PodMetricsList', apiVersion: GV, metadata: {}, items } };

@@ -9,6 +9,8 @@ import { ArchiveHistory } from '../../src/query/index.js';
 import { goTime } from '../../src/render/index.js';
 import { startServer, type RunningServer } from '../../src/serve/index.js';
 import { podMemoryUsage, workingSet } from '../../src/simulator/stats.js';
+import { nodeKey, podContainerKey, newMetricSet, type Batch } from '../../src/model/index.js';
+import { tempArchive, writeBatches } from '../helpers/archive.js';
 import { podsAt, recordSim, scrapedAt } from '../helpers/recorded.js';
 import { cli, kubectl, pluginEnv } from '../helpers/run-cli.js';
 import { testSim, type TestSim } from '../helpers/sim.js';
@@ -196,6 +198,35 @@ test('the real kubectl top shows the recorded minute', async () => {
   assert.is(nodes.code, 0, nodes.stderr);
   assert.equal(nodes.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]).sort(), sim.workload.nodes.map((n) => n.name));
   assert.not.match(nodes.stdout, '<unknown>');
+});
+
+test('kubectl top takes a usage from an earlier batch when the newest has no rate', async () => {
+  // recorded finer than the kubelet refreshes: the newest batch's stats had not moved, so no cpu/usage_rate
+  const t0 = Date.UTC(2026, 0, 1, 10), t1 = t0 + 60_000;
+  const batchAt = (t: number, cpu: number | undefined, nodeWs: number, ctrWs: number): Batch => {
+    const node = newMetricSet(nodeKey('n1'), 'node', { type: 'node', nodename: 'n1', hostname: 'n1', host_id: '' });
+    const ctr = newMetricSet(podContainerKey('web', 'p1', 'c1'), 'pod_container', {
+      type: 'pod_container', nodename: 'n1', hostname: 'n1', host_id: '', pod_id: 'u1', pod_name: 'p1', namespace_name: 'web', container_name: 'c1',
+    });
+    node.values.set('memory/working_set', nodeWs);
+    ctr.values.set('memory/working_set', ctrWs);
+    if (cpu !== undefined) {
+      node.values.set('cpu/usage_rate', cpu);
+      ctr.values.set('cpu/usage_rate', cpu / 5);
+    }
+    return { timestamp: t, sets: new Map([[node.key, node], [ctr.key, ctr]]) };
+  };
+  const fine = await tempArchive();
+  await writeBatches(fine, 'fine', [batchAt(t0, 250, 2 ** 30, 100 * 2 ** 20), batchAt(t1, undefined, 2 * 2 ** 30, 200 * 2 ** 20)]);
+  const s = await startServer({ history: new ArchiveHistory(fine, {}), address: '127.0.0.1', port: 0 });
+  try {
+    const nodes = await (await fetch(`${s.url}/apis/metrics.k8s.io/v1beta1/nodes`)).json() as any;
+    assert.equal(nodes.items.map((i: any) => [i.metadata.name, i.usage.cpu, i.usage.memory, i.timestamp]), [['n1', '250m', `${2 * 2 ** 20}Ki`, goTime(t0)]]);
+    const pods = await (await fetch(`${s.url}/apis/metrics.k8s.io/v1beta1/namespaces/web/pods`)).json() as any;
+    assert.equal(pods.items.map((i: any) => [i.metadata.name, i.containers[0].usage.cpu, i.containers[0].usage.memory, i.timestamp]), [['p1', '50m', `${200 * 2 ** 10}Ki`, goTime(t0)]]);
+  } finally {
+    await s.close();
+  }
 });
 
 test('serve refuses a public address without authentication', async () => {
