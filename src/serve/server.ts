@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { timingSafeEqual } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { PluginError, usageError } from '../model/index.js';
 import type { ArchiveHistory } from '../query/index.js';
 import { HttpError } from './heapster-params.js';
 import { exportSchema, metricExport } from './metric-export.js';
@@ -33,15 +34,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   cache.clear();
   const tls = o.tlsCertFile && o.tlsKeyFile;
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(o, req, res);
-  const server = tls
-    ? https.createServer({
-      cert: readFileSync(o.tlsCertFile!), key: readFileSync(o.tlsKeyFile!),
-      ...(o.clientCaFile ? { ca: readFileSync(o.clientCaFile), requestCert: true, rejectUnauthorized: true } : {}),
-    }, handler)
-    : http.createServer(handler);
+  const server = tls ? httpsServer(o, handler) : http.createServer(handler);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e) => reject(listenError(e as NodeJS.ErrnoException, o.address, o.port)));
     server.listen(o.port, o.address, () => resolve());
   });
   const addr = server.address() as { port: number };
@@ -53,6 +49,38 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       server.closeIdleConnections();
     }),
   };
+}
+
+function httpsServer(o: ServeOptions, handler: http.RequestListener): https.Server {
+  const options = {
+    cert: readFlagFile(o.tlsCertFile!, '--tls-cert-file'), key: readFlagFile(o.tlsKeyFile!, '--tls-private-key-file'),
+    ...(o.clientCaFile ? { ca: readFlagFile(o.clientCaFile, '--client-ca-file'), requestCert: true, rejectUnauthorized: true } : {}),
+  };
+  try {
+    return https.createServer(options, handler);
+  } catch (e) {
+    // OpenSSL's own words name what it could not read; the key itself never goes into the message
+    throw usageError(`the TLS files cannot be used: ${String((e as Error).message).split('\n')[0]}`, 'give a PEM certificate and its PEM private key');
+  }
+}
+
+function readFlagFile(file: string, flag: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw usageError(`cannot read ${flag} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, `check the path given to ${flag}`);
+  }
+}
+
+/** Why the server could not listen, as one line saying what to change. */
+function listenError(e: NodeJS.ErrnoException, address: string, port: number): Error {
+  switch (e.code) {
+    case 'EADDRINUSE': return usageError(`${address}:${port} is in use by another program`, 'pick another --port (0: any free port)');
+    case 'EACCES': return usageError(`no permission to listen on ${address}:${port}`, 'use a --port above 1023');
+    case 'EADDRNOTAVAIL': return usageError(`--address ${address} is not an address of this machine`, 'use 127.0.0.1, 0.0.0.0 or one of its addresses');
+    case 'ENOTFOUND': return usageError(`--address ${address} is not a known host`, 'use an IP address such as 127.0.0.1');
+    default: return new PluginError('internal', `cannot listen on ${address}:${port}: ${e.message}`);
+  }
 }
 
 /**

@@ -229,6 +229,24 @@ test('kubectl top takes a usage from an earlier batch when the newest has no rat
   }
 });
 
+test('serve says in one line when it cannot listen or read its TLS files', async () => {
+  const env = pluginEnv();
+  const busy = await cli(['serve', '--archive', archive.dir, '--port', new URL(server.url).port], env);
+  assert.is(busy.code, 2);
+  assert.is(busy.stderr.trim(), `error: 127.0.0.1:${new URL(server.url).port} is in use by another program; pick another --port (0: any free port)`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'kh-badtls-'));
+  const missing = await cli(['serve', '--archive', archive.dir, '--port', '0', '--tls-cert-file', path.join(dir, 'none.crt'), '--tls-private-key-file', path.join(dir, 'none.key')], env);
+  assert.is(missing.code, 2);
+  assert.match(missing.stderr, /^error: cannot read --tls-cert-file \S+none.crt: no such file;/);
+  const bad = path.join(dir, 'bad.pem');
+  writeFileSync(bad, '-----BEGIN PRIVATE KEY-----\nNOT-A-KEY-SECRET\n-----END PRIVATE KEY-----\n');
+  const unusable = await cli(['serve', '--archive', archive.dir, '--port', '0', '--tls-cert-file', bad, '--tls-private-key-file', bad], env);
+  assert.is(unusable.code, 2);
+  assert.match(unusable.stderr, /^error: the TLS files cannot be used: /);
+  assert.is(unusable.stderr.trim().split('\n').length, 1);
+  assert.not.match(unusable.stderr, 'NOT-A-KEY-SECRET');
+});
+
 test('serve refuses a public address without authentication', async () => {
   const r = await cli(['serve', '--archive', archive.dir, '--address', '0.0.0.0', '--port', '0'], pluginEnv());
   assert.is(r.code, 2);
