@@ -1,4 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PluginError, usageError } from '../model/index.js';
 import { lit } from './duck.js';
 import { readArchive, whereClause, type SampleFilter, type TimeRange } from './read-samples.js';
 
@@ -20,6 +22,7 @@ const ID = 'cluster, recording, type, node, namespace, pod, pod_uid, container, 
  * strings are dictionary-encoded in Parquet, rows sorted by series then time.
  */
 export async function exportSamples(files: readonly string[], f: SampleFilter, range: TimeRange, o: ExportOptions): Promise<number> {
+  checkDest(o);
   return readArchive(files, async (con, from) => {
     const long = `SELECT ts, ${ID}, metric, value, date FROM ${from} WHERE ${whereClause(f, range)}`;
     const rel = o.wide
@@ -32,24 +35,35 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
     await con.run(o.wide ? `CREATE TEMP TABLE out AS ${rel}` : `CREATE TEMP VIEW out AS ${rel}`);
     const n = Number((await con.runAndReadAll('SELECT count(*) AS n FROM out')).getRowObjects()[0]!.n);
     const iso = "strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ts";
-    switch (o.format) {
-      case 'parquet':
-        if (o.dest.endsWith('.parquet')) {
-          await con.run(`COPY (SELECT * EXCLUDE (date) FROM out) TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd)`);
-        } else {
-          if (!existsSync(o.dest)) mkdirSync(o.dest, { recursive: true, mode: 0o700 });
-          await con.run(`COPY out TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (cluster, date), OVERWRITE_OR_IGNORE)`);
+    try {
+      switch (o.format) {
+        case 'parquet':
+          if (o.dest.endsWith('.parquet')) {
+            await con.run(`COPY (SELECT * EXCLUDE (date) FROM out) TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd)`);
+          } else {
+            if (!existsSync(o.dest)) mkdirSync(o.dest, { recursive: true, mode: 0o700 });
+            await con.run(`COPY out TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (cluster, date), OVERWRITE_OR_IGNORE)`);
+          }
+          break;
+        case 'csv':
+          await con.run(`COPY (SELECT ${iso}, * EXCLUDE (ts, date) FROM out) TO ${lit(o.dest)} (FORMAT csv, HEADER)`);
+          break;
+        case 'jsonl':
+          await con.run(`COPY (SELECT ${iso}, * EXCLUDE (ts, date) FROM out) TO ${lit(o.dest)} (FORMAT json)`);
+          break;
+        case 'arrow': {
+          const bytes = await arrowOf(con);
+          writeFileSync(o.dest, bytes);
+          break;
         }
-        break;
-      case 'csv':
-        await con.run(`COPY (SELECT ${iso}, * EXCLUDE (ts, date) FROM out) TO ${lit(o.dest)} (FORMAT csv, HEADER)`);
-        break;
-      case 'jsonl':
-        await con.run(`COPY (SELECT ${iso}, * EXCLUDE (ts, date) FROM out) TO ${lit(o.dest)} (FORMAT json)`);
-        break;
-      case 'arrow':
-        writeFileSync(o.dest, await arrowOf(con));
-        break;
+      }
+    } catch (e) {
+      // the view reads the archive as it is copied: only an error about the output is the output's
+      const msg = String((e as Error).message).split('\n')[0]!;
+      // (DuckDB writes a file as tmp_NAME beside it, then renames it)
+      const ours = msg.includes(o.dest) || msg.includes(`tmp_${path.basename(o.dest)}`) || (e as NodeJS.ErrnoException).syscall !== undefined;
+      if (!ours) throw e;
+      throw new PluginError('archive', `writing ${o.dest} failed: ${msg}`, 'check the path and the free disk space');
     }
     if (existsSync(o.dest) && !o.dest.endsWith('/')) {
       try {
@@ -80,4 +94,17 @@ async function arrowOf(con: import('@duckdb/node-api').DuckDBConnection): Promis
     }
   });
   return arrow.tableToIPC(new arrow.Table(vectors), 'file');
+}
+
+const EXTENSIONS: Record<ExportFormat, string> = { parquet: 'parquet', csv: 'csv', jsonl: 'jsonl', arrow: 'arrow' };
+
+/** The output as its format takes it, a file or (Parquet not named .parquet) a folder; checked before any work. */
+function checkDest(o: ExportOptions): void {
+  const st = statSync(o.dest, { throwIfNoEntry: false });
+  if (o.format === 'parquet' && !o.dest.endsWith('.parquet')) {
+    if (st && !st.isDirectory()) throw usageError(`--output ${o.dest} is a file, and Parquet not named .parquet is written as a folder`, 'name a folder, or end the name in .parquet for one file');
+    return;
+  }
+  if (st?.isDirectory()) throw usageError(`--output ${o.dest} is a folder`, `give a file name, such as ${path.join(o.dest, `export.${EXTENSIONS[o.format]}`)}`);
+  if (!existsSync(path.dirname(path.resolve(o.dest)))) throw usageError(`the folder of --output ${o.dest} does not exist`, 'create it first, or pick another path');
 }

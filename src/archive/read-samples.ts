@@ -85,6 +85,7 @@ export async function readArchive<T>(files: readonly string[], fn: (con: DuckDBC
     try {
       return await fn(con, source(files, partitions));
     } catch (e) {
+      if (e instanceof PluginError) throw e;
       const msg = String((e as Error).message).split('\n')[0]!;
       const named = files.find((f) => msg.includes(f));
       if (named || /parquet|magic|corrupt|No files found/i.test(msg)) {

@@ -123,6 +123,35 @@ test('a damaged file is named in the error, never silently skipped', async () =>
   assert.ok(report.problems.some((p) => p.includes(path.basename(file!)) && /unreadable|bytes on disk/.test(p)));
 });
 
+test('export says in one line when its output cannot be written, before reading anything', async () => {
+  const archive = await archiveWithTicks();
+  const env = pluginEnv();
+  const dir = mkdtempSync(path.join(tmpdir(), 'kh-out-'));
+  const run = (format: string, output: string) => cli(['export', '--archive', archive.dir, '--format', format, '--output', output], env);
+  const folder = await run('csv', dir);
+  assert.is(folder.code, 2);
+  assert.is(folder.stderr.trim(), `error: --output ${dir} is a folder; give a file name, such as ${path.join(dir, 'export.csv')}`);
+  const missing = await run('parquet', path.join(dir, 'no', 'x.parquet'));
+  assert.is(missing.code, 2);
+  assert.match(missing.stderr, /^error: the folder of --output \S+x.parquet does not exist; create it first/);
+  const file = path.join(dir, 'taken.csv');
+  writeFileSync(file, 'mine');
+  const notFolder = await run('parquet', file);
+  assert.is(notFolder.code, 2);
+  assert.match(notFolder.stderr, /is a file, and Parquet not named .parquet is written as a folder/);
+  assert.is(readFileSync(file, 'utf8'), 'mine', 'the file is left as it was');
+  // a write that fails once started names the output, not the archive
+  const unwritable = await run('parquet', '/proc/heapster.parquet');
+  assert.is(unwritable.code, 1);
+  assert.match(unwritable.stderr, /^error: writing \/proc\/heapster.parquet failed: .*; check the path and the free disk space\n$/);
+  // and a damaged archive file read during the copy is named as the archive's
+  const [damaged] = await archive.files({ kind: 'samples' });
+  writeFileSync(damaged!, 'not parquet at all');
+  const broken = await run('csv', path.join(dir, 'out.csv'));
+  assert.is(broken.code, 1);
+  assert.match(broken.stderr, /^error: the archive file \S+ cannot be read: /);
+});
+
 test('exported Parquet reads back equal through DuckDB and through hyparquet, with UTC microsecond timestamps', async () => {
   const archive = await archiveWithTicks();
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'kh-exp-')), 'all.parquet');
