@@ -30,6 +30,14 @@ export interface Recording {
   lastError?: string;
 }
 
+/**
+ * A recording still marked as running whose last tick (or start, before any) is long past: its
+ * process was killed, and nothing will finish it.
+ */
+export function wasKilled(r: Pick<Recording, 'status' | 'endedAt' | 'startedAt' | 'resolutionMs'>, now: number): boolean {
+  return r.status === 'recording' && (r.endedAt ?? r.startedAt) < now - 3 * r.resolutionMs - 60_000;
+}
+
 export interface RecordingStats extends Recording {
   rows: number;
   bytes: number;

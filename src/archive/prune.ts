@@ -1,7 +1,7 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { Archive } from './archive.js';
-import { deleteSnapshots, selectSnapshots } from './catalog.js';
+import { deleteSnapshots, selectRecordings, selectSnapshots, wasKilled } from './catalog.js';
 import { lit } from './duck.js';
 
 export interface PruneOptions {
@@ -23,9 +23,10 @@ export async function prune(archive: Archive, o: PruneOptions): Promise<PruneRes
       .filter((s) => o.olderThan === undefined || s.tsMax < o.olderThan);
     await con.run('BEGIN TRANSACTION');
     await deleteSnapshots(con, snaps.map((s) => s.file));
-    const gone = await con.runAndReadAll(`SELECT name FROM recordings r WHERE ${o.recording ? `name = ${lit(o.recording)}` : 'true'}
-      AND status <> 'recording' AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.recording = r.name)`);
-    const names = gone.getRowObjects().map((r) => String(r.name));
+    // a killed recording goes too; one still running keeps its row for the ticks to come
+    const now = Date.now();
+    const names = (await selectRecordings(con, o.recording))
+      .filter((r) => r.files === 0 && (r.status !== 'recording' || wasKilled(r, now))).map((r) => r.name);
     for (const n of names) {
       await con.run(`DELETE FROM gaps WHERE recording = ${lit(n)}`);
       await con.run(`DELETE FROM recordings WHERE name = ${lit(n)}`);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { compact, exportSamples, readSamples, selectSnapshots, verify } from '../../src/archive/index.js';
+import { compact, exportSamples, readSamples, selectRecordings, selectSnapshots, TickWriter, verify } from '../../src/archive/index.js';
 import { ArchiveHistory, parseTarget, runQuery } from '../../src/query/index.js';
 import { handBatches, tempArchive, writeBatches } from '../helpers/archive.js';
 import { cli, pluginEnv } from '../helpers/run-cli.js';
@@ -106,6 +106,23 @@ test('prune deletes a named recording and its files; a mistyped name is an error
   assert.equal([...new Set(left.map((s) => s.recording))], ['keep']);
   assert.is(left.length, values.length);
   assert.equal((await verify(archive)).problems, []);
+});
+
+test('prune removes a killed recording left without files, and keeps one that is running', async () => {
+  const archive = await tempArchive();
+  const start = (name: string, startedAt: number) => TickWriter.start(archive, {
+    name, cluster: 'test-cluster', context: 'test', server: 'https://example', resolutionMs: 60_000, startedAt, status: 'recording', nodes: 0, ticks: 0,
+  });
+  // killed before its first tick, long ago; and one that started a moment ago, before its first tick
+  await start('killed', T0);
+  await start('running', Date.now());
+  const env = pluginEnv();
+  const ls = await cli(['archive', 'ls', '--archive', archive.dir], env);
+  assert.match(ls.stdout, /killed .* stopped \(killed\)\n/);
+  assert.match(ls.stdout, /running .* recording\n/, 'a recording without a tick yet is not called killed');
+  for (const name of ['killed', 'running']) assert.is((await cli(['archive', 'prune', '--recording', name, '--archive', archive.dir], env)).code, 0);
+  const left = await archive.catalog(true, (con) => selectRecordings(con));
+  assert.equal(left.map((r) => r.name), ['running']);
 });
 
 test('a damaged file is named in the error, never silently skipped', async () => {

@@ -30,7 +30,7 @@ export default class ArchiveInfo extends BaseCommand {
     const lines = [
       `name:        ${r.name}`,
       `cluster:     ${r.cluster} (${r.server}, context ${r.context})`,
-      `status:      ${statusOf(r.status, r.endedAt, r.resolutionMs)}${r.lastError ? ` (${r.lastError})` : ''}`,
+      `status:      ${statusOf(r)}${r.lastError ? ` (${r.lastError})` : ''}`,
       `started:     ${goTime(r.startedAt)}`,
       `window:      ${r.tsMin !== undefined ? `${goTime(r.tsMin)} .. ${goTime(r.tsMax!)}` : 'no batch written'}`,
       `resolution:  ${formatDuration(r.resolutionMs)}, ${r.ticks} ticks, ${r.nodes} nodes`,

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { selectRecordings } from '../../archive/index.js';
+import { selectRecordings, wasKilled, type Recording } from '../../archive/index.js';
 import { archiveFlag, openArchive } from '../../cli/archive-flags.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { formatBytes, formatDuration, goTime, plainTable } from '../../render/index.js';
@@ -19,14 +19,12 @@ export default class ArchiveLs extends BaseCommand {
     if (flags.output === 'json') return void process.stdout.write(JSON.stringify(recs, null, 2) + '\n');
     const rows = recs.map((r) => [
       r.name, r.cluster, r.tsMin !== undefined ? `${goTime(r.tsMin)} .. ${goTime(r.tsMax!)}` : '-', formatDuration(r.resolutionMs),
-      String(r.rows), formatBytes(r.bytes), String(r.gaps), statusOf(r.status, r.endedAt, r.resolutionMs),
+      String(r.rows), formatBytes(r.bytes), String(r.gaps), statusOf(r),
     ]);
     process.stdout.write(rows.length ? plainTable(['name', 'cluster', 'window', 'resolution', 'samples', 'size', 'gaps', 'status'], rows) : `no recordings in ${archive.dir}\n`);
   }
 }
 
-/** A recording still marked as running whose last tick is long past was killed. */
-export function statusOf(status: string, endedAt: number | undefined, resolutionMs: number): string {
-  if (status === 'recording' && (endedAt ?? 0) < Date.now() - 3 * resolutionMs - 60_000) return 'stopped (killed)';
-  return status;
+export function statusOf(r: Recording): string {
+  return wasKilled(r, Date.now()) ? 'stopped (killed)' : r.status;
 }
