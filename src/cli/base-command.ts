@@ -1,5 +1,6 @@
 import { Command, Errors } from '@oclif/core';
 import { PluginError } from '../model/index.js';
+import { parseErrorLine } from './parse-error-line.js';
 
 /**
  * Every command prints failures the same way: one line on stderr (what, why, what to do), exit 2
@@ -15,7 +16,7 @@ export abstract class BaseCommand extends Command {
       line = err.line;
       code = err.exitCode;
     } else if (isParseError(err)) {
-      line = `${err.message.split('\n')[0]}; see \`kubectl heapster ${this.id?.replace(/:/g, ' ') ?? ''} --help\``;
+      line = `${parseErrorLine(err.message)}; see \`kubectl heapster ${this.id?.replace(/:/g, ' ') ?? ''} --help\``;
       code = 2;
     } else {
       line = `internal error: ${err.message.split('\n')[0]}; please report it with the command you ran`;
