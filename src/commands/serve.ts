@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { Archive, archiveDir, checkName, TickWriter } from '../archive/index.js';
 import { archiveFlag, recordingFlags, resolveScope } from '../cli/archive-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
+import { listenError } from '../cli/listen-error.js';
 import { kubeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { ApiClient, clusterIdentity, loadKubeConfig } from '../cluster/index.js';
 import { usageError } from '../model/index.js';
@@ -54,17 +55,24 @@ Binds to loopback; any other address needs --token or TLS.`;
     const at = flags.at !== undefined ? parseTime(flags.at, '--at', Date.now()) : undefined;
     const archive = await Archive.open(archiveDir(flags.archive), !!flags.live);
     const stop = new AbortController();
-    let scope: ArchiveScope;
-    let live: Promise<unknown> | undefined;
+    const resolutionMs = parseDuration(flags.resolution, '--resolution');
+    const config = flags.live ? await loadKubeConfig(kube) : undefined;
+    // listening first: a port in use must not leave an empty live recording behind
+    const scope: ArchiveScope = config ? { cluster: clusterIdentity(config) } : await resolveScope(archive, flags, kube);
+    const server = await startServer({
+      history: new ArchiveHistory(archive, scope), address: flags.address, port: flags.port, token: flags.token,
+      tlsCertFile: flags['tls-cert-file'], tlsKeyFile: flags['tls-private-key-file'], clientCaFile: flags['client-ca-file'], at,
+      ...(flags.v >= 2 ? { log: (l: string) => process.stderr.write(`${goTime(Date.now())} ${l}\n`) } : {}),
+    }).catch((e: unknown) => Promise.reject(listenError(e, flags.address, flags.port)));
     let finish: (() => Promise<void>) | undefined;
-    if (flags.live) {
-      const config = await loadKubeConfig(kube);
-      const client = await ApiClient.create(config);
+    if (config) {
+      const client = await ApiClient.create(config).catch(async (e: unknown) => {
+        await server.close();
+        throw e;
+      });
       const name = checkName(`serve-${goTime(Date.now()).replace(/[-:]/g, '').replace('T', '-').replace(/\..*|Z/g, '')}`, 'recording');
-      const resolutionMs = parseDuration(flags.resolution, '--resolution');
       const writer = await TickWriter.start(archive, { name, cluster: clusterIdentity(config), context: config.contextName, server: config.server, resolutionMs, startedAt: Date.now(), status: 'recording', nodes: 0, ticks: 0 });
-      scope = { cluster: clusterIdentity(config) };
-      live = runRecorder({
+      const live = runRecorder({
         client, archive, writer, resolutionMs, scope: {}, concurrency: 0, nodeTimeoutMs: 10_000, requestTimeoutMs: 30_000,
         now: Date.now, sleep: abortableSleep, signal: stop.signal,
       }).catch((e) => process.stderr.write(`error: recording stopped: ${(e as Error).message}\n`));
@@ -73,14 +81,7 @@ Binds to loopback; any other address needs --token or TLS.`;
         client.close();
         await writer.finish('done');
       };
-    } else {
-      scope = await resolveScope(archive, flags, kube);
     }
-    const server = await startServer({
-      history: new ArchiveHistory(archive, scope), address: flags.address, port: flags.port, token: flags.token,
-      tlsCertFile: flags['tls-cert-file'], tlsKeyFile: flags['tls-private-key-file'], clientCaFile: flags['client-ca-file'], at,
-      ...(flags.v >= 2 ? { log: (l: string) => process.stderr.write(`${goTime(Date.now())} ${l}\n`) } : {}),
-    });
     process.stdout.write(`serving Heapster's API from ${archive.dir} at ${server.url}${flags.live ? ' (recording live)' : ''}\n` +
       `  try: curl ${server.url}/api/v1/model/namespaces\n  or:  kubectl --server ${server.url} top pods -A\n`);
     await new Promise<void>((resolve) => {

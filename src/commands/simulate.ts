@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { listenError } from '../cli/listen-error.js';
 import { usageError } from '../model/index.js';
 import { parseDuration } from '../query/index.js';
 import { FAULTS, nodeName, startSimulator, type Fault } from '../simulator/index.js';
@@ -44,7 +45,8 @@ come and go. --fault NODE=KIND breaks a node on purpose: ${FAULTS.join(', ')}.`;
       faults[node] = kind as Fault;
     }
     const stopAfter = flags.for !== undefined ? parseDuration(flags.for, '--for') : undefined;
-    const sim = await startSimulator({ seed: flags.seed, nodes: flags.nodes, podsPerNode: flags['pods-per-node'], faults, port: flags.port, host: flags.address });
+    const sim = await startSimulator({ seed: flags.seed, nodes: flags.nodes, podsPerNode: flags['pods-per-node'], faults, port: flags.port, host: flags.address })
+      .catch((e: unknown) => Promise.reject(listenError(e, flags.address, flags.port)));
     const file = path.resolve(flags['kubeconfig-out'] ?? path.join(tmpdir(), `kubectl-heapster-sim-${process.getuid?.() ?? 'user'}`, 'kubeconfig'));
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(file, sim.kubeconfig, { mode: 0o600 });

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { timingSafeEqual } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { PluginError, usageError } from '../model/index.js';
+import { usageError } from '../model/index.js';
 import type { ArchiveHistory } from '../query/index.js';
 import { HttpError } from './heapster-params.js';
 import { exportSchema, metricExport } from './metric-export.js';
@@ -37,7 +37,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const server = tls ? httpsServer(o, handler) : http.createServer(handler);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(listenError(e as NodeJS.ErrnoException, o.address, o.port)));
+    server.once('error', reject);
     server.listen(o.port, o.address, () => resolve());
   });
   const addr = server.address() as { port: number };
@@ -69,17 +69,6 @@ function readFlagFile(file: string, flag: string): Buffer {
     return readFileSync(file);
   } catch (e) {
     throw usageError(`cannot read ${flag} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, `check the path given to ${flag}`);
-  }
-}
-
-/** Why the server could not listen, as one line saying what to change. */
-function listenError(e: NodeJS.ErrnoException, address: string, port: number): Error {
-  switch (e.code) {
-    case 'EADDRINUSE': return usageError(`${address}:${port} is in use by another program`, 'pick another --port (0: any free port)');
-    case 'EACCES': return usageError(`no permission to listen on ${address}:${port}`, 'use a --port above 1023');
-    case 'EADDRNOTAVAIL': return usageError(`--address ${address} is not an address of this machine`, 'use 127.0.0.1, 0.0.0.0 or one of its addresses');
-    case 'ENOTFOUND': return usageError(`--address ${address} is not a known host`, 'use an IP address such as 127.0.0.1');
-    default: return new PluginError('internal', `cannot listen on ${address}:${port}: ${e.message}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import net from 'node:net';
 import { cli, pluginEnv } from '../helpers/run-cli.js';
 
 const env = pluginEnv();
@@ -18,6 +19,17 @@ test("oclif's parse errors keep their reason, on one line", async () => {
   assert.is(await usage(['query']), 'error: missing TARGET; see `kubectl heapster query --help`');
   assert.is(await usage(['export']), 'error: missing required flag --output; see `kubectl heapster export --help`');
   assert.is(await usage(['query', 'a', 'b', 'c', 'd']), 'error: Unexpected arguments: c, d; see `kubectl heapster query --help`');
+});
+
+test('the simulator on a port in use says so, as serve does', async () => {
+  const busy = net.createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+  const port = (busy.address() as net.AddressInfo).port;
+  try {
+    assert.is(await usage(['simulate', '--port', String(port)]), `error: 127.0.0.1:${port} is in use by another program; pick another --port (0: any free port)`);
+  } finally {
+    busy.close();
+  }
 });
 
 test.run();

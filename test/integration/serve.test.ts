@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Archive } from '../../src/archive/index.js';
+import { selectRecordings, type Archive } from '../../src/archive/index.js';
 import { ArchiveHistory } from '../../src/query/index.js';
 import { goTime } from '../../src/render/index.js';
 import { startServer, type RunningServer } from '../../src/serve/index.js';
@@ -234,6 +234,11 @@ test('serve says in one line when it cannot listen or read its TLS files', async
   const busy = await cli(['serve', '--archive', archive.dir, '--port', new URL(server.url).port], env);
   assert.is(busy.code, 2);
   assert.is(busy.stderr.trim(), `error: 127.0.0.1:${new URL(server.url).port} is in use by another program; pick another --port (0: any free port)`);
+  // with --live, nothing is recorded when it cannot listen
+  const before = await archive.catalog(true, (con) => selectRecordings(con));
+  const busyLive = await cli(['serve', '--live', '--archive', archive.dir, '--port', new URL(server.url).port, '--kubeconfig', sim.kubeconfigPath], env);
+  assert.is(busyLive.code, 2, busyLive.stderr);
+  assert.equal((await archive.catalog(true, (con) => selectRecordings(con))).map((r) => r.name), before.map((r) => r.name));
   const dir = mkdtempSync(path.join(tmpdir(), 'kh-badtls-'));
   const missing = await cli(['serve', '--archive', archive.dir, '--port', '0', '--tls-cert-file', path.join(dir, 'none.crt'), '--tls-private-key-file', path.join(dir, 'none.key')], env);
   assert.is(missing.code, 2);
