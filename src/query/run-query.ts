@@ -23,7 +23,7 @@ export interface QueryRequest {
 }
 
 export type QueryResult =
-  | { kind: 'names'; what: string; names: string[] }
+  | { kind: 'names'; what: string; target: Target; names: string[] }
   | { kind: 'series'; metric: MetricDescriptor; target: Target; many: boolean; series: Series[] }
   | { kind: 'buckets'; metric: MetricDescriptor; target: Target; many: boolean; series: BucketSeries[]; aggregations: Aggregation[]; bucketMs: number };
 
@@ -38,11 +38,11 @@ export async function runQuery(h: History, req: QueryRequest): Promise<QueryResu
     if (coll) {
       if (req.metric === 'metrics') throw usageError(`${describeTarget(target)} is a list`, 'name one member to list its metrics');
       const members = await h.entities(coll.type, coll.scope, window);
-      return { kind: 'names', what: coll.what, names: members.map((m) => m.name) };
+      return { kind: 'names', what: coll.what, target, names: members.map((m) => m.name) };
     }
     const key = keyOf(target, target.kind === 'pod-list' ? target.pods[0] : undefined);
     await mustExist(h, target, window);
-    return { kind: 'names', what: 'metrics', names: await h.metricNames(key, window) };
+    return { kind: 'names', what: 'metrics', target, names: await h.metricNames(key, window) };
   }
   const metric = resolveMetric(req.metric);
   if (req.labels && !metric.labeled) {

@@ -18,6 +18,8 @@ export function renderResult(r: QueryResult, format: OutputFormat, out: Output, 
     if (format === 'chart') throw usageError('a listing has nothing to chart', 'name a METRIC, or use -o table');
     if (format === 'json') return void out.write(JSON.stringify(r.names, null, 2) + '\n');
     if (format === 'csv') return void out.write(['name', ...r.names].map(csvCell).join('\n') + '\n');
+    // a header over nothing read as if the plugin had failed; kubectl says "No resources found"
+    if (r.names.length === 0) return void out.write(`no ${r.what === 'metrics' ? `metrics for ${describeTarget(r.target)}` : describeTarget(r.target)} in this window\n`);
     return void out.write(plainTable(['name'], r.names.map((n) => [n]), opts.noHeaders));
   }
   if (r.kind === 'buckets') return renderBuckets(r, format, out, opts.noHeaders);

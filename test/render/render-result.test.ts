@@ -19,4 +19,18 @@ test('an empty series says why: a metric Heapster does not keep at that level, o
   assert.is(emptyTable('memory/usage', { kind: 'namespace', namespace: 'web' }), 'no memory/usage samples for namespace web in this window\n');
 });
 
+test('an empty listing says what was not found, instead of a header over nothing; JSON stays []', () => {
+  const render = (r: QueryResult, format: 'table' | 'json') => {
+    let text = '';
+    renderResult(r, format, { write: (s: string) => (text += s) });
+    return text;
+  };
+  const pods: QueryResult = { kind: 'names', what: 'pods', target: { kind: 'pods', namespace: 'nope' }, names: [] };
+  assert.is(render(pods, 'table'), 'no pods in nope in this window\n');
+  assert.is(render(pods, 'json'), '[]\n');
+  const metrics: QueryResult = { kind: 'names', what: 'metrics', target: { kind: 'node', node: 'n1' }, names: [] };
+  assert.is(render(metrics, 'table'), 'no metrics for node n1 in this window\n');
+  assert.is(render({ ...pods, names: ['p1'] }, 'table'), 'NAME\np1\n');
+});
+
 test.run();
