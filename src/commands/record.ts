@@ -67,6 +67,14 @@ beside the samples, so pods that died during the incident can still be explained
     const onSignal = () => stop.abort();
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // a reader that went away (`record | head`) stops the recording as Ctrl-C does: the write's
+    // EPIPE had killed it mid-tick, its recording left marked as running
+    const onPipeError = (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      stop.abort();
+    };
+    process.stdout.on('error', onPipeError);
+    process.stderr.on('error', onPipeError);
     process.stderr.write(`recording "${name}" into ${archive.dir} every ${flags.resolution}${until ? ` until ${goTime(until)}` : ''}; Ctrl-C to stop\n`);
     if (resolutionMs < KUBELET_PERIOD_MS) {
       process.stderr.write(`note: kubelets refresh their stats about every 10-15 s; at ${flags.resolution} many ticks repeat the last values, and a tick whose stats did not move has no rates (as in Heapster)\n`);

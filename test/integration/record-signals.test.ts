@@ -82,4 +82,18 @@ test('kill -9 loses at most the batch in hand: what was written stays readable a
   assert.ok(JSON.parse(q.stdout).metrics.length >= 3);
 });
 
+test('a reader that goes away (record | head) stops the recording as Ctrl-C does', async () => {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kh-arch-')), 'p');
+  const rec = recordUntil(dir, 'piped', 2);
+  await rec.ready;
+  rec.child.stdout!.destroy();
+  rec.child.stderr!.destroy();
+  assert.is(await rec.exited, 0);
+  const archive = await Archive.open(dir, false);
+  const [r] = await archive.catalog(true, (con) => selectRecordings(con));
+  assert.is(r!.status, 'done', 'finished, not left marked as running');
+  assert.ok(r!.ticks >= 2);
+  assert.equal((await verify(archive)).problems, []);
+});
+
 test.run();
