@@ -38,6 +38,11 @@ export class TickWriter {
     return this.recording.name;
   }
 
+  /** how many pods the writer remembers, to write only the new or changed ones */
+  get podsKnown(): number {
+    return this.podSignatures.size;
+  }
+
   async write(batch: Batch, pods: readonly PodInfo[], nodes: readonly NodeInfo[], gaps: readonly Omit<Gap, 'recording'>[]): Promise<TickResult> {
     const { cluster, name } = this.recording;
     const date = utcDate(batch.timestamp);
@@ -55,6 +60,11 @@ export class TickWriter {
       this.podSignatures.set(p.uid, sig);
       return true;
     });
+    // pods that ended are forgotten once they outnumber the living: churn must not grow this for days
+    if (this.podSignatures.size > 2 * pods.length + 100) {
+      const alive = new Set(pods.map((p) => p.uid));
+      for (const uid of this.podSignatures.keys()) if (!alive.has(uid)) this.podSignatures.delete(uid);
+    }
     if (changed.length) {
       const p = this.archive.snapshotPath('pods', cluster, date, name, 0, batch.timestamp);
       snaps.push({ file: p.rel, recording: name, kind: 'pods', cluster, date, level: 0, ...(await writePods(this.scratch.con, p.abs, name, batch.timestamp, changed)) });
