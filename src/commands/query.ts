@@ -83,6 +83,8 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     if (flags.start !== undefined || flags.end !== undefined || flags.since !== undefined) {
       throw usageError('--live scrapes the cluster now and takes no window', 'drop --start/--end/--since, or drop --live to read the archive');
     }
+    // before the scrape: a second of scraping, then a usage error, read as if the scrape had failed
+    if (aggregations) throw usageError('aggregations need recorded data', 'drop --live, or drop --agg');
     const metric = args.metric && args.metric !== 'metrics' ? describeMetric(args.metric) : undefined;
     const isRate = !!metric && metric.name.endsWith('_rate');
     const rateIntervalMs = flags['rate-interval'] !== undefined
@@ -100,7 +102,7 @@ the kubelet's stats period), the counter difference over the kubelet's own times
       const list = live.failures.map((f) => `${f.node} (${f.reason}: ${f.message})`).join(', ');
       process.stderr.write(`warning: ${live.failures.length} of ${total} nodes did not answer: ${list}\n`);
     }
-    const result = await runQuery(live.history, { target, metric: args.metric, labels, window: {}, labelSelector: flags.selector, ...(aggregations ? { aggregations } : {}) });
+    const result = await runQuery(live.history, { target, metric: args.metric, labels, window: {}, labelSelector: flags.selector });
     renderResult(result, flags.output as OutputFormat, process.stdout, { noHeaders: flags['no-headers'] });
   }
 }

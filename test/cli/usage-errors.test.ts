@@ -21,6 +21,11 @@ test("oclif's parse errors keep their reason, on one line", async () => {
   assert.is(await usage(['query', 'a', 'b', 'c', 'd']), 'error: Unexpected arguments: c, d; see `kubectl heapster query --help`');
 });
 
+test('--live with --agg is refused before anything is scraped or even a kubeconfig read', async () => {
+  // pluginEnv's KUBECONFIG is empty and HOME has none: reaching a cluster would fail with exit 1
+  assert.is(await usage(['query', 'ns/web', 'memory/usage', '--live', '--agg', 'max']), 'error: aggregations need recorded data; drop --live, or drop --agg');
+});
+
 test('the simulator on a port in use says so, as serve does', async () => {
   const busy = net.createServer();
   await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
