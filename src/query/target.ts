@@ -72,7 +72,6 @@ function podPath(namespace: string, pod: string | undefined, sub: string | undef
   throw bad();
 }
 
-/** A one-line name for a target, for headings and errors. */
 /** The entity level a target's series come from. */
 export function targetLevel(t: Target): EntityType {
   switch (t.kind) {
@@ -85,6 +84,7 @@ export function targetLevel(t: Target): EntityType {
   }
 }
 
+/** A one-line name for a target, for headings and errors. */
 export function describeTarget(t: Target): string {
   switch (t.kind) {
     case 'cluster': return 'cluster';
