@@ -96,8 +96,6 @@ async function arrowOf(con: import('@duckdb/node-api').DuckDBConnection): Promis
   return arrow.tableToIPC(new arrow.Table(vectors), 'file');
 }
 
-const EXTENSIONS: Record<ExportFormat, string> = { parquet: 'parquet', csv: 'csv', jsonl: 'jsonl', arrow: 'arrow' };
-
 /** The output as its format takes it, a file or (Parquet not named .parquet) a folder; checked before any work. */
 function checkDest(o: ExportOptions): void {
   const st = statSync(o.dest, { throwIfNoEntry: false });
@@ -105,6 +103,6 @@ function checkDest(o: ExportOptions): void {
     if (st && !st.isDirectory()) throw usageError(`--output ${o.dest} is a file, and Parquet not named .parquet is written as a folder`, 'name a folder, or end the name in .parquet for one file');
     return;
   }
-  if (st?.isDirectory()) throw usageError(`--output ${o.dest} is a folder`, `give a file name, such as ${path.join(o.dest, `export.${EXTENSIONS[o.format]}`)}`);
+  if (st?.isDirectory()) throw usageError(`--output ${o.dest} is a folder`, `give a file name, such as ${path.join(o.dest, `export.${o.format}`)}`);
   if (!existsSync(path.dirname(path.resolve(o.dest)))) throw usageError(`the folder of --output ${o.dest} does not exist`, 'create it first, or pick another path');
 }
