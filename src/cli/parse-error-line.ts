@@ -8,8 +8,7 @@ export function parseErrorLine(message: string): string {
   const [first = '', ...rest] = lines;
   const flag = /^Parsing (--\S+)$/.exec(first);
   if (flag && rest[0]) return `${flag[1]}: ${lowerFirst(rest[0])}`;
-  const missing = /^Missing \d+ required args?:$/.exec(first);
-  if (missing) return `missing ${rest.map((l) => l.split(/\s{2,}/)[0]!.toUpperCase()).join(' ')}`;
+  if (/^Missing \d+ required args?:$/.test(first)) return `missing ${rest.map((l) => l.split(/\s{2,}/)[0]!.toUpperCase()).join(' ')}`;
   if (/^The following errors? occurred:$/.test(first)) {
     return rest.map((l) => lowerFirst(l).replace(/^missing required flag ([\w-]+)$/, 'missing required flag --$1')).join('; ');
   }
