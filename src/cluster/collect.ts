@@ -41,11 +41,13 @@ export interface Collected {
 
 /** Lists nodes and pods, then scrapes the nodes: one unprocessed batch, aligned to the resolution. */
 export async function collectBatch(client: ApiClient, opts: CollectOptions, getter: SummaryGetter = new ProxySummaryGetter(client)): Promise<Collected> {
-  const [nodes, pods] = await Promise.all([
-    opts.nodes?.current().then((kept) => [...kept.values()]) ?? listNodes(client, opts.nodeQuery ?? {}, opts.requestTimeoutMs),
+  // a watch's objects are used as kept, not copied into a new map every scrape
+  const [byName, pods] = await Promise.all([
+    opts.nodes?.current() ?? listNodes(client, opts.nodeQuery ?? {}, opts.requestTimeoutMs).then((list) => new Map(list.map((n) => [n.name, n]))),
     opts.pods?.current() ?? listPods(client, opts.podQuery ?? {}, opts.requestTimeoutMs).then((list) => new Map(list.map((p) => [podKey(p.namespace, p.name), p]))),
   ]);
-  const objects: ClusterObjects = { nodes: new Map(nodes.map((n) => [n.name, n])), pods };
+  const objects: ClusterObjects = { nodes: byName, pods };
+  const nodes = [...byName.values()];
   const only = opts.chooseNodes?.(objects);
   const targets = only ? nodes.filter((n) => only.has(n.name)) : nodes;
   const scraped = await scrapeNodes(getter, targets, {
