@@ -136,14 +136,10 @@ export class ApiClient {
     return req;
   }
 
-  /** GET a JSON document; 401/403/other statuses become the one-line errors users need. */
-  getJson<T>(path: string, timeoutMs = 0): Promise<T> {
-    return this.getObject<T>(path, timeoutMs);
-  }
-
   /**
    * GET an object in JSON, or in protobuf when `protobuf` can decode it and the server sends it
-   * (asked for with `accept`); statuses other than 200 and bodies that do not decode are errors.
+   * (asked for with `accept`). Statuses other than 200 become the one-line errors users need, and
+   * bodies that do not decode are errors too.
    */
   async getObject<T>(path: string, timeoutMs: number, accept = 'application/json', protobuf?: (bytes: Buffer) => T): Promise<T> {
     const res = await this.get(path, timeoutMs, accept);

@@ -22,7 +22,7 @@ const PAGE = 2000;
 
 /** Lists in pages, as kubectl does, so a 30,000-pod cluster is never one giant answer. */
 async function listAll<T>(client: ApiClient, path: string, params: Record<string, string | undefined>, timeoutMs: number): Promise<T[]> {
-  const page = (p: string) => client.getJson<WireList<T>>(p, timeoutMs);
+  const page = (p: string) => client.getObject<WireList<T>>(p, timeoutMs);
   return (await listVersioned<T, T>(path, params, PAGE, page, (items) => items)).items;
 }
 

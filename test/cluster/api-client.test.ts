@@ -42,11 +42,11 @@ test.after(() => {
 
 // ---
 test('a plain http: server, as kubectl proxy serves, is spoken to without TLS', async () => {
-  assert.equal(await client.getJson('/plain'), doc);
+  assert.equal(await client.getObject('/plain', 0), doc);
 });
 
 test('a gzipped body is unzipped and decoded', async () => {
-  assert.equal(await client.getJson('/gzip'), doc);
+  assert.equal(await client.getObject('/gzip', 0), doc);
 });
 
 test('a UTF-8 character split between two chunks is decoded whole', async () => {
