@@ -4,9 +4,9 @@ import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { archiveFlag, openArchive, recordingFlags, resolveScope, windowFlags } from '../cli/archive-flags.js';
 import { liveHistory } from '../cli/live-history.js';
 import { loadKubeConfig } from '../cluster/index.js';
-import { describeMetric, usageError } from '../model/index.js';
+import { usageError } from '../model/index.js';
 import {
-  ArchiveHistory, parseAggregations, parseDuration, parseLabels, parseTarget, parseWindow, runQuery, type History, type Window,
+  ArchiveHistory, parseAggregations, parseDuration, parseLabels, parseTarget, parseWindow, resolveMetric, runQuery, type History, type Window,
 } from '../query/index.js';
 import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../render/index.js';
 
@@ -83,9 +83,10 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     if (flags.start !== undefined || flags.end !== undefined || flags.since !== undefined) {
       throw usageError('--live scrapes the cluster now and takes no window', 'drop --start/--end/--since, or drop --live to read the archive');
     }
-    // before the scrape: a second of scraping, then a usage error, read as if the scrape had failed
+    // before the scrape: a second of scraping, node warnings, then a usage error, read as if the scrape had failed
     if (aggregations) throw usageError('aggregations need recorded data', 'drop --live, or drop --agg');
-    const metric = args.metric && args.metric !== 'metrics' ? describeMetric(args.metric) : undefined;
+    // an unknown metric too, with its suggestions, before anything is scraped
+    const metric = args.metric && args.metric !== 'metrics' ? resolveMetric(args.metric) : undefined;
     const isRate = !!metric && metric.name.endsWith('_rate');
     const rateIntervalMs = flags['rate-interval'] !== undefined
       ? parseDuration(flags['rate-interval'], '--rate-interval')

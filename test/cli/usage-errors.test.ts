@@ -21,9 +21,10 @@ test("oclif's parse errors keep their reason, on one line", async () => {
   assert.is(await usage(['query', 'a', 'b', 'c', 'd']), 'error: Unexpected arguments: c, d; see `kubectl heapster query --help`');
 });
 
-test('--live with --agg is refused before anything is scraped or even a kubeconfig read', async () => {
+test('--live with --agg, or an unknown metric, is refused before anything is scraped or even a kubeconfig read', async () => {
   // pluginEnv's KUBECONFIG is empty and HOME has none: reaching a cluster would fail with exit 1
   assert.is(await usage(['query', 'ns/web', 'memory/usage', '--live', '--agg', 'max']), 'error: aggregations need recorded data; drop --live, or drop --agg');
+  assert.match(await usage(['query', 'cluster', 'memory/usge', '--live']), /^error: unknown metric "memory\/usge"; did you mean memory\/usage/);
 });
 
 test('the simulator on a port in use says so, as serve does', async () => {
