@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
-import { cli, pluginEnv } from '../helpers/run-cli.js';
+import { cli, kubectl, pluginEnv } from '../helpers/run-cli.js';
 
 const env = pluginEnv();
 
@@ -25,6 +25,17 @@ test('--live with --agg, or an unknown metric, is refused before anything is scr
   // pluginEnv's KUBECONFIG is empty and HOME has none: reaching a cluster would fail with exit 1
   assert.is(await usage(['query', 'ns/web', 'memory/usage', '--live', '--agg', 'max']), 'error: aggregations need recorded data; drop --live, or drop --agg');
   assert.match(await usage(['query', 'cluster', 'memory/usge', '--live']), /^error: unknown metric "memory\/usge"; did you mean memory\/usage/);
+});
+
+test('a mistyped command names the command meant, through the real kubectl too', async () => {
+  assert.is(await usage(['qeury', 'cluster']), 'error: unknown command "qeury" for "kubectl heapster"; did you mean query?');
+  assert.is(await usage(['archive', 'lss']), 'error: unknown command "archive lss" for "kubectl heapster"; did you mean archive ls?');
+  assert.is(await usage(['verify']), 'error: unknown command "verify" for "kubectl heapster"; did you mean archive verify?');
+  assert.is(await usage(['ns/web', 'memory/usage']), 'error: unknown command "ns/web" for "kubectl heapster"; a target goes after query: `kubectl heapster query ns/web ...`');
+  assert.is(await usage(['zzzz']), 'error: unknown command "zzzz" for "kubectl heapster"; see `kubectl heapster --help` for the commands');
+  const r = await kubectl(['heapster', 'top'], env);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^error: unknown command "top" for "kubectl heapster"; kubectl top's numbers are `kubectl heapster query nodes cpu\/usage_rate --live`/);
 });
 
 test('the simulator on a port in use says so, as serve does', async () => {
