@@ -23,7 +23,8 @@ export interface QueryRequest {
 }
 
 export type QueryResult =
-  | { kind: 'names'; what: string; target: Target; names: string[] }
+  /** `keys`: the members' metric set keys, beside their names, for a collection's listing */
+  | { kind: 'names'; what: string; target: Target; names: string[]; keys?: string[] }
   | { kind: 'series'; metric: MetricDescriptor; target: Target; many: boolean; series: Series[] }
   | { kind: 'buckets'; metric: MetricDescriptor; target: Target; many: boolean; series: BucketSeries[]; aggregations: Aggregation[]; bucketMs: number };
 
@@ -38,7 +39,7 @@ export async function runQuery(h: History, req: QueryRequest): Promise<QueryResu
     if (coll) {
       if (req.metric === 'metrics') throw usageError(`${describeTarget(target)} is a list`, 'name one member to list its metrics');
       const members = await h.entities(coll.type, coll.scope, window);
-      return { kind: 'names', what: coll.what, target, names: members.map((m) => m.name) };
+      return { kind: 'names', what: coll.what, target, names: members.map((m) => m.name), keys: members.map((m) => m.key) };
     }
     const key = keyOf(target, target.kind === 'pod-list' ? target.pods[0] : undefined);
     await mustExist(h, target, window);

@@ -2,6 +2,7 @@ import { describeTarget, type Aggregation, type BucketSeries, type BucketValues,
 import { renderChart } from './chart.js';
 import { goTime } from './go-time.js';
 import type { Output, OutputFormat } from './output.js';
+import { MemberColumns } from './member-columns.js';
 import { plainTable } from './plain-table.js';
 import { formatDuration, formatValue } from './units.js';
 
@@ -34,16 +35,17 @@ export function toAggregationResult(s: BucketSeries | undefined, aggs: readonly 
 }
 
 export function renderBuckets(r: Buckets, format: OutputFormat, out: Output, noHeaders = false): void {
-  if (format === 'chart') return void out.write(chartOf(r));
+  const members = new MemberColumns(r.target);
+  if (format === 'chart') return void out.write(chartOf(r, members));
   if (format === 'json') {
     const one = (s: BucketSeries | undefined) => toAggregationResult(s, r.aggregations, r.bucketMs);
-    const body = r.many ? { items: r.series.map((s) => ({ ...(r.target.kind !== 'pod-list' ? { name: s.name } : {}), ...(one(s) as object) })) } : one(r.series[0]);
+    const body = r.many ? { items: r.series.map((s) => ({ ...(r.target.kind !== 'pod-list' ? members.json(s.key, s.name) : {}), ...(one(s) as object) })) } : one(r.series[0]);
     return void out.write(JSON.stringify(body, null, 2) + '\n');
   }
   const labelKeys = [...new Set(r.series.flatMap((s) => Object.keys(s.labels ?? {})))].sort();
-  const head = [...(r.many ? ['name'] : []), ...labelKeys, 'bucket', ...r.aggregations];
+  const head = [...(r.many ? members.head : []), ...labelKeys, 'bucket', ...r.aggregations];
   const rows = r.series.flatMap((s) => s.buckets.map((b) => [
-    ...(r.many ? [s.name] : []), ...labelKeys.map((k) => s.labels?.[k] ?? ''), goTime(b.bucket),
+    ...(r.many ? members.cells(s.key, s.name) : []), ...labelKeys.map((k) => s.labels?.[k] ?? ''), goTime(b.bucket),
     ...r.aggregations.map((a) => (a === 'count' || format === 'csv' ? String(b[a]) : formatValue(b[a], r.metric.quantity))),
   ]));
   if (format === 'csv') return void out.write([head, ...rows].map((x) => x.join(',')).join('\n') + '\n');
@@ -55,11 +57,11 @@ export function renderBuckets(r: Buckets, format: OutputFormat, out: Output, noH
  * One line per member and aggregation, over the bucket times. `count` is samples, not the metric's
  * unit, so it is drawn only when it is the only aggregation asked for.
  */
-function chartOf(r: Buckets): string {
+function chartOf(r: Buckets, members: MemberColumns): string {
   const drawn = r.aggregations.length > 1 ? r.aggregations.filter((a) => a !== 'count') : r.aggregations;
   const series: Series[] = r.series.flatMap((s) => drawn.map((a) => ({
     key: s.key,
-    name: [...(r.many ? [s.name] : []), a].join(' '),
+    name: [...(r.many ? [members.label(s.key, s.name)] : []), a].join(' '),
     ...(s.labels ? { labels: s.labels } : {}),
     points: s.buckets.map((b) => ({ timestamp: b.bucket, value: b[a] })),
   })));

@@ -5,6 +5,7 @@ import { renderBuckets } from './render-buckets.js';
 import { renderChart } from './chart.js';
 import { toMetricResult } from './heapster-json.js';
 import type { Output, OutputFormat } from './output.js';
+import { MemberColumns } from './member-columns.js';
 import { plainTable } from './plain-table.js';
 import { formatValue } from './units.js';
 
@@ -16,33 +17,41 @@ export interface RenderOptions {
 export function renderResult(r: QueryResult, format: OutputFormat, out: Output, opts: RenderOptions = {}): void {
   if (r.kind === 'names') {
     if (format === 'chart') throw usageError('a listing has nothing to chart', 'name a METRIC, or use -o table');
-    if (format === 'json') return void out.write(JSON.stringify(r.names, null, 2) + '\n');
-    if (format === 'csv') return void out.write(['name', ...r.names].map(csvCell).join('\n') + '\n');
+    const members = new MemberColumns(r.target);
+    const head = r.keys ? members.head : ['name'];
+    const rows = r.names.map((n, i) => (r.keys ? members.cells(r.keys[i]!, n) : [n]));
+    if (format === 'json') {
+      const items = head.length > 1 ? r.names.map((n, i) => members.json(r.keys![i]!, n)) : r.names;
+      return void out.write(JSON.stringify(items, null, 2) + '\n');
+    }
+    if (format === 'csv') return void out.write([head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n');
     // a header over nothing read as if the plugin had failed; kubectl says "No resources found"
     if (r.names.length === 0) return void out.write(`no ${r.what === 'metrics' ? `metrics for ${describeTarget(r.target)}` : describeTarget(r.target)} in this window\n`);
-    return void out.write(plainTable(['name'], r.names.map((n) => [n]), opts.noHeaders));
+    return void out.write(plainTable(head, rows, opts.noHeaders));
   }
+  const members = new MemberColumns(r.target);
   if (r.kind === 'buckets') return renderBuckets(r, format, out, opts.noHeaders);
   if (format === 'chart') {
-    return void out.write(renderChart(r.series, r.metric.quantity, { title: `${r.metric.name} of ${describeTarget(r.target)}` }));
+    const series = r.series.map((s) => ({ ...s, name: members.label(s.key, s.name) }));
+    return void out.write(renderChart(series, r.metric.quantity, { title: `${r.metric.name} of ${describeTarget(r.target)}` }));
   }
-  if (format === 'json') return void out.write(JSON.stringify(jsonOf(r), null, 2) + '\n');
+  if (format === 'json') return void out.write(JSON.stringify(jsonOf(r, members), null, 2) + '\n');
   const labelKeys = [...new Set(r.series.flatMap((s) => Object.keys(s.labels ?? {})))].sort();
   const rows: string[][] = [];
   for (const s of r.series) {
     for (const p of s.points) {
       const labels = labelKeys.map((k) => s.labels?.[k] ?? '');
       const value = format === 'csv' ? String(p.value) : formatValue(p.value, r.metric.quantity);
-      rows.push([...(r.many ? [s.name] : []), ...labels, goTime(p.timestamp), value]);
+      rows.push([...(r.many ? members.cells(s.key, s.name) : []), ...labels, goTime(p.timestamp), value]);
     }
   }
-  const head = [...(r.many ? ['name'] : []), ...labelKeys, 'timestamp', r.metric.name];
+  const head = [...(r.many ? members.head : []), ...labelKeys, 'timestamp', r.metric.name];
   if (format === 'csv') return void out.write([head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n');
   if (rows.length === 0) return void out.write(`no ${r.metric.name} samples for ${describeTarget(r.target)}${whyNone(r)}\n`);
   out.write(plainTable(head, rows, opts.noHeaders));
 }
 
-function jsonOf(r: Extract<QueryResult, { kind: 'series' }>): unknown {
+function jsonOf(r: Extract<QueryResult, { kind: 'series' }>, members: MemberColumns): unknown {
   const labelSets = r.series.filter((s) => s.labels && s.points.length);
   if (r.metric.labeled && new Set(labelSets.map((s) => JSON.stringify(s.labels))).size > 1) {
     const found = [...new Set(labelSets.map((s) => Object.entries(s.labels!).map(([k, v]) => `${k}:${v}`).join(',')))];
@@ -50,7 +59,7 @@ function jsonOf(r: Extract<QueryResult, { kind: 'series' }>): unknown {
   }
   if (!r.many) return toMetricResult(r.series[0], r.metric);
   const named = r.target.kind !== 'pod-list';
-  return { items: r.series.map((s: Series) => ({ ...(named ? { name: s.name } : {}), ...toMetricResult(s, r.metric) })) };
+  return { items: r.series.map((s: Series) => ({ ...(named ? members.json(s.key, s.name) : {}), ...toMetricResult(s, r.metric) })) };
 }
 
 const LEVEL_NAMES: Record<EntityType, string> = {

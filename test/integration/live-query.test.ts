@@ -52,13 +52,16 @@ test('the real kubectl runs the plugin and gets the same numbers (cpu/usage_rate
   assert.is(json(r).metrics[0].value, expected);
 });
 
-test('pods -A with a metric gives one row per pod; -o csv carries raw values', async () => {
+test('pods -A with a metric gives one row per pod, with its namespace; -o csv carries raw values', async () => {
   const r = await kubectl(['heapster', 'query', 'pods', '-A', 'memory/working_set', '--live', '-o', 'csv'], env);
   assert.is(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
-  assert.is(lines[0], 'name,timestamp,memory/working_set');
-  const byName = new Map(lines.slice(1).map((l) => l.split(',')).map(([n, , v]) => [n, Number(v)]));
-  for (const p of pods()) assert.is(byName.get(p.podRef.name), p.memory.workingSetBytes, p.podRef.name);
+  assert.is(lines[0], 'namespace,name,timestamp,memory/working_set');
+  const byPod = new Map(lines.slice(1).map((l) => l.split(',')).map(([ns, n, , v]) => [`${ns}/${n}`, Number(v)]));
+  for (const p of pods()) assert.is(byPod.get(`${p.podRef.namespace}/${p.podRef.name}`), p.memory.workingSetBytes, p.podRef.name);
+  assert.is(byPod.size, pods().length);
+  const listing = await kubectl(['heapster', 'query', 'pods', '-A', '--live', '-o', 'json'], env);
+  assert.equal(new Set(JSON.parse(listing.stdout).map((m: { namespace: string; name: string }) => `${m.namespace}/${m.name}`)), new Set(byPod.keys()));
 });
 
 test('a container and a system container by name, with the client-certificate context', async () => {
