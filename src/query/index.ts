@@ -8,3 +8,6 @@ export { durationMs, parseDuration, parseTime, parseWindow, parseLabels, type Wi
 export { labelSelector, splitJoinedLabels } from './label-selector.js';
 export { ArchiveHistory, type ArchiveScope } from './archive-history.js';
 export { parseAggregations, type Aggregation } from './aggregations.js';
+// What the callers of queries (serve) need of the model: the catalogue, entity types and usage
+// errors, from the layer they stand on, as design.md's import table has it.
+export { METRICS, describeMetric, canonicalMetricName, usageError, type EntityType } from '../model/index.js';

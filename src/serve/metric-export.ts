@@ -1,5 +1,4 @@
-import { METRICS, describeMetric, type EntityType } from '../model/index.js';
-import type { ArchiveHistory } from '../query/index.js';
+import { METRICS, describeMetric, type ArchiveHistory, type EntityType } from '../query/index.js';
 import { goTime } from '../render/index.js';
 
 /** Heapster's /api/v1/metric-export-schema, from the catalogue. */

@@ -1,5 +1,4 @@
-import { canonicalMetricName, clusterKey, describeMetric, namespaceKey, nodeKey, podContainerKey, podKey, sysContainerKey, type EntityType } from '../model/index.js';
-import type { Aggregation, ArchiveHistory, LabelFilter, Window } from '../query/index.js';
+import { canonicalMetricName, describeMetric, keyOf, type Aggregation, type ArchiveHistory, type EntityType, type LabelFilter, type Window } from '../query/index.js';
 import { toAggregationResult, toMetricResult } from '../render/index.js';
 import { aggregationsParam, bucketParam, HttpError, labelsParam, timeParam } from './heapster-params.js';
 import { match, route, type Params, type Route } from './router.js';
@@ -78,7 +77,7 @@ async function podKeysByUid(c: Ctx, uids: string[], container?: string): Promise
   return uids.map((u) => {
     const p = found.get(u);
     if (!p) return `pod-id:${u}`;
-    return container ? podContainerKey(p.namespace, p.pod, container) : podKey(p.namespace, p.pod);
+    return keyOf(container ? { kind: 'container', namespace: p.namespace, pod: p.pod, container } : { kind: 'pod', namespace: p.namespace, pod: p.pod });
   });
 }
 
@@ -89,13 +88,16 @@ const FREE = 'nodes/{node-name}/freecontainers/{container-name}';
 
 /** Every entity that has metric routes, with how its key is built. */
 const ENTITIES: [string, (p: Params) => string][] = [
-  ['', () => clusterKey()],
-  ['nodes/{node-name}/', (p) => nodeKey(p['node-name']!)],
-  [`${NS}/`, (p) => namespaceKey(p['namespace-name']!)],
-  [`${POD}/`, (p) => podKey(p['namespace-name']!, p['pod-name']!)],
-  [`${CONT}/`, (p) => podContainerKey(p['namespace-name']!, p['pod-name']!, p['container-name']!)],
-  [`${FREE}/`, (p) => sysContainerKey(p['node-name']!, p['container-name']!)],
+  ['', () => keyOf({ kind: 'cluster' })],
+  ['nodes/{node-name}/', (p) => keyOf({ kind: 'node', node: p['node-name']! })],
+  [`${NS}/`, (p) => keyOf({ kind: 'namespace', namespace: p['namespace-name']! })],
+  [`${POD}/`, (p) => keyOf({ kind: 'pod', namespace: p['namespace-name']!, pod: p['pod-name']! })],
+  [`${CONT}/`, (p) => keyOf({ kind: 'container', namespace: p['namespace-name']!, pod: p['pod-name']!, container: p['container-name']! })],
+  [`${FREE}/`, (p) => keyOf({ kind: 'freecontainer', node: p['node-name']!, container: p['container-name']! })],
 ];
+
+/** A pod-list route's pods, as keys in the order given. */
+const podListKeys = (p: Params): string[] => p['pod-list']!.split(',').map((pod) => keyOf({ kind: 'pod', namespace: p['namespace-name']!, pod }));
 
 function routes(historical: boolean): Route<Handler>[] {
   const r: Route<Handler>[] = [
@@ -104,7 +106,7 @@ function routes(historical: boolean): Route<Handler>[] {
     route(`${NS}/pods`, (c) => names(c, 'pod', { namespace: c.p['namespace-name']! })),
     route(`${POD}/containers`, (c) => names(c, 'pod_container', { namespace: c.p['namespace-name']!, pod: c.p['pod-name']! })),
     route('nodes/{node-name}/freecontainers', (c) => names(c, 'sys_container', { node: c.p['node-name']! })),
-    route(`${NS}/pod-list/{pod-list}/metrics/{metric:*}`, (c) => metric(c, c.p['pod-list']!.split(',').map((p) => podKey(c.p['namespace-name']!, p)), true)),
+    route(`${NS}/pod-list/{pod-list}/metrics/{metric:*}`, (c) => metric(c, podListKeys(c.p), true)),
   ];
   for (const [prefix, key] of ENTITIES) {
     r.push(route(`${prefix}metrics`, (c) => metricNames(c, key(c.p))));
@@ -123,7 +125,7 @@ function routes(historical: boolean): Route<Handler>[] {
     route('pod-id/{pod-id}/metrics/{metric:*}', async (c) => metric(c, await podKeysByUid(c, [c.p['pod-id']!]), false)),
     route('pod-id/{pod-id}/containers/{container-name}/metrics/{metric:*}', async (c) => metric(c, await podKeysByUid(c, [c.p['pod-id']!], c.p['container-name']), false)),
     route('pod-id-list/{pod-id-list}/metrics/{metric:*}', async (c) => metric(c, await podKeysByUid(c, c.p['pod-id-list']!.split(',')), true)),
-    route(`${NS}/pod-list/{pod-list}/metrics-aggregated/{aggregations}/{metric:*}`, (c) => aggregated(c, c.p['pod-list']!.split(',').map((p) => podKey(c.p['namespace-name']!, p)), true)),
+    route(`${NS}/pod-list/{pod-list}/metrics-aggregated/{aggregations}/{metric:*}`, (c) => aggregated(c, podListKeys(c.p), true)),
     route('pod-id/{pod-id}/metrics-aggregated/{aggregations}/{metric:*}', async (c) => aggregated(c, await podKeysByUid(c, [c.p['pod-id']!]), false)),
     route('pod-id/{pod-id}/containers/{container-name}/metrics-aggregated/{aggregations}/{metric:*}', async (c) => aggregated(c, await podKeysByUid(c, [c.p['pod-id']!], c.p['container-name']), false)),
     route('pod-id-list/{pod-id-list}/metrics-aggregated/{aggregations}/{metric:*}', async (c) => aggregated(c, await podKeysByUid(c, c.p['pod-id-list']!.split(',')), true)),
