@@ -6,7 +6,7 @@ import type { BucketSeries, EntityRef, EntityScope, History, LabelFilter, Series
 import type { Aggregation } from './aggregations.js';
 import { resolveMetric } from './resolve-metric.js';
 import { closest } from './suggest.js';
-import { describeTarget, type Target } from './target.js';
+import { describeTarget, targetLevel, type Target } from './target.js';
 
 export interface QueryRequest {
   target: Target;
@@ -22,28 +22,35 @@ export interface QueryRequest {
   bucketMs?: number;
 }
 
+/**
+ * What renderers need of the target comes with it: `about` names it for headings and messages, and
+ * `level` is the entity level its series are of (renderers see query's types only).
+ */
+interface Answered { target: Target; about: string; level: EntityType }
+
 export type QueryResult =
   /** `keys`: the members' metric set keys, beside their names, for a collection's listing */
-  | { kind: 'names'; what: string; target: Target; names: string[]; keys?: string[] }
-  | { kind: 'series'; metric: MetricDescriptor; target: Target; many: boolean; series: Series[] }
-  | { kind: 'buckets'; metric: MetricDescriptor; target: Target; many: boolean; series: BucketSeries[]; aggregations: Aggregation[]; bucketMs: number };
+  | Answered & { kind: 'names'; what: string; names: string[]; keys?: string[] }
+  | Answered & { kind: 'series'; metric: MetricDescriptor; many: boolean; series: Series[] }
+  | Answered & { kind: 'buckets'; metric: MetricDescriptor; many: boolean; series: BucketSeries[]; aggregations: Aggregation[]; bucketMs: number };
 
 interface Collection { type: EntityType; scope: EntityScope; what: string }
 
 /** Answers a query from any History: listings, one entity's series, or a series for every member. */
 export async function runQuery(h: History, req: QueryRequest): Promise<QueryResult> {
   const { target, window } = req;
+  const answered: Answered = { target, about: describeTarget(target), level: targetLevel(target) };
   const coll = collectionOf(target);
   if (coll && req.labelSelector) coll.scope.labelSelector = req.labelSelector;
   if (req.metric === undefined || req.metric === 'metrics') {
     if (coll) {
       if (req.metric === 'metrics') throw usageError(`${describeTarget(target)} is a list`, 'name one member to list its metrics');
       const members = await h.entities(coll.type, coll.scope, window);
-      return { kind: 'names', what: coll.what, target, names: members.map((m) => m.name), keys: members.map((m) => m.key) };
+      return { ...answered, kind: 'names', what: coll.what, names: members.map((m) => m.name), keys: members.map((m) => m.key) };
     }
     const key = keyOf(target, target.kind === 'pod-list' ? target.pods[0] : undefined);
     await mustExist(h, target, window);
-    return { kind: 'names', what: 'metrics', target, names: await h.metricNames(key, window) };
+    return { ...answered, kind: 'names', what: 'metrics', names: await h.metricNames(key, window) };
   }
   const metric = resolveMetric(req.metric);
   if (req.labels && !metric.labeled) {
@@ -51,11 +58,11 @@ export async function runQuery(h: History, req: QueryRequest): Promise<QueryResu
   }
   const labels = metric.labeled ? (req.labels ?? 'all') : undefined;
   const fetch = async (keys: string[], many: boolean): Promise<QueryResult> => {
-    if (!req.aggregations) return { kind: 'series', metric, target, many, series: await h.series(keys, metric.name, labels, window) };
+    if (!req.aggregations) return { ...answered, kind: 'series', metric, many, series: await h.series(keys, metric.name, labels, window) };
     if (!h.buckets) throw usageError('aggregations need recorded data', 'drop --live, or drop --agg');
     const bucketMs = req.bucketMs ?? 0;
     const series = await h.buckets(keys, metric.name, labels, window, bucketMs, req.aggregations);
-    return { kind: 'buckets', metric, target, many, series, aggregations: req.aggregations, bucketMs };
+    return { ...answered, kind: 'buckets', metric, many, series, aggregations: req.aggregations, bucketMs };
   };
   if (coll) {
     const members = await h.entities(coll.type, coll.scope, window);

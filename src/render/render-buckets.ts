@@ -1,4 +1,4 @@
-import { describeTarget, type Aggregation, type BucketSeries, type BucketValues, type QueryResult, type Series } from '../query/index.js';
+import type { Aggregation, BucketSeries, BucketValues, QueryResult, Series } from '../query/index.js';
 import { renderChart } from './chart.js';
 import { goTime } from './go-time.js';
 import type { Output, OutputFormat } from './output.js';
@@ -67,5 +67,5 @@ function chartOf(r: Buckets, members: MemberColumns): string {
   })));
   const quantity = drawn.length === 1 && drawn[0] === 'count' ? 'count' : r.metric.quantity;
   const by = r.bucketMs > 0 ? ` by ${formatDuration(r.bucketMs)}` : ' over the window';
-  return renderChart(series, quantity, { title: `${r.metric.name} of ${describeTarget(r.target)}, ${drawn.join(', ')}${by}` });
+  return renderChart(series, quantity, { title: `${r.metric.name} of ${r.about}, ${drawn.join(', ')}${by}` });
 }

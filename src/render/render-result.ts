@@ -1,5 +1,5 @@
 import { usageError, type EntityType } from '../model/index.js';
-import { describeTarget, targetLevel, type QueryResult, type Series } from '../query/index.js';
+import type { QueryResult, Series } from '../query/index.js';
 import { goTime } from './go-time.js';
 import { renderBuckets } from './render-buckets.js';
 import { renderChart } from './chart.js';
@@ -26,14 +26,14 @@ export function renderResult(r: QueryResult, format: OutputFormat, out: Output, 
     }
     if (format === 'csv') return void out.write([head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n');
     // a header over nothing read as if the plugin had failed; kubectl says "No resources found"
-    if (r.names.length === 0) return void out.write(`no ${r.what === 'metrics' ? `metrics for ${describeTarget(r.target)}` : describeTarget(r.target)} in this window\n`);
+    if (r.names.length === 0) return void out.write(`no ${r.what === 'metrics' ? `metrics for ${r.about}` : r.about} in this window\n`);
     return void out.write(plainTable(head, rows, opts.noHeaders));
   }
   const members = new MemberColumns(r.target);
   if (r.kind === 'buckets') return renderBuckets(r, format, out, opts.noHeaders);
   if (format === 'chart') {
     const series = r.series.map((s) => ({ ...s, name: members.label(s.key, s.name) }));
-    return void out.write(renderChart(series, r.metric.quantity, { title: `${r.metric.name} of ${describeTarget(r.target)}` }));
+    return void out.write(renderChart(series, r.metric.quantity, { title: `${r.metric.name} of ${r.about}` }));
   }
   if (format === 'json') return void out.write(JSON.stringify(jsonOf(r, members), null, 2) + '\n');
   const labelKeys = [...new Set(r.series.flatMap((s) => Object.keys(s.labels ?? {})))].sort();
@@ -47,7 +47,7 @@ export function renderResult(r: QueryResult, format: OutputFormat, out: Output, 
   }
   const head = [...(r.many ? members.head : []), ...labelKeys, 'timestamp', r.metric.name];
   if (format === 'csv') return void out.write([head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n');
-  if (rows.length === 0) return void out.write(`no ${r.metric.name} samples for ${describeTarget(r.target)}${whyNone(r)}\n`);
+  if (rows.length === 0) return void out.write(`no ${r.metric.name} samples for ${r.about}${whyNone(r)}\n`);
   out.write(plainTable(head, rows, opts.noHeaders));
 }
 
@@ -71,7 +71,7 @@ const LEVEL_NAMES: Record<EntityType, string> = {
  * network/rx_rate: only six metrics are summed into namespaces) is not a matter of the window.
  */
 function whyNone(r: Extract<QueryResult, { kind: 'series' }>): string {
-  if (r.metric.levels.includes(targetLevel(r.target))) return ' in this window';
+  if (r.metric.levels.includes(r.level)) return ' in this window';
   const levels = r.metric.levels.map((l) => LEVEL_NAMES[l]);
   return `: Heapster keeps ${r.metric.name} for ${levels.length > 1 ? `${levels.slice(0, -1).join(', ')} and ${levels.at(-1)}` : levels[0]} only`;
 }

@@ -10,7 +10,7 @@ const T0 = Date.UTC(2026, 10, 27, 0);
 const bucket = (i: number, min: number, max: number): BucketValues =>
   ({ bucket: T0 + i * HOUR, count: 60, average: (min + max) / 2, max, min, median: (min + max) / 2, p50: (min + max) / 2, p95: max, p99: max });
 const result = (aggregations: any[]): Extract<QueryResult, { kind: 'buckets' }> => ({
-  kind: 'buckets', metric: describeMetric('memory/usage')!, target: { kind: 'pod-list', namespace: 'web', pods: ['api', 'db'] }, many: true, bucketMs: HOUR, aggregations,
+  kind: 'buckets', metric: describeMetric('memory/usage')!, target: { kind: 'pod-list', namespace: 'web', pods: ['api', 'db'] }, about: 'pods api,db in web', level: 'pod', many: true, bucketMs: HOUR, aggregations,
   series: [
     { key: 'namespace:web/pod:api', name: 'api', buckets: [bucket(0, 100 * MiB, 200 * MiB), bucket(1, 120 * MiB, 300 * MiB)] },
     { key: 'namespace:web/pod:db', name: 'db', buckets: [bucket(0, 50 * MiB, 80 * MiB), bucket(1, 60 * MiB, 90 * MiB)] },
