@@ -5,6 +5,7 @@ import { closest } from './suggest.js';
 export function resolveMetric(name: string): MetricDescriptor {
   const d = describeMetric(name);
   if (d) return d;
-  const near = closest(name, [...METRICS.map((m) => m.name), ...Object.keys(METRIC_ALIASES)]);
-  throw usageError(`unknown metric "${name}"`, `did you mean ${near.join(', ')}? (\`kubectl heapster metrics\` lists them all)`);
+  const near = closest(name, [...METRICS.map((m) => m.name), ...Object.keys(METRIC_ALIASES)], 3, true);
+  const all = '`kubectl heapster metrics` lists them all';
+  throw usageError(`unknown metric "${name}"`, near.length ? `did you mean ${near.join(', ')}? (${all})` : all);
 }

@@ -11,12 +11,22 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The closest few names, nearest first; names containing the input rank first. */
-export function closest(input: string, names: readonly string[], most = 3): string[] {
+/**
+ * The closest few names, nearest first; names containing the input rank first. `nearOnly` leaves
+ * out names that are not a plausible typo of the input (more than a third of it, or two edits,
+ * away): among 30 generated pod names, the three "closest" to a wrong one were noise.
+ */
+export function closest(input: string, names: readonly string[], most = 3, nearOnly = false): string[] {
   const lower = input.toLowerCase();
+  const starts = (n: string) => (n.toLowerCase().startsWith(lower) ? 1 : 0);
+  const limit = nearOnly ? Math.max(2, Math.floor(lower.length / 3)) : Infinity;
   return [...new Set(names)]
     .map((n) => ({ n, d: n.toLowerCase().includes(lower) ? 0 : editDistance(lower, n.toLowerCase()) }))
-    .sort((x, y) => x.d - y.d || x.n.localeCompare(y.n))
+    .filter((x) => x.d <= limit)
+    // among names containing the input, those starting with it and the shortest first: `memory`
+    // means memory/rss or memory/usage sooner than accelerator/memory_total; ties keep the
+    // caller's order (metric names before their deprecated aliases)
+    .sort((x, y) => x.d - y.d || starts(y.n) - starts(x.n) || x.n.length - y.n.length)
     .slice(0, most)
     .map((x) => x.n);
 }
