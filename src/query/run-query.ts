@@ -109,18 +109,21 @@ async function mustExist(h: History, t: Target, window: Window): Promise<void> {
   if (!probe) return;
   const members: EntityRef[] = await h.entities(probe.type, probe.scope, window);
   if (members.some((m) => m.name === probe.name)) return;
-  const near = closest(probe.name, members.map((m) => m.name));
-  throw usageError(`no ${probe.noun} "${probe.name}" in the data${probe.where}`,
-    near.length ? `did you mean ${near.join(', ')}?` : `there are no ${probe.noun}s${probe.where}`);
+  const near = closest(probe.name, members.map((m) => m.name), 3, true);
+  const what = `no ${probe.noun} "${probe.name}" in the data${probe.where}`;
+  if (near.length) throw usageError(what, `did you mean ${near.join(', ')}?`);
+  if (!members.length) throw usageError(what, `there are no ${probe.noun}s${probe.where}`);
+  throw usageError(what, `none of the ${members.length} is close; \`kubectl heapster query ${probe.list}\` with the same flags lists them`);
 }
 
-function existence(t: Target): { type: EntityType; scope: EntityScope; name: string; noun: string; where: string } | undefined {
+/** What must exist for a single-entity target, and the collection that lists its siblings. */
+function existence(t: Target): { type: EntityType; scope: EntityScope; name: string; noun: string; where: string; list: string } | undefined {
   switch (t.kind) {
-    case 'node': return { type: 'node', scope: {}, name: t.node, noun: 'node', where: '' };
-    case 'namespace': return { type: 'ns', scope: {}, name: t.namespace, noun: 'namespace', where: '' };
-    case 'pod': return { type: 'pod', scope: { namespace: t.namespace }, name: t.pod, noun: 'pod', where: ` of namespace ${t.namespace}` };
-    case 'container': return { type: 'pod_container', scope: { namespace: t.namespace, pod: t.pod }, name: t.container, noun: 'container', where: ` of pod ${t.namespace}/${t.pod}` };
-    case 'freecontainer': return { type: 'sys_container', scope: { node: t.node }, name: t.container, noun: 'system container', where: ` on node ${t.node}` };
+    case 'node': return { type: 'node', scope: {}, name: t.node, noun: 'node', where: '', list: 'nodes' };
+    case 'namespace': return { type: 'ns', scope: {}, name: t.namespace, noun: 'namespace', where: '', list: 'namespaces' };
+    case 'pod': return { type: 'pod', scope: { namespace: t.namespace }, name: t.pod, noun: 'pod', where: ` of namespace ${t.namespace}`, list: `ns/${t.namespace}/pods` };
+    case 'container': return { type: 'pod_container', scope: { namespace: t.namespace, pod: t.pod }, name: t.container, noun: 'container', where: ` of pod ${t.namespace}/${t.pod}`, list: `ns/${t.namespace}/pods/${t.pod}/containers` };
+    case 'freecontainer': return { type: 'sys_container', scope: { node: t.node }, name: t.container, noun: 'system container', where: ` on node ${t.node}`, list: `nodes/${t.node}/freecontainers` };
     default: return undefined;
   }
 }
