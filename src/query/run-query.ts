@@ -39,9 +39,11 @@ interface Collection { type: EntityType; scope: EntityScope; what: string }
 /** Answers a query from any History: listings, one entity's series, or a series for every member. */
 export async function runQuery(h: History, req: QueryRequest): Promise<QueryResult> {
   const { target, window } = req;
-  const answered: Answered = { target, about: describeTarget(target), level: targetLevel(target) };
   const coll = collectionOf(target);
   if (coll && req.labelSelector) coll.scope.labelSelector = req.labelSelector;
+  // an empty answer then says which pods were asked for: none may match the selector
+  const selected = coll?.scope.labelSelector ? ` with labels ${coll.scope.labelSelector}` : '';
+  const answered: Answered = { target, about: `${describeTarget(target)}${selected}`, level: targetLevel(target) };
   if (req.metric === undefined || req.metric === 'metrics') {
     if (coll) {
       if (req.metric === 'metrics') throw usageError(`${describeTarget(target)} is a list`, 'name one member to list its metrics');

@@ -64,6 +64,17 @@ test('pods -A with a metric gives one row per pod, with its namespace; -o csv ca
   assert.equal(new Set(JSON.parse(listing.stdout).map((m: { namespace: string; name: string }) => `${m.namespace}/${m.name}`)), new Set(byPod.keys()));
 });
 
+test('-l narrows a pod collection as kubectl get -l does; a selector nothing matches says so', async () => {
+  const app = pods().find((p) => p.podRef.namespace === 'web')!.podRef.name.split('-')[0];
+  const expected = await kubectl(['get', 'pods', '-n', 'web', '-l', `app=${app}`, '-o', 'jsonpath={.items[*].metadata.name}'], env);
+  const r = await kubectl(['heapster', 'query', 'ns/web/pods', '--live', '-l', `app=${app}`, '-o', 'json'], env);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(json(r).sort(), expected.stdout.trim().split(' ').sort());
+  const none = await kubectl(['heapster', 'query', 'ns/web/pods', 'memory/usage', '--live', '-l', 'app=nope'], env);
+  assert.is(none.code, 0, none.stderr);
+  assert.is(none.stdout, 'no memory/usage samples for pods in web with labels app=nope in this window\n');
+});
+
 test('a container and a system container by name, with the client-certificate context', async () => {
   const p = pods()[1];
   const c = p.containers[0];
