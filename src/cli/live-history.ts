@@ -1,6 +1,6 @@
-import { ApiClient, collectBatch, type CollectOptions, type LoadedConfig, type NodeFailure, type NodeQuery } from '../cluster/index.js';
+import { ApiClient, collectBatch, listNodes, type CollectOptions, type LoadedConfig, type NodeFailure, type NodeQuery } from '../cluster/index.js';
 import { NODE_METRICS, PluginError, processBatch, type Batch, type ClusterObjects, type PodInfo } from '../model/index.js';
-import { BatchHistory, type Target } from '../query/index.js';
+import { BatchHistory, missingError, type Target } from '../query/index.js';
 
 export interface LiveOptions {
   config: LoadedConfig;
@@ -37,9 +37,12 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
       chooseNodes: (objects) => (chosen ??= nodesFor(o.target, objects)),
       ...podSource(o.target, o.metric),
     };
-    let first = await collectBatch(client, opts);
-    // no such node: every node, so that the error can name the closest
-    if (opts.nodeQuery?.fieldSelector && first.objects.nodes.size === 0) first = await collectBatch(client, { ...opts, nodeQuery: { labelSelector: o.nodeSelector } });
+    const first = await collectBatch(client, opts);
+    if (opts.nodeQuery?.fieldSelector && first.objects.nodes.size === 0) {
+      // no such node: the names of all of them, listed (not scraped), so the error can name the closest
+      const all = await listNodes(client, { labelSelector: o.nodeSelector }, o.requestTimeoutMs);
+      throw missingError(o.target.kind === 'node' ? o.target : { kind: 'node', node: (o.target as { node: string }).node }, all.map((n) => n.name)) ?? new Error('the node list changed while it was read');
+    }
     let last = first, prev: Batch | undefined;
     if (o.rateIntervalMs > 0) {
       o.onWait?.(o.rateIntervalMs);
@@ -105,8 +108,18 @@ function nodeQuery(t: Target, labelSelector: string | undefined): NodeQuery {
   return { labelSelector, ...(one ? { fieldSelector: `metadata.name=${t.node}` } : {}) };
 }
 
-/** The nodes whose kubelets can answer for a target; undefined means all of them. */
+/**
+ * The nodes whose kubelets can answer for a target; undefined means all of them. A pod the listed
+ * pods of its namespace do not have is an error here, naming the closest of them, before any node
+ * is scraped (a typo cost a scrape of every node).
+ */
 function nodesFor(t: Target, objects: ClusterObjects): ReadonlySet<string> | undefined {
+  if (t.kind === 'pod' || t.kind === 'container' || t.kind === 'containers') {
+    const names = [...objects.pods.values()].filter((p) => p.namespace === t.namespace).map((p) => p.name);
+    // a namespace without pods: scraping every node lets the error name the closest namespace
+    const err = names.length ? missingError({ kind: 'pod', namespace: t.namespace, pod: t.pod }, names) : undefined;
+    if (err) throw err;
+  }
   // nothing matched: scrape every node, so the error can name the closest real entities
   const podsWhere = (pred: (ns: string, name: string) => boolean) => {
     const nodes = new Set([...objects.pods.values()].filter((p) => p.nodeName && pred(p.namespace, p.name)).map((p) => p.nodeName));

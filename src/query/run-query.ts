@@ -1,5 +1,5 @@
 import {
-  clusterKey, namespaceKey, nodeKey, podContainerKey, podKey, sysContainerKey, usageError,
+  clusterKey, namespaceKey, nodeKey, podContainerKey, podKey, sysContainerKey, usageError, type PluginError,
   type EntityType, type MetricDescriptor,
 } from '../model/index.js';
 import type { BucketSeries, EntityRef, EntityScope, History, LabelFilter, Series, Window } from './history.js';
@@ -110,12 +110,23 @@ async function mustExist(h: History, t: Target, window: Window): Promise<void> {
   const probe = existence(t);
   if (!probe) return;
   const members: EntityRef[] = await h.entities(probe.type, probe.scope, window);
-  if (members.some((m) => m.name === probe.name)) return;
-  const near = closest(probe.name, members.map((m) => m.name), 3, true);
+  const err = missingError(t, members.map((m) => m.name));
+  if (err) throw err;
+}
+
+/**
+ * The usage error for a single-entity target that is not among `names` (the names of its kind
+ * where it would be: the pods of its namespace, the nodes, ...), naming the closest; undefined when
+ * it is there, or for a target that is not one entity.
+ */
+export function missingError(t: Target, names: readonly string[]): PluginError | undefined {
+  const probe = existence(t);
+  if (!probe || names.includes(probe.name)) return undefined;
+  const near = closest(probe.name, names, 3, true);
   const what = `no ${probe.noun} "${probe.name}" in the data${probe.where}`;
-  if (near.length) throw usageError(what, `did you mean ${near.join(', ')}?`);
-  if (!members.length) throw usageError(what, `there are no ${probe.noun}s${probe.where}`);
-  throw usageError(what, `none of the ${members.length} is close; \`kubectl heapster query ${probe.list}\` with the same flags lists them`);
+  if (near.length) return usageError(what, `did you mean ${near.join(', ')}?`);
+  if (!names.length) return usageError(what, `there are no ${probe.noun}s${probe.where}`);
+  return usageError(what, `none of the ${names.length} is close; \`kubectl heapster query ${probe.list}\` with the same flags lists them`);
 }
 
 /** What must exist for a single-entity target, and the collection that lists its siblings. */

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { liveHistory } from '../../src/cli/live-history.js';
 import { loadKubeConfig } from '../../src/cluster/index.js';
+import type { PluginError } from '../../src/model/index.js';
 import { parseTarget } from '../../src/query/index.js';
 import { getJson, testSim, type TestSim } from '../helpers/sim.js';
 
@@ -89,14 +90,33 @@ test('refused by every kubelet asked: the count leaves out a NotReady node, whic
   }
 });
 
-test('a node the cluster does not have: every node is listed, so the error can name the closest', async () => {
+test('a node the cluster does not have: every node is listed, none scraped, and the error names the closest', async () => {
   const config = await loadKubeConfig({ kubeconfig: sim.kubeconfigPath }, {});
   const target = parseTarget('nodes/node-9', { namespace: 'default', allNamespaces: false });
   const before = sim.server.log.length;
-  const live = await liveHistory({ config, target, metric: 'memory/usage', rateIntervalMs: 0, concurrency: 2, nodeTimeoutMs: 5000, requestTimeoutMs: 5000, now: () => sim.clock.t });
-  const nodeLists = sim.server.log.slice(before).filter((e) => e.path === '/api/v1/nodes');
-  assert.equal(nodeLists.map((e) => new URLSearchParams(e.query).get('fieldSelector')), ['metadata.name=node-9', null]);
-  assert.equal([...live.batch.sets.keys()].filter((k) => /^node:[^/]*$/.test(k)).sort(), sim.workload.nodes.map((n) => `node:${n.name}`).sort());
+  const err = await liveHistory({ config, target, metric: 'memory/usage', rateIntervalMs: 0, concurrency: 2, nodeTimeoutMs: 5000, requestTimeoutMs: 5000, now: () => sim.clock.t })
+    .then(() => undefined, (e: unknown) => e as PluginError);
+  const log = sim.server.log.slice(before);
+  assert.equal(log.filter((e) => e.path === '/api/v1/nodes').map((e) => new URLSearchParams(e.query).get('fieldSelector')), ['metadata.name=node-9', null]);
+  assert.is(log.filter((e) => e.path.includes('/proxy/')).length, 0, 'no kubelet asked');
+  // the simulator's nodes are node-01, node-02, ...: one edit from node-9 each is node-0N
+  const near = sim.workload.nodes.map((n) => n.name).filter((n) => n.length === 7).slice(0, 3);
+  assert.is(err?.code, 'usage');
+  assert.is(err?.line, `no node "node-9" in the data; did you mean ${near.join(', ')}?`);
+});
+
+test('a pod its namespace does not have is refused from the pod list, before any kubelet is asked', async () => {
+  const config = await loadKubeConfig({ kubeconfig: sim.kubeconfigPath }, {});
+  const all = (await getJson(sim, '/api/v1/pods')).items as any[];
+  const real = all.find((p) => p.metadata.namespace !== 'kube-system')!;
+  const typo = (real.metadata.name as string).slice(0, -1);
+  const target = parseTarget(`namespaces/${real.metadata.namespace}/pods/${typo}`, { namespace: 'default', allNamespaces: false });
+  const before = sim.server.log.length;
+  const err = await liveHistory({ config, target, metric: 'memory/usage', rateIntervalMs: 0, concurrency: 2, nodeTimeoutMs: 5000, requestTimeoutMs: 5000, now: () => sim.clock.t })
+    .then(() => undefined, (e: unknown) => e as PluginError);
+  assert.is(sim.server.log.slice(before).filter((e) => e.path.includes('/proxy/')).length, 0, 'no kubelet asked');
+  assert.is(err?.code, 'usage');
+  assert.match(err!.line, `no pod "${typo}" in the data of namespace ${real.metadata.namespace}; did you mean ${real.metadata.name}`);
 });
 
 test('a namespace target lists only its namespace\'s pods, and sums them as the whole list did', async () => {
