@@ -5,13 +5,14 @@ import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { usageError } from '../model/index.js';
 import { parseTarget, parseWindow, resolveMetric, type Target } from '../query/index.js';
+import { prose } from '../cli/prose.js';
 
 export default class Export extends BaseCommand {
   static override summary = 'Export recorded samples for pandas, Polars, DuckDB or Spark: Parquet, CSV, JSON lines or Arrow IPC.';
-  static override description = `Without TARGET everything in the window is exported. A namespace or pod target exports it with
+  static override description = prose(`Without TARGET everything in the window is exported. A namespace or pod target exports it with
 everything inside it; a node target everything that ran on it. Rows are long (one per timestamp, entity,
 metric, resource_id) unless --wide pivots the metrics into columns. Parquet timestamps are UTC with
-microseconds and strings are dictionary-encoded: the files open without options.`;
+microseconds and strings are dictionary-encoded: the files open without options.`);
 
   static override examples = [
     'kubectl heapster export --format parquet --output incident.parquet --recording incident-4711',

@@ -9,10 +9,11 @@ import {
   ArchiveHistory, parseAggregations, parseDuration, parseLabels, parseTarget, parseWindow, resolveMetric, runQuery, type History, type Window,
 } from '../query/index.js';
 import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../render/index.js';
+import { prose } from '../cli/prose.js';
 
 export default class Query extends BaseCommand {
   static override summary = 'Show Heapster metrics of the cluster, a node, namespace, pod or container.';
-  static override description = `TARGET is one of: cluster, nodes/NODE, namespaces/NS, namespaces/NS/pods/POD,
+  static override description = prose(`TARGET is one of: cluster, nodes/NODE, namespaces/NS, namespaces/NS/pods/POD,
 namespaces/NS/pods/POD/containers/C, nodes/NODE/freecontainers/C, namespaces/NS/pod-list/P1,P2,
 or kubectl's short forms ns/NS, no/NODE, po/POD (with -n). Without --live the archive written by
 \`kubectl heapster record\` answers, over --start/--end/--since (inclusive at both ends). A collection (namespaces, nodes,
@@ -23,7 +24,7 @@ METRIC shows it for every member. METRIC is a Heapster name (memory/usage) or a 
 Live rates (--live): cpu/usage_rate comes from the kubelet's own usageNanoCores in a single
 scrape, as metrics-server up to v0.4 did. Every other *_rate metric, and cpu/usage_rate when
 --rate-interval is given, is Heapster's rate: two scrapes --rate-interval apart (default 15s,
-the kubelet's stats period), the counter difference over the kubelet's own timestamps.`;
+the kubelet's stats period), the counter difference over the kubelet's own timestamps.`);
 
   static override examples = [
     'kubectl heapster query namespaces/spark-cluster memory/usage --start 2017-10-16T09:14:00Z --end 2017-10-16T09:16:00Z -o json',
@@ -38,7 +39,7 @@ the kubelet's stats period), the counter difference over the kubelet's own times
   ];
 
   static override args = {
-    target: Args.string({ description: 'what to query (see above)', required: true }),
+    target: Args.string({ description: 'what to query (see DESCRIPTION)', required: true }),
     metric: Args.string({ description: 'a Heapster metric name or alias, or "metrics"' }),
   };
 

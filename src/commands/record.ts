@@ -9,17 +9,18 @@ import { usageError } from '../model/index.js';
 import { labelSelector, parseDuration, parseTime } from '../query/index.js';
 import { abortableSleep, runRecorder } from '../record/index.js';
 import { formatBytes, goTime } from '../render/index.js';
+import { prose } from '../cli/prose.js';
 
 /** cAdvisor's housekeeping period, which kubelet stats move at (metrics-server advises 15 s at least) */
 const KUBELET_PERIOD_MS = 10_000;
 
 export default class Record extends BaseCommand {
   static override summary = 'Record the cluster into the local archive: Heapster-model batches as Parquet snapshots.';
-  static override description = `Scrapes every --resolution (ticks aligned to it, as Heapster did), runs the model and appends each
+  static override description = prose(`Scrapes every --resolution (ticks aligned to it, as Heapster did), runs the model and appends each
 batch to the archive until --for or --until passes, or Ctrl-C. Ctrl-C (SIGINT/SIGTERM) finishes the batch
 in hand, writes it and exits 0; even kill -9 loses at most that batch. A node that fails a tick is a gap
 in the catalog; an API server that goes away is retried with backoff. Pod and node objects are kept
-beside the samples, so pods that died during the incident can still be explained.`;
+beside the samples, so pods that died during the incident can still be explained.`);
 
   static override examples = [
     'kubectl heapster record --for 30m',

@@ -10,17 +10,18 @@ import { ArchiveHistory, parseDuration, parseTime, type ArchiveScope } from '../
 import { abortableSleep, runRecorder } from '../record/index.js';
 import { goTime } from '../render/index.js';
 import { startServer } from '../serve/index.js';
+import { prose } from '../cli/prose.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export default class Serve extends BaseCommand {
   static override summary = "Serve Heapster's REST API (model, historical, metric-export) and the Resource Metrics API from the archive.";
-  static override description = `Old scripts, dashboards and autoscalers written against Heapster's /api/v1/model and
+  static override description = prose(`Old scripts, dashboards and autoscalers written against Heapster's /api/v1/model and
 /api/v1/historical routes work again, answered from recorded data. The Resource Metrics API
 (/apis/metrics.k8s.io/v1beta1) lets the real kubectl show any recorded minute:
   kubectl --server http://127.0.0.1:8082 top pods -A
 With --live the same process also records the current cluster, like a running Heapster.
-Binds to loopback; any other address needs --token or TLS.`;
+Binds to loopback; any other address needs --token or TLS.`);
 
   static override examples = [
     'kubectl heapster serve',

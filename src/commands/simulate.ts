@@ -7,13 +7,14 @@ import { listenError } from '../cli/listen-error.js';
 import { usageError } from '../model/index.js';
 import { parseDuration } from '../query/index.js';
 import { FAULTS, nodeName, startSimulator, type Fault } from '../simulator/index.js';
+import { prose } from '../cli/prose.js';
 
 export default class Simulate extends BaseCommand {
   static override summary = 'Run a simulated cluster: a real HTTPS Kubernetes API with kubelet summaries, for trying the plugin.';
-  static override description = `Serves /api, nodes, pods, namespaces and /api/v1/nodes/NAME/proxy/stats/summary with token and
+  static override description = prose(`Serves /api, nodes, pods, namespaces and /api/v1/nodes/NAME/proxy/stats/summary with token and
 client-certificate auth, writes a kubeconfig for it, and runs until Ctrl-C (or --for). Workloads are a
 pure function of --seed and time: counters only grow, memory moves, some pods restart and short jobs
-come and go. --fault NODE=KIND breaks a node on purpose: ${FAULTS.join(', ')}.`;
+come and go. --fault NODE=KIND breaks a node on purpose: ${FAULTS.join(', ')}.`);
 
   static override examples = [
     'kubectl heapster simulate --nodes 5 --pods-per-node 20 --kubeconfig-out sim.kubeconfig',
