@@ -16,7 +16,7 @@ microseconds and strings are dictionary-encoded: the files open without options.
 
   static override examples = [
     'kubectl heapster export --format parquet --output incident.parquet --recording incident-4711',
-    'kubectl heapster export --format parquet --output ./incident-data/   # Hive folder: cluster=/date=',
+    'kubectl heapster export --format parquet --output ./incident-data/   # a Hive folder: cluster=ID/date=YYYY-MM-DD/',
     'kubectl heapster export namespaces/web cpu/usage_rate --since 2h --format csv --output web-cpu.csv',
     'kubectl heapster export ns/web --wide --format arrow --output web.arrow',
   ];
