@@ -5,7 +5,9 @@ import { closest } from './suggest.js';
 export function resolveMetric(name: string): MetricDescriptor {
   const d = describeMetric(name);
   if (d) return d;
-  const near = closest(name, [...METRICS.map((m) => m.name), ...Object.keys(METRIC_ALIASES)], 3, true);
+  const names = [...METRICS.map((m) => m.name), ...Object.keys(METRIC_ALIASES)];
+  const near = closest(name, names, 3, true);
   const all = '`kubectl heapster metrics` lists them all';
-  throw usageError(`unknown metric "${name}"`, near.length ? `did you mean ${near.join(', ')}? (${all})` : all);
+  // far from every name, the closest are still named, but not as a guess at what was meant
+  throw usageError(`unknown metric "${name}"`, near.length ? `did you mean ${near.join(', ')}? (${all})` : `the closest are ${closest(name, names).join(', ')}; ${all}`);
 }

@@ -126,7 +126,7 @@ export function missingError(t: Target, names: readonly string[]): PluginError |
   const what = `no ${probe.noun} "${probe.name}" in the data${probe.where}`;
   if (near.length) return usageError(what, `did you mean ${near.join(', ')}?`);
   if (!names.length) return usageError(what, `there are no ${probe.noun}s${probe.where}`);
-  return usageError(what, `none of the ${names.length} is close; \`kubectl heapster query ${probe.list}\` with the same flags lists them`);
+  return usageError(what, `the closest are ${closest(probe.name, names).join(', ')}, none of them near; \`kubectl heapster query ${probe.list}\` with the same flags lists all ${names.length}`);
 }
 
 /** What must exist for a single-entity target, and the collection that lists its siblings. */

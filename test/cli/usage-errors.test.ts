@@ -26,6 +26,8 @@ test('--live with --agg, or an unknown metric, is refused before anything is scr
   // pluginEnv's KUBECONFIG is empty and HOME has none: reaching a cluster would fail with exit 1
   assert.is(await usage(['query', 'ns/web', 'memory/usage', '--live', '--agg', 'max']), 'error: aggregations need recorded data; drop --live, or drop --agg');
   assert.match(await usage(['query', 'cluster', 'memory/usge', '--live']), /^error: unknown metric "memory\/usge"; did you mean memory\/usage/);
+  // far from every metric: named, but not as a guess
+  assert.match(await usage(['query', 'cluster', 'foo', '--live']), /^error: unknown metric "foo"; the closest are [^;?]+; `kubectl heapster metrics` lists them all$/);
 });
 
 test('a mistyped command names the command meant, through the real kubectl too', async () => {

@@ -129,8 +129,8 @@ test('usage errors exit 2 with one line: a bad flag, an unknown metric, a bad ta
     [['query', 'ns/web', 'memory/usgae', '--live'], /unknown metric "memory\/usgae"; did you mean memory\/usage/],
     [['query', 'deployments/x', 'memory/usage', '--live'], /"deployments\/x" is not a target/],
     [['query', 'ns/wbe', 'memory/usage', '--live'], /no namespace "wbe" in the data; did you mean web/],
-    // a name far from every node gets the listing, not guesses
-    [['query', 'nodes/zzz', 'memory/usage', '--live'], /no node "zzz" in the data; none of the 3 is close; `kubectl heapster query nodes` with the same flags lists them\n/],
+    // a name far from every node is not given guesses as to what was meant, but the listing
+    [['query', 'nodes/zzz', 'memory/usage', '--live'], /no node "zzz" in the data; the closest are node-01, node-02, node-03, none of them near; `kubectl heapster query nodes` with the same flags lists all 3\n/],
     // the simulator's nodes are zero-padded: a fault on "node-2" would have broken nothing
     [['simulate', '--nodes', '4', '--fault', 'node-2=error500'], /the cluster has no node "node-2".*node-01 to node-04/],
   ] as const) {
