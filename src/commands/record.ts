@@ -10,6 +10,7 @@ import { labelSelector, parseDuration, parseTime } from '../query/index.js';
 import { abortableSleep, runRecorder } from '../record/index.js';
 import { formatBytes, goTime } from '../render/index.js';
 import { prose } from '../cli/prose.js';
+import { shellWord } from '../cli/shell-word.js';
 
 /** cAdvisor's housekeeping period, which kubelet stats move at (metrics-server advises 15 s at least) */
 const KUBELET_PERIOD_MS = 10_000;
@@ -110,9 +111,4 @@ beside the samples, so pods that died during the incident can still be explained
       await writer.finish(status, failure);
     }
   }
-}
-
-/** A path as one shell word: as it is when it is plain, else in single quotes. */
-function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -11,6 +11,7 @@ import { abortableSleep, runRecorder } from '../record/index.js';
 import { goTime } from '../render/index.js';
 import { startServer } from '../serve/index.js';
 import { prose } from '../cli/prose.js';
+import { shellWord } from '../cli/shell-word.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -66,12 +67,13 @@ Binds to loopback; any other address needs --token or TLS.`);
       ...(flags.v >= 2 ? { log: (l: string) => process.stderr.write(`${goTime(Date.now())} ${l}\n`) } : {}),
     }).catch((e: unknown) => Promise.reject(listenError(e, flags.address, flags.port)));
     let finish: (() => Promise<void>) | undefined;
+    let recording: string | undefined;
     if (config) {
       const client = await ApiClient.create(config).catch(async (e: unknown) => {
         await server.close();
         throw e;
       });
-      const name = checkName(`serve-${goTime(Date.now()).replace(/[-:]/g, '').replace('T', '-').replace(/\..*|Z/g, '')}`, 'recording');
+      const name = recording = checkName(`serve-${goTime(Date.now()).replace(/[-:]/g, '').replace('T', '-').replace(/\..*|Z/g, '')}`, 'recording');
       const writer = await TickWriter.start(archive, { name, cluster: clusterIdentity(config), context: config.contextName, server: config.server, resolutionMs, startedAt: Date.now(), status: 'recording', nodes: 0, ticks: 0 });
       const live = runRecorder({
         client, archive, writer, resolutionMs, scope: {}, concurrency: 0, nodeTimeoutMs: 10_000, requestTimeoutMs: 30_000,
@@ -83,7 +85,7 @@ Binds to loopback; any other address needs --token or TLS.`);
         await writer.finish('done');
       };
     }
-    process.stdout.write(`serving Heapster's API from ${archive.dir} at ${server.url}${flags.live ? ' (recording live)' : ''}\n` +
+    process.stdout.write(`serving Heapster's API from ${archive.dir} at ${server.url}${recording ? ` (recording live as "${recording}")` : ''}\n` +
       `  try: curl ${server.url}/api/v1/model/namespaces\n  or:  kubectl --server ${server.url} top pods -A\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
@@ -92,5 +94,7 @@ Binds to loopback; any other address needs --token or TLS.`);
     stop.abort();
     await server.close();
     await finish?.();
+    // what was recorded stays in the archive: say how to read it after the server is gone
+    if (recording) process.stdout.write(`stopped; the live recording is kept: kubectl heapster query namespaces --recording ${recording}${flags.archive ? ` --archive ${shellWord(archive.dir)}` : ''}\n`);
   }
 }

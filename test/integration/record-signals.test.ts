@@ -65,6 +65,29 @@ test('SIGINT finishes the batch in hand, writes it, and exits 0; a query runs wh
   assert.is(statSync(archive.catalogPath).mode & 0o777, 0o600, 'the catalog is private');
 });
 
+test('serve --live names its recording, and on SIGINT says how to read it once the server is gone', async () => {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kh-arch-')), 'a');
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/run.js'), 'serve', '--live', '--resolution', '1s', '--port', '0', '--archive', dir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const ticks = async () => {
+    const archive = await Archive.open(dir, false).catch(() => undefined);
+    return archive ? ((await archive.catalog(true, (con) => selectRecordings(con)))[0]?.ticks ?? 0) : 0;
+  };
+  for (let i = 0; i < 100 && (await ticks()) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+  const name = /\(recording live as "([^"]+)"\)/.exec(stdout)?.[1];
+  assert.ok(name, stdout + stderr);
+  child.kill('SIGINT');
+  assert.is(await exited, 0, stderr);
+  const hint = /the live recording is kept: kubectl heapster (.*)/.exec(stdout)?.[1];
+  assert.is(hint, `query namespaces --recording ${name} --archive ${dir}`);
+  const hinted = await cli([...hint!.split(' '), '-o', 'json'], env);
+  assert.is(hinted.code, 0, hinted.stderr);
+  assert.ok(JSON.parse(hinted.stdout).length > 0, 'the recording has namespaces');
+});
+
 test('kill -9 loses at most the batch in hand: what was written stays readable and consistent', async () => {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kh-arch-')), 'k');
   const rec = recordUntil(dir, 'killed', 3);
