@@ -101,7 +101,7 @@ test('prune deletes a named recording and its files; a mistyped name is an error
   assert.match(typo.stderr, 'did you mean drop');
   const r = await cli(['archive', 'prune', '--recording', 'drop', '--archive', archive.dir], env);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, 'deleted 5 files');
+  assert.match(r.stdout, /^deleted 5 files \(.+\) and the recording drop, left empty\n$/);
   const left = await archive.catalog(true, (con) => selectSnapshots(con, {}));
   assert.equal([...new Set(left.map((s) => s.recording))], ['keep']);
   assert.is(left.length, values.length);

@@ -23,6 +23,7 @@ export default class ArchivePrune extends BaseCommand {
     // a mistyped name must not read as "deleted 0 files"
     if (flags.recording) requireRecording(archive, flags.recording, (await archive.catalog(true, (con) => selectRecordings(con))).map((x) => x.name));
     const r = await prune(archive, { ...(olderThan !== undefined ? { olderThan } : {}), ...(flags.recording ? { recording: flags.recording } : {}) });
-    process.stdout.write(`deleted ${r.files} files (${formatBytes(r.bytes)})${r.recordings.length ? ` and recordings ${r.recordings.join(', ')}` : ''}\n`);
+    const recs = r.recordings.length === 1 ? `the recording ${r.recordings[0]}` : `the recordings ${r.recordings.join(', ')}`;
+    process.stdout.write(`deleted ${r.files === 1 ? '1 file' : `${r.files} files`} (${formatBytes(r.bytes)})${r.recordings.length ? ` and ${recs}, left empty` : ''}\n`);
   }
 }
