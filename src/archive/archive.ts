@@ -15,10 +15,15 @@ export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/;
 export class Archive {
   private constructor(readonly dir: string) {}
 
+  /** Whether `dir` holds an archive (its catalog). */
+  static exists(dir: string): boolean {
+    return existsSync(path.join(dir, CATALOG_FILE));
+  }
+
   /** Opens an archive; `create` makes the folder and catalog when missing. */
   static async open(dir: string, create: boolean): Promise<Archive> {
     const catalog = path.join(dir, CATALOG_FILE);
-    if (!existsSync(catalog)) {
+    if (!Archive.exists(dir)) {
       if (!create) {
         throw usageError(`no archive at ${dir}`, 'record one with `kubectl heapster record`, or pass --archive DIR (or set KUBECTL_HEAPSTER_ARCHIVE)');
       }

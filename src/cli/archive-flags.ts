@@ -19,9 +19,16 @@ export const recordingFlags = {
   'cluster-id': Flags.string({ description: 'read only this cluster (as `archive ls` shows it)' }),
 };
 
-/** Opens the archive that must already exist. */
-export async function openArchive(flag: string | undefined): Promise<Archive> {
-  return Archive.open(archiveDir(flag), false);
+/**
+ * Opens the archive that must already exist. `live`: the command can also scrape the cluster, and
+ * without an archive that is what a newcomer (who came for `kubectl top`'s numbers) wanted.
+ */
+export async function openArchive(flag: string | undefined, live = false): Promise<Archive> {
+  const dir = archiveDir(flag);
+  if (live && !Archive.exists(dir)) {
+    throw usageError(`no archive at ${dir}`, 'add --live to scrape the cluster now, or record one with `kubectl heapster record` (or pass --archive DIR)');
+  }
+  return Archive.open(dir, false);
 }
 
 /** A recording name that is not in the archive is a usage error naming the closest ones. */

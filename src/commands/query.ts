@@ -73,7 +73,7 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     const now = Date.now();
     const window: Window = parseWindow(flags, now);
     if (!flags.live) {
-      const archive = await openArchive(flags.archive);
+      const archive = await openArchive(flags.archive, true);
       const scope = await resolveScope(archive, flags, kube);
       const namespace = flags.namespace ?? (flags.context || flags.kubeconfig ? (await loadKubeConfig(kube)).namespace : 'default');
       const target = parseTarget(args.target, { namespace, allNamespaces: flags['all-namespaces'] });

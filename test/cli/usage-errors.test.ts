@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { cli, kubectl, pluginEnv } from '../helpers/run-cli.js';
 
 const env = pluginEnv();
@@ -39,6 +42,14 @@ test('a mistyped command names the command meant, through the real kubectl too',
   const r = await kubectl(['heapster', 'top'], env);
   assert.is(r.code, 2, r.stderr);
   assert.match(r.stderr, /^error: unknown command "top" for "kubectl heapster"; kubectl top's numbers are `kubectl heapster query nodes cpu\/usage_rate --live`/);
+});
+
+test('a query with no archive to read points to --live first: kubectl top has no archive either', async () => {
+  const none = path.join(mkdtempSync(path.join(tmpdir(), 'kh-none-')), 'archive');
+  assert.is(await usage(['query', 'cluster', 'memory/usage', '--archive', none]),
+    `error: no archive at ${none}; add --live to scrape the cluster now, or record one with \`kubectl heapster record\` (or pass --archive DIR)`);
+  // archive commands have no --live to point to
+  assert.not.match(await usage(['archive', 'ls', '--archive', none]), /--live/);
 });
 
 test('the simulator on a port in use says so, as serve does', async () => {
