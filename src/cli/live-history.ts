@@ -41,7 +41,9 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
     if (opts.nodeQuery?.fieldSelector && first.objects.nodes.size === 0) {
       // no such node: the names of all of them, listed (not scraped), so the error can name the closest
       const all = await listNodes(client, { labelSelector: o.nodeSelector }, o.requestTimeoutMs);
-      throw missingError(o.target.kind === 'node' ? o.target : { kind: 'node', node: (o.target as { node: string }).node }, all.map((n) => n.name)) ?? new Error('the node list changed while it was read');
+      // nodeQuery selects by name only for targets that name a node
+      const err = missingError({ kind: 'node', node: (o.target as { node: string }).node }, all.map((n) => n.name));
+      if (err) throw err;
     }
     let last = first, prev: Batch | undefined;
     if (o.rateIntervalMs > 0) {
