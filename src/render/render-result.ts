@@ -15,9 +15,9 @@ export interface RenderOptions {
 
 /** Prints a query result as a table for people, Heapster's JSON for scripts, or CSV. */
 export function renderResult(r: QueryResult, format: OutputFormat, out: Output, opts: RenderOptions = {}): void {
+  const members = new MemberColumns(r.target);
   if (r.kind === 'names') {
     if (format === 'chart') throw usageError('a listing has nothing to chart', 'name a METRIC, or use -o table');
-    const members = new MemberColumns(r.target);
     const head = r.keys ? members.head : ['name'];
     const rows = r.names.map((n, i) => (r.keys ? members.cells(r.keys[i]!, n) : [n]));
     if (format === 'json') {
@@ -29,7 +29,6 @@ export function renderResult(r: QueryResult, format: OutputFormat, out: Output, 
     if (r.names.length === 0) return void out.write(`no ${r.what === 'metrics' ? `metrics for ${r.about}` : r.about} in this window\n`);
     return void out.write(plainTable(head, rows, opts.noHeaders));
   }
-  const members = new MemberColumns(r.target);
   if (r.kind === 'buckets') return renderBuckets(r, format, out, opts.noHeaders);
   if (format === 'chart') {
     const series = r.series.map((s) => ({ ...s, name: members.label(s.key, s.name) }));
