@@ -137,7 +137,7 @@ test('bad input: one line, exit 2', async () => {
   }
   const missing = await cli(['query', 'ns/web', 'memory/usage', '--archive', `${archive.dir}-nowhere`], env);
   assert.is(missing.code, 2);
-  assert.match(missing.stderr, /no archive at .*-nowhere; record one with `kubectl heapster record`/);
+  assert.match(missing.stderr, /no archive at .*-nowhere; add --live to scrape the cluster now, or record one with `kubectl heapster record`/);
 });
 
 test.run();
