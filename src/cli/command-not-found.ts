@@ -1,5 +1,5 @@
 import { Errors, type Hook } from '@oclif/core';
-import { closest } from '../query/index.js';
+import { closest, isNear } from '../query/index.js';
 
 /**
  * oclif's own answer to a mistyped command was " ›   Error: command qeury not found", with no
@@ -21,7 +21,7 @@ function hint(typed: string, ids: readonly string[]): string {
   const commands = ids.map((id) => id.replace(/:/g, ' '));
   // `ls` is `archive ls`: a subcommand typed without its topic
   const inTopic = commands.filter((c) => c.endsWith(` ${typed}`));
-  const near = inTopic.length ? inTopic : closest(typed, commands, 2, true);
+  const near = inTopic.length ? inTopic : closest(typed, commands, 2).filter((c) => isNear(typed, c));
   return near.length ? `did you mean ${near.join(' or ')}?` : 'see `kubectl heapster --help` for the commands';
 }
 

@@ -3,7 +3,7 @@ export type { History, Point, Series, Window, EntityRef, EntityScope, LabelFilte
 export { BatchHistory, entityName } from './batch-history.js';
 export { runQuery, keyOf, missingError, type QueryRequest, type QueryResult } from './run-query.js';
 export { resolveMetric } from './resolve-metric.js';
-export { closest, editDistance } from './suggest.js';
+export { closest, editDistance, isNear } from './suggest.js';
 export { durationMs, parseDuration, parseTime, parseWindow, parseLabels, type WindowFlags } from './time.js';
 export { labelSelector, splitJoinedLabels } from './label-selector.js';
 export { ArchiveHistory, type ArchiveScope } from './archive-history.js';

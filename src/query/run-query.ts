@@ -5,7 +5,7 @@ import {
 import type { BucketSeries, EntityRef, EntityScope, History, LabelFilter, Series, Window } from './history.js';
 import type { Aggregation } from './aggregations.js';
 import { resolveMetric } from './resolve-metric.js';
-import { closest } from './suggest.js';
+import { closest, isNear } from './suggest.js';
 import { describeTarget, targetLevel, type Target } from './target.js';
 
 export interface QueryRequest {
@@ -122,11 +122,12 @@ async function mustExist(h: History, t: Target, window: Window): Promise<void> {
 export function missingError(t: Target, names: readonly string[]): PluginError | undefined {
   const probe = existence(t);
   if (!probe || names.includes(probe.name)) return undefined;
-  const near = closest(probe.name, names, 3, true);
+  const top = closest(probe.name, names);
+  const near = top.filter((n) => isNear(probe.name, n));
   const what = `no ${probe.noun} "${probe.name}" in the data${probe.where}`;
   if (near.length) return usageError(what, `did you mean ${near.join(', ')}?`);
   if (!names.length) return usageError(what, `there are no ${probe.noun}s${probe.where}`);
-  return usageError(what, `the closest are ${closest(probe.name, names).join(', ')}, none of them near; \`kubectl heapster query ${probe.list}\` with the same flags lists all ${names.length}`);
+  return usageError(what, `the closest are ${top.join(', ')}, none of them near; \`kubectl heapster query ${probe.list}\` with the same flags lists all ${names.length}`);
 }
 
 /** What must exist for a single-entity target, and the collection that lists its siblings. */
