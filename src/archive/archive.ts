@@ -12,6 +12,9 @@ const KIND_DIR: Record<SnapshotKind, string> = { samples: SAMPLES_DIR, pods: POD
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/;
 
 /** A folder of Parquet snapshots with a DuckDB catalog (design.md §4). */
+/** What to do when there is no archive where one is read: commands that can scrape add their way first. */
+export const NO_ARCHIVE_HINT = 'record one with `kubectl heapster record`, or pass --archive DIR (or set KUBECTL_HEAPSTER_ARCHIVE)';
+
 export class Archive {
   private constructor(readonly dir: string) {}
 
@@ -25,7 +28,7 @@ export class Archive {
     const catalog = path.join(dir, CATALOG_FILE);
     if (!Archive.exists(dir)) {
       if (!create) {
-        throw usageError(`no archive at ${dir}`, 'record one with `kubectl heapster record`, or pass --archive DIR (or set KUBECTL_HEAPSTER_ARCHIVE)');
+        throw usageError(`no archive at ${dir}`, NO_ARCHIVE_HINT);
       }
       // archive files hold cluster data: nothing this process writes is readable by others
       process.umask(0o077);

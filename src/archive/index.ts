@@ -1,5 +1,5 @@
 export { archiveDir, ensurePrivateDir, CATALOG_FILE } from './archive-dir.js';
-export { Archive, utcDate, checkName, NAME_PATTERN } from './archive.js';
+export { Archive, utcDate, checkName, NAME_PATTERN, NO_ARCHIVE_HINT } from './archive.js';
 export { CATALOG_SCHEMA, selectRecordings, wasKilled, selectSnapshots, selectGaps, type Recording, type RecordingStats, type Snapshot, type SnapshotKind, type Gap } from './catalog.js';
 export { TickWriter, type TickResult } from './tick-writer.js';
 export { SampleWriter, SAMPLE_ORDER } from './sample-writer.js';

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { Archive, archiveDir, selectRecordings } from '../archive/index.js';
+import { Archive, archiveDir, NO_ARCHIVE_HINT, selectRecordings } from '../archive/index.js';
 import { clusterIdentity, loadKubeConfig, type KubeFlags } from '../cluster/index.js';
 import { usageError } from '../model/index.js';
 import { closest, type ArchiveScope } from '../query/index.js';
@@ -26,7 +26,7 @@ export const recordingFlags = {
 export async function openArchive(flag: string | undefined, live = false): Promise<Archive> {
   const dir = archiveDir(flag);
   if (live && !Archive.exists(dir)) {
-    throw usageError(`no archive at ${dir}`, 'add --live to scrape the cluster now, or record one with `kubectl heapster record` (or pass --archive DIR)');
+    throw usageError(`no archive at ${dir}`, `add --live to scrape the cluster now, or ${NO_ARCHIVE_HINT}`);
   }
   return Archive.open(dir, false);
 }

@@ -47,7 +47,7 @@ test('a mistyped command names the command meant, through the real kubectl too',
 test('a query with no archive to read points to --live first: kubectl top has no archive either', async () => {
   const none = path.join(mkdtempSync(path.join(tmpdir(), 'kh-none-')), 'archive');
   assert.is(await usage(['query', 'cluster', 'memory/usage', '--archive', none]),
-    `error: no archive at ${none}; add --live to scrape the cluster now, or record one with \`kubectl heapster record\` (or pass --archive DIR)`);
+    `error: no archive at ${none}; add --live to scrape the cluster now, or record one with \`kubectl heapster record\`, or pass --archive DIR (or set KUBECTL_HEAPSTER_ARCHIVE)`);
   // archive commands have no --live to point to
   assert.not.match(await usage(['archive', 'ls', '--archive', none]), /--live/);
 });
