@@ -30,10 +30,9 @@ export function discovery(path: string): ApiAnswer | undefined {
 function newestPoints(series: readonly Series[]): Map<string, Point> {
   const out = new Map<string, Point>();
   for (const s of series) {
-    for (const p of s.points) {
-      const seen = out.get(s.key);
-      if (!seen || p.timestamp > seen.timestamp) out.set(s.key, p);
-    }
+    let newest = out.get(s.key);
+    for (const p of s.points) if (!newest || p.timestamp > newest.timestamp) newest = p;
+    if (newest) out.set(s.key, newest);
   }
   return out;
 }
