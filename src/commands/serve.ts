@@ -22,7 +22,7 @@ export default class Serve extends BaseCommand {
 (/apis/metrics.k8s.io/v1beta1) lets the real kubectl show any recorded minute:
   kubectl --server http://127.0.0.1:8082 top pods -A
 With --live the same process also records the current cluster, like a running Heapster.
-Binds to loopback; any other address needs --token or TLS.`);
+Binds to loopback; any other address needs --token or --client-ca-file (TLS alone is not authentication).`);
 
   static override examples = [
     'kubectl heapster serve',
@@ -51,8 +51,9 @@ Binds to loopback; any other address needs --token or TLS.`);
     const tls = !!flags['tls-cert-file'];
     if (tls !== !!flags['tls-private-key-file']) throw usageError('--tls-cert-file and --tls-private-key-file go together', 'pass both');
     if (flags['client-ca-file'] && !tls) throw usageError('--client-ca-file needs TLS', 'pass --tls-cert-file and --tls-private-key-file');
-    if (!LOOPBACK.has(flags.address) && !flags.token && !tls) {
-      throw usageError(`refusing to serve cluster data on ${flags.address} without authentication`, 'pass --token, or TLS with --tls-cert-file, or keep --address 127.0.0.1');
+    // TLS alone encrypts but lets anyone in: only a token or a client CA says who may read
+    if (!LOOPBACK.has(flags.address) && !flags.token && !flags['client-ca-file']) {
+      throw usageError(`refusing to serve cluster data on ${flags.address} without authentication`, 'pass --token, or --client-ca-file with TLS, or keep --address 127.0.0.1');
     }
     const at = flags.at !== undefined ? parseTime(flags.at, '--at', Date.now()) : undefined;
     const archive = await Archive.open(archiveDir(flags.archive), !!flags.live);

@@ -10,4 +10,4 @@ export { ArchiveHistory, type ArchiveScope } from './archive-history.js';
 export { parseAggregations, type Aggregation } from './aggregations.js';
 // What the callers of queries (serve) need of the model: the catalogue, entity types and usage
 // errors, from the layer they stand on, as design.md's import table has it.
-export { METRICS, describeMetric, canonicalMetricName, usageError, type EntityType } from '../model/index.js';
+export { METRICS, describeMetric, canonicalMetricName, usageError, PluginError, type EntityType } from '../model/index.js';

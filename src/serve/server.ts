@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { timingSafeEqual } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { usageError, type ArchiveHistory } from '../query/index.js';
+import { PluginError, usageError, type ArchiveHistory } from '../query/index.js';
 import { HttpError } from './heapster-params.js';
 import { exportSchema, metricExport } from './metric-export.js';
 import { answerMetricsApi, discovery } from './metrics-api.js';
@@ -32,7 +32,8 @@ export interface RunningServer {
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   cache.clear();
   const tls = o.tlsCertFile && o.tlsKeyFile;
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(o, req, res);
+  // a request can never end the process: whatever escapes the handler closes that one connection
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(o, req, res).catch(() => res.destroy());
   const server = tls ? httpsServer(o, handler) : http.createServer(handler);
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -88,18 +89,59 @@ function authorized(o: ServeOptions, req: http.IncomingMessage): boolean {
 
 async function handle(o: ServeOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const started = Date.now();
-  const url = new URL(req.url ?? '/', 'http://heapster');
-  let path = decodeURIComponent(url.pathname).replace(/\/+$/, '') || '/';
   const send = (status: number, body: string | Buffer, type: string) => {
+    if (res.headersSent) return;
     const gzip = body.length > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     const payload = gzip ? gzipSync(body) : body;
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(payload), ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) });
     res.end(payload);
-    o.log?.(`${req.method} ${url.pathname}${url.search} ${status} ${Date.now() - started}ms`);
+    o.log?.(`${req.method} ${safeUrl(req.url)} ${status} ${Date.now() - started}ms`);
   };
   const text = (status: number, message: string) => send(status, message, 'text/plain; charset=utf-8');
+  // nothing of the request is looked at before the caller is known
   if (!authorized(o, req)) return text(401, 'Unauthorized');
   if (req.method !== 'GET') return text(405, '405: Method Not Allowed');
+  try {
+    await answer(o, req, send, text);
+  } catch (e) {
+    if (e instanceof HttpError) return text(e.status, e.message);
+    if (e instanceof PluginError && e.code === 'usage') return text(400, e.line);
+    // the cause goes to the server's log, never to the caller: it may name files or SQL
+    o.log?.(`internal error on ${safeUrl(req.url)}: ${String((e as Error).message).split('\n')[0]}`);
+    return text(500, '500: Internal Server Error');
+  }
+}
+
+/** The request line as logged: at most 300 characters, control characters escaped. */
+function safeUrl(url: string | undefined): string {
+  return JSON.stringify((url ?? '/').slice(0, 300)).slice(1, -1);
+}
+
+/**
+ * The path and parameters, refused with a 400 when they cannot be names: a bad percent-escape, or a
+ * control character (a NUL reaches no SQL and no file name).
+ */
+function parseRequest(raw: string | undefined): { url: URL; path: string } {
+  let url: URL, path: string;
+  try {
+    url = new URL(raw ?? '/', 'http://heapster');
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    throw new HttpError(400, '400: Bad Request: malformed URL escape');
+  }
+  for (const s of [path, ...url.searchParams.keys(), ...url.searchParams.values()]) {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(s)) throw new HttpError(400, '400: Bad Request: control character in the URL');
+  }
+  return { url, path: path.replace(/\/+$/, '') || '/' };
+}
+
+type Send = (status: number, body: string | Buffer, type: string) => void;
+
+async function answer(o: ServeOptions, req: http.IncomingMessage, send: Send, text: (status: number, message: string) => void): Promise<void> {
+  const parsed = parseRequest(req.url);
+  const url = parsed.url;
+  let path = parsed.path;
   const version = o.history.version();
   const cached = cache.get(url.pathname + url.search);
   if (cached && cached.version === version) return send(cached.status, cached.body, cached.type);
@@ -109,7 +151,6 @@ async function handle(o: ServeOptions, req: http.IncomingMessage, res: http.Serv
     send(status, body, type);
   };
   const json = (a: ApiAnswer) => remember(a.status, JSON.stringify(a.body, null, a.compact ? undefined : 1), 'application/json');
-  try {
     if (path === '/healthz') {
       const newest = await o.history.newest();
       return newest !== undefined ? text(200, 'ok') : text(500, 'no batch in the archive yet');
@@ -125,8 +166,4 @@ async function handle(o: ServeOptions, req: http.IncomingMessage, res: http.Serv
     }
     const d = discovery(path) ?? (await answerMetricsApi(o.history, path, url.searchParams, o.at));
     return d ? json(d) : text(404, '404: Page Not Found');
-  } catch (e) {
-    if (e instanceof HttpError) return text(e.status, e.message);
-    return text(500, String((e as Error).message).split('\n')[0]!);
-  }
 }

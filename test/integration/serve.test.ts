@@ -252,10 +252,53 @@ test('serve says in one line when it cannot listen or read its TLS files', async
   assert.not.match(unusable.stderr, 'NOT-A-KEY-SECRET');
 });
 
+test('no request can knock the server over: bad escapes, control characters, bad selectors, raw sockets', async () => {
+  const cases: [string, number][] = [
+    ['/%', 400], ['/api/v1/model/namespaces/%E0%A4%A', 400], ['/api/v1/model/namespaces/web%00/metrics', 400],
+    ['/api/v1/model/namespaces/web/metrics/memory/usage?labels=a:%00', 400],
+    ['/apis/metrics.k8s.io/v1beta1/pods?labelSelector=!!!', 400],
+  ];
+  for (const [p, status] of cases) {
+    const r = await get(p);
+    assert.is(r.status, status, p);
+    assert.not.match(r.text, /SQL|Parser|Error:|at .*\.ts/, p);
+  }
+  // a request line no client library would send, straight on a socket
+  const { connect } = await import('node:net');
+  const port = Number(new URL(server.url).port);
+  for (const line of ['GET /% HTTP/1.1', 'GET /api/v1/model/namespaces/%%% HTTP/1.1', 'GET http://x/%zz HTTP/1.1']) {
+    await new Promise<void>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => s.end(`${line}\r\nHost: x\r\nConnection: close\r\n\r\n`));
+      s.on('data', () => {});
+      s.on('close', () => resolve());
+      s.on('error', () => resolve());
+    });
+  }
+  assert.is((await get('/healthz')).status, 200, 'still serving after the bad requests');
+});
+
+test('authentication comes before anything in the request', async () => {
+  const secured = await startServer({ history: new ArchiveHistory(archive, {}), address: '127.0.0.1', port: 0, token: 's3cret' });
+  try {
+    for (const p of ['/%', '/api/v1/model/namespaces/web%00', '/nothing', '/healthz']) {
+      assert.is((await fetch(`${secured.url}${p}`)).status, 401, p);
+    }
+  } finally {
+    await secured.close();
+  }
+});
+
 test('serve refuses a public address without authentication', async () => {
   const r = await cli(['serve', '--archive', archive.dir, '--address', '0.0.0.0', '--port', '0'], pluginEnv());
   assert.is(r.code, 2);
   assert.match(r.stderr, /refusing to serve cluster data on 0.0.0.0 without authentication/);
+  // TLS encrypts but lets anyone read: it is not authentication
+  const dir = mkdtempSync(path.join(tmpdir(), 'kh-tls-'));
+  const f = (n: string, s: string) => (writeFileSync(path.join(dir, n), s), path.join(dir, n));
+  const tlsOnly = await cli(['serve', '--archive', archive.dir, '--address', '0.0.0.0', '--port', '0',
+    '--tls-cert-file', f('tls.crt', sim.certs.server.cert), '--tls-private-key-file', f('tls.key', sim.certs.server.key)], pluginEnv());
+  assert.is(tlsOnly.code, 2);
+  assert.match(tlsOnly.stderr, /without authentication; pass --token, or --client-ca-file/);
 });
 
 test.run();
