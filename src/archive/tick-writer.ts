@@ -86,9 +86,9 @@ export class TickWriter {
     return { rows: snaps.filter((s) => s.kind === 'samples').reduce((s, x) => s + x.rows, 0), bytes: snaps.reduce((s, x) => s + x.bytes, 0), files: snaps.length };
   }
 
-  /** Records a gap without samples: the API server was away for this tick. */
-  async gap(ts: number, reason: string, message: string): Promise<void> {
-    await this.archive.catalog(false, (con) => insertGaps(con, [{ recording: this.recording.name, ts, node: '*', reason, message }]));
+  /** Records boundaries without samples: the API server was away, or the recorder fell behind. */
+  async gaps(gaps: readonly Omit<Gap, 'recording'>[]): Promise<void> {
+    await this.archive.catalog(false, (con) => insertGaps(con, gaps.map((g) => ({ ...g, recording: this.recording.name }))));
   }
 
   async finish(status: 'done' | 'interrupted', lastError?: string): Promise<void> {

@@ -15,6 +15,10 @@ export interface CollectOptions {
   /** 0: fitted to the number of nodes */
   concurrency: number;
   nodeTimeoutMs: number;
+  /** real ms the node scrapes may take in all (see ScrapeOptions.budgetMs) */
+  budgetMs?: number;
+  /** the batch's stamp; default the resolution boundary at or before `now()` (Heapster's) */
+  timestamp?: number;
   requestTimeoutMs: number;
   jitterMs: number;
   /** which nodes a scrape without `nodes` lists (default: every node; a node source applies its own) */
@@ -53,11 +57,12 @@ export async function collectBatch(client: ApiClient, opts: CollectOptions, gett
   const scraped = await scrapeNodes(getter, targets, {
     concurrency: opts.concurrency || defaultConcurrency(targets.length),
     timeoutMs: opts.nodeTimeoutMs,
+    ...(opts.budgetMs !== undefined ? { budgetMs: opts.budgetMs } : {}),
     jitterMs: opts.jitterMs,
     now: opts.now,
     cpuRateFromKubelet: opts.cpuRateFromKubelet,
   });
-  const batch: Batch = { timestamp: alignToResolution(opts.now(), opts.resolutionMs), sets: new Map() };
+  const batch: Batch = { timestamp: opts.timestamp ?? alignToResolution(opts.now(), opts.resolutionMs), sets: new Map() };
   for (const set of scraped.sets) addSet(batch, set, objects.pods);
   return { batch, objects, failures: scraped.failures, nodesOk: scraped.nodesOk, bytes: scraped.bytes };
 }

@@ -21,6 +21,11 @@ export interface ScrapeOptions {
   /** each worker waits a random 0..jitterMs before its first request, to spread load on the API server */
   jitterMs: number;
   now: () => number;
+  /**
+   * Real milliseconds the whole scrape may take: a node still unanswered then is a timeout, so a
+   * recorder's tick ends before its next boundary whatever `timeoutMs` says.
+   */
+  budgetMs?: number;
   cpuRateFromKubelet?: boolean;
   random?: () => number;
 }
@@ -53,13 +58,17 @@ export async function scrapeNodes(getter: SummaryGetter, nodes: readonly NodeInf
   // order tick after tick
   const perNode: MetricSet[][] = new Array(queue.length);
   let next = 0;
+  const started = performance.now();
+  const timeoutFor = () => Math.min(opts.timeoutMs, (opts.budgetMs ?? Infinity) - (performance.now() - started));
   const worker = async (): Promise<void> => {
     if (opts.jitterMs > 0) await sleep(random() * opts.jitterMs);
     while (next < queue.length) {
       const i = next++;
       const node = queue[i]!;
       try {
-        const body = await getter.getSummary(node.name, opts.timeoutMs);
+        const timeoutMs = timeoutFor();
+        if (timeoutMs <= 0) throw new PluginError('timeout', `not asked: the tick's ${opts.budgetMs} ms were spent before its turn`);
+        const body = await getter.getSummary(node.name, timeoutMs);
         // characters, not bytes: the same for the ASCII kubelets send (DNS names, numbers, times)
         result.bytes += body.length;
         const summary = parseSummary(body);

@@ -68,7 +68,7 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     const nodeTimeoutMs = parseDuration(flags['node-timeout'], '--node-timeout');
     const labels = flags.labels !== undefined ? parseLabels(flags.labels) : undefined;
     const aggregations = flags.agg !== undefined ? parseAggregations(flags.agg) : undefined;
-    const bucketMs = flags.bucket !== undefined ? parseDuration(flags.bucket, '--bucket') : undefined;
+    const bucketMs = flags.bucket !== undefined ? parseDuration(flags.bucket, '--bucket', { zero: true }) : undefined;
     if (bucketMs !== undefined && !aggregations) throw usageError('--bucket goes with --agg', 'add --agg average (or max, p95, ...)');
     const now = Date.now();
     const window: Window = parseWindow(flags, now);

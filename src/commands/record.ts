@@ -17,11 +17,13 @@ const KUBELET_PERIOD_MS = 10_000;
 
 export default class Record extends BaseCommand {
   static override summary = 'Record the cluster into the local archive: Heapster-model batches as Parquet snapshots.';
-  static override description = prose(`Scrapes every --resolution (ticks aligned to it, as Heapster did), runs the model and appends each
-batch to the archive until --for or --until passes, or Ctrl-C. Ctrl-C (SIGINT/SIGTERM) finishes the batch
-in hand, writes it and exits 0; even kill -9 loses at most that batch. A node that fails a tick is a gap
-in the catalog; an API server that goes away is retried with backoff. Pod and node objects are kept
-beside the samples, so pods that died during the incident can still be explained.`);
+  static override description = prose(`Scrapes every --resolution (ticks aligned to it, as Heapster did: the batch scraped after boundary B
+is stamped B), runs the model and appends each batch to the archive until --for or --until passes, or
+Ctrl-C. Ctrl-C (SIGINT/SIGTERM) finishes the batch in hand, writes it and exits 0; a second Ctrl-C stops
+at once; even kill -9 loses at most that batch. Every boundary is a batch or a gap: a node that has not
+answered before the next boundary is a gap of that tick, and an API server that goes away is retried with
+backoff. Pod and node objects are kept beside the samples, so pods that died during the incident can
+still be explained.`);
 
   static override examples = [
     'kubectl heapster record --for 30m',
@@ -49,9 +51,9 @@ beside the samples, so pods that died during the incident can still be explained
     const kube = toKubeFlags(flags);
     const resolutionMs = parseDuration(flags.resolution, '--resolution');
     if (resolutionMs < 1000) throw usageError(`--resolution ${flags.resolution} is below 1s`, 'use 1s or more (Heapster used 60s)');
-    if (flags.for && flags.until) throw usageError('--for and --until both set the end', 'use one of them');
-    const until = flags.for ? now() + parseDuration(flags.for, '--for') : flags.until ? parseTime(flags.until, '--until', now()) : undefined;
-    if (until !== undefined && until <= now()) throw usageError(`--until ${flags.until} is in the past`, 'give a later time');
+    if (flags.for !== undefined && flags.until !== undefined) throw usageError('--for and --until both set the end', 'use one of them');
+    const until = flags.for !== undefined ? now() + parseDuration(flags.for, '--for') : flags.until !== undefined ? parseTime(flags.until, '--until', now()) : undefined;
+    if (until !== undefined && flags.until !== undefined && until <= now()) throw usageError(`--until ${flags.until} is in the past`, 'give a later time');
     const nodeTimeoutMs = parseDuration(flags['node-timeout'], '--node-timeout');
     const podMatches = flags.selector ? labelSelector(flags.selector) : undefined;
     const config = await loadKubeConfig(kube);
@@ -66,7 +68,17 @@ beside the samples, so pods that died during the incident can still be explained
       resolutionMs, startedAt: started, status: 'recording', nodes: 0, ticks: 0,
     });
     const stop = new AbortController();
-    const onSignal = () => stop.abort();
+    // the first Ctrl-C is answered at once; a second one stops now, as a kill would: every batch
+    // already written stays, and the next command finds the recording ended
+    const onSignal = () => {
+      if (!stop.signal.aborted) {
+        stop.abort();
+        process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}finishing the batch in hand; Ctrl-C again to stop now\n`);
+        return;
+      }
+      process.stderr.write('stopped; the batch in hand was not written\n');
+      process.exit(130);
+    };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     // a reader that went away (`record | head`) stops the recording as Ctrl-C does: the write's
@@ -89,6 +101,7 @@ beside the samples, so pods that died during the incident can still be explained
         scope: { ...(flags.namespace && !flags['all-namespaces'] ? { namespace: flags.namespace } : {}), ...(podMatches ? { podMatches } : {}) },
         concurrency: flags.concurrency, nodeTimeoutMs, requestTimeoutMs: kube.requestTimeoutMs || 30_000,
         now, sleep: abortableSleep, signal: stop.signal, onTick: progressPrinter(process.stderr, started, now),
+        onBehind: (ms, missed) => process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}warning: the recorder fell ${Math.round(ms / 1000)}s behind --resolution ${flags.resolution} (${missed} boundaries kept as gaps); a slower --resolution or fewer nodes (--node-selector) keeps up\n`),
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
       const window = sum.first !== undefined ? `${goTime(sum.first)} to ${goTime(sum.last!)}` : 'no batch written';

@@ -13,9 +13,18 @@ export function durationMs(text: string): number | undefined {
   return total;
 }
 
-export function parseDuration(text: string, flag: string): number {
+/** Past a century a duration is a typo, and past Date's range it would be an internal error. */
+const MAX_DURATION_MS = 100 * 365 * 86_400_000;
+/** JavaScript's Date range, ±8.64e15 ms around 1970. */
+const MAX_TIME_MS = 8.64e15;
+
+/** A flag's duration; zero only where `zero` says it means something (a bucket of the whole window). */
+export function parseDuration(text: string, flag: string, o: { zero?: boolean } = {}): number {
+  if (text.trim() === '') throw usageError(`${flag} is empty`, 'give a duration like 30s, 15m, 1h30m or 2d');
   const ms = durationMs(text);
   if (ms === undefined) throw usageError(`${flag} "${text}" is not a duration`, 'write it like 30s, 15m, 1h30m or 2d');
+  if (ms === 0 && !o.zero) throw usageError(`${flag} ${text} is zero`, 'give a duration above zero, like 30s');
+  if (!(ms <= MAX_DURATION_MS)) throw usageError(`${flag} ${text} is too long`, 'give at most 100 years (36500d)');
   return ms;
 }
 
@@ -25,11 +34,15 @@ export function parseDuration(text: string, flag: string): number {
  */
 export function parseTime(text: string, flag: string, now: number, zone = 'local'): number {
   const s = text.trim();
+  if (s === '') throw usageError(`${flag} is empty`, 'give a time: RFC 3339 (2017-10-16T09:14:00Z), now, or a relative time like -2h');
   if (s === 'now') return now;
   const rel = durationMs(s.replace(/^-/, ''));
-  if (rel !== undefined) return now - rel;
+  if (rel !== undefined) {
+    if (!(rel <= MAX_DURATION_MS)) throw usageError(`${flag} ${text} is too far back`, 'give at most 100 years (36500d)');
+    return now - rel;
+  }
   const iso = DateTime.fromISO(s.replace(' ', 'T'), { zone, setZone: true });
-  if (iso.isValid) return iso.toMillis();
+  if (iso.isValid && Math.abs(iso.toMillis()) <= MAX_TIME_MS) return iso.toMillis();
   throw usageError(`${flag} "${text}" is not a time`, 'use RFC 3339 (2017-10-16T09:14:00Z), now, a relative time like -2h, or a local time like "2026-11-26 14:00"');
 }
 

@@ -22,6 +22,8 @@ export interface RecorderOptions {
   /** aborting it finishes the batch in hand, writes it, and stops */
   signal: AbortSignal;
   onTick?: (t: TickReport) => void;
+  /** said once, when the recorder first falls behind its resolution: by how much, and how many boundaries */
+  onBehind?: (behindMs: number, missed: number) => void;
   /**
    * 'watch' (default): pods and nodes listed once and then watched, as Heapster's informers did;
    * 'list': listed every tick, for clocks that jump a whole tick at once faster than any watch can
@@ -56,31 +58,60 @@ export interface RecordSummary {
 
 const HOUR = 3_600_000;
 
+/** What a tick leaves for the writing after its node scrapes: the catalog and a Parquet file. */
+const WRITE_MARGIN_MS = 250;
+
 /**
  * The recording loop: ticks aligned to the resolution as Heapster's (scrape a little after each
- * boundary, stamp the batch with the window's end), model, narrow, write. A failing node is a gap;
- * the API server going away is retried with backoff and recording goes on when it returns.
+ * boundary B, stamp the batch B, the end of the window that has just ended), model, narrow, write.
+ * Every boundary of a recording is a batch or a gap: a failing node is a gap of its tick, the node
+ * scrapes end before the next boundary, and boundaries the recorder could not keep up with (or
+ * spent waiting for an API server that went away) are gap rows of node `*`.
  */
 export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
   const offset = Math.min(5000, Math.floor(o.resolutionMs / 4));
+  const jitterMs = Math.min(1000, o.resolutionMs / 10);
+  // whatever --node-timeout says, a tick's scrapes end before the next boundary's
+  const budgetMs = Math.max(200, o.resolutionMs - offset - WRITE_MARGIN_MS);
   const sum: RecordSummary = { ticks: 0, rows: 0, bytes: 0, files: 0, gaps: 0 };
   // what the next tick's rates need of this one: the batch itself can go once it is written
   let prev: RateBase | undefined;
   let backoff = 0;
+  let saidBehind = false;
   let compactedHour = Math.floor(o.now() / HOUR);
   // pods and nodes are listed once and then watched, as Heapster's informers did, not listed every tick
   const watch = o.objects === 'list' ? undefined : new PodWatch(o.client, o.requestTimeoutMs);
   const nodes = o.objects === 'list' ? undefined : nodeWatch(o.client, o.requestTimeoutMs, o.nodeSelector);
+  const report = (timestamp: number, nodesOk: number, nodesFailed: number, rows: number) => o.onTick?.({
+    timestamp, ticks: sum.ticks, nodesOk, nodesFailed, rows, totalRows: sum.rows, totalBytes: sum.bytes, files: sum.files, gaps: sum.gaps,
+    ...(sum.lastError ? { lastError: sum.lastError } : {}),
+  });
+  let boundary = Math.floor(o.now() / o.resolutionMs) * o.resolutionMs + o.resolutionMs;
   try {
     while (!o.signal.aborted) {
-      const boundary = Math.floor(o.now() / o.resolutionMs) * o.resolutionMs + o.resolutionMs;
       if (o.until !== undefined && boundary > o.until) break;
       await o.sleep(boundary + offset + backoff - o.now(), o.signal);
       if (o.signal.aborted) break;
+      // the newest boundary whose scrape is due; those between it and ours were not kept
+      const due = Math.floor(Math.min(o.now() - offset, o.until ?? Infinity) / o.resolutionMs) * o.resolutionMs;
+      if (due > boundary) {
+        const reason = backoff ? 'api-unreachable' : 'overrun';
+        const missed: number[] = [];
+        for (let t = boundary; t < due; t += o.resolutionMs) missed.push(t);
+        const message = reason === 'overrun' ? `the recorder fell ${formatMs(due - boundary)} behind` : (sum.lastError ?? 'the API server did not answer');
+        await o.writer.gaps(missed.map((ts) => ({ ts, node: '*', reason, message })));
+        sum.gaps += missed.length;
+        if (reason === 'overrun' && !saidBehind) {
+          saidBehind = true;
+          o.onBehind?.(due - boundary, missed.length);
+        }
+        prev = undefined;
+        boundary = due;
+      }
       try {
         const got = await collectBatch(o.client, {
-          resolutionMs: o.resolutionMs, now: o.now, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
-          requestTimeoutMs: o.requestTimeoutMs, jitterMs: Math.min(1000, o.resolutionMs / 10), nodeQuery: { labelSelector: o.nodeSelector }, ...(watch ? { pods: watch } : {}), ...(nodes ? { nodes } : {}),
+          resolutionMs: o.resolutionMs, now: o.now, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs, budgetMs, timestamp: boundary,
+          requestTimeoutMs: o.requestTimeoutMs, jitterMs, nodeQuery: { labelSelector: o.nodeSelector }, ...(watch ? { pods: watch } : {}), ...(nodes ? { nodes } : {}),
         });
         const batch = processBatch(got.batch, prev, got.objects);
         prev = RateBase.of(batch);
@@ -97,17 +128,18 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
         sum.first ??= batch.timestamp;
         sum.last = batch.timestamp;
         if (got.failures.length) sum.lastError = `${got.failures[0]!.node}: ${got.failures[0]!.message}`;
-        o.onTick?.({ timestamp: batch.timestamp, ticks: sum.ticks, nodesOk: got.nodesOk, nodesFailed: got.failures.length, rows: w.rows, totalRows: sum.rows, totalBytes: sum.bytes, files: sum.files, gaps: sum.gaps, ...(sum.lastError ? { lastError: sum.lastError } : {}) });
+        report(batch.timestamp, got.nodesOk, got.failures.length, w.rows);
       } catch (e) {
         if (!(e instanceof PluginError) || !['unreachable', 'timeout', 'http', 'bad-payload', 'tls'].includes(e.code)) throw e;
         // the API server is away: a gap for this tick, then wait longer before the next try
         prev = undefined;
         sum.gaps++;
         sum.lastError = e.message;
-        await o.writer.gap(boundary, 'api-unreachable', e.message);
+        await o.writer.gaps([{ ts: boundary, node: '*', reason: 'api-unreachable', message: e.message }]);
         backoff = Math.min(backoff ? backoff * 2 : 1000, 60_000);
-        o.onTick?.({ timestamp: boundary, ticks: sum.ticks, nodesOk: 0, nodesFailed: 0, rows: 0, totalRows: sum.rows, totalBytes: sum.bytes, files: sum.files, gaps: sum.gaps, lastError: e.message });
+        report(boundary, 0, 0, 0);
       }
+      boundary += o.resolutionMs;
       // hourly compaction of this recording's finished hours keeps file counts low for long recordings
       const hour = Math.floor(o.now() / HOUR);
       if (hour !== compactedHour && !o.signal.aborted) {
@@ -120,6 +152,10 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
     nodes?.close();
   }
   return sum;
+}
+
+function formatMs(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)}m` : `${Math.round(ms / 1000)}s`;
 }
 
 /** A sleep that ends early on abort: Ctrl-C between ticks stops at once. */

@@ -30,8 +30,8 @@ export async function recordSim(sim: TestSim, ticks: number, name = 'sim'): Prom
   return { archive, stamps };
 }
 
-/** When the batch stamped `ts` was scraped: Heapster stamps a batch with its window's end. */
-export const scrapedAt = (ts: number) => ts - RES + OFFSET;
+/** When the batch stamped `ts` was scraped: Heapster stamps the batch scraped just after boundary B with B. */
+export const scrapedAt = (ts: number) => ts + OFFSET;
 
 export function podsAt(sim: TestSim, t: number) {
   return sim.workload.nodes.flatMap((n) => sim.workload.podsOn(n, sim.workload.statsTime(n, t)).map((p) => ({ p, tt: sim.workload.statsTime(n, t) })));

@@ -48,6 +48,7 @@ test('SIGINT finishes the batch in hand, writes it, and exits 0; a query runs wh
   assert.ok(JSON.parse(during.stdout).length > 0, 'a query while recording sees what was written');
   rec.child.kill('SIGINT');
   assert.is(await rec.exited, 0, rec.err());
+  assert.match(rec.err(), 'finishing the batch in hand; Ctrl-C again to stop now', 'the first Ctrl-C is answered at once');
   assert.match(rec.out(), /recording "int": \d+ ticks/);
   assert.match(rec.err(), /note: kubelets refresh their stats about every 10-15 s; at 1s /, 'a resolution finer than the kubelet is explained');
   // the hint names the archive it was given: run as printed, it reads this recording
@@ -103,6 +104,40 @@ test('kill -9 loses at most the batch in hand: what was written stays readable a
   const q = await cli(['query', 'cluster', 'memory/usage', '--archive', dir, '-o', 'json'], env);
   assert.is(q.code, 0, q.stderr);
   assert.ok(JSON.parse(q.stdout).metrics.length >= 3);
+});
+
+test('a second Ctrl-C stops at once, in the middle of a scrape, and the archive stays usable', async () => {
+  // one node never answers: at 10s a tick spends about 7 s waiting for it after each boundary + 2.5 s
+  const slow = await startSimulator({ seed: 5, nodes: 2, podsPerNode: 2, faults: { 'node-02': 'timeout' } });
+  try {
+    const work = mkdtempSync(path.join(tmpdir(), 'kh-sig-'));
+    writeFileSync(path.join(work, 'kubeconfig'), slow.kubeconfig);
+    const dir = path.join(work, 'twice');
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/run.js'), 'record', '--archive', dir, '--resolution', '10s', '--name', 'twice'],
+      { env: pluginEnv({ KUBECONFIG: path.join(work, 'kubeconfig') }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const seen = (text: string) => new Promise<void>((resolve) => {
+      const check = () => stderr.includes(text) && resolve();
+      child.stderr.on('data', (d) => ((stderr += d), check()));
+      check();
+    });
+    await seen('Ctrl-C to stop');
+    const boundary = Math.ceil(Date.now() / 10_000) * 10_000;
+    await new Promise((r) => setTimeout(r, boundary + 4000 - Date.now()));
+    child.kill('SIGINT');
+    await seen('finishing the batch in hand; Ctrl-C again to stop now');
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    assert.is(await exited, 130, stderr);
+    assert.ok(Date.now() - t0 < 1000, 'stopped within a second');
+    assert.match(stderr, 'stopped; the batch in hand was not written');
+    const ls = await cli(['archive', 'ls', '--archive', dir], env);
+    assert.is(ls.code, 0, ls.stderr);
+    assert.match(ls.stdout, 'twice');
+  } finally {
+    await slow.close();
+  }
 });
 
 test('a reader that goes away (record | head) stops the recording as Ctrl-C does', async () => {

@@ -15,9 +15,11 @@ const RES = 60_000, OFFSET = 5_000, TICKS = 20;
 let sim: TestSim;
 let archive: Archive;
 let stamps: number[] = [];
+const scrapeClock: number[] = [];
+let firstBoundary = 0;
 
-/** When the batch stamped `ts` was scraped: Heapster stamps a batch with its window's end. */
-const scrapedAt = (ts: number) => ts - RES + OFFSET;
+/** When the batch stamped `ts` was scraped: Heapster stamps the batch scraped just after boundary B with B. */
+const scrapedAt = (ts: number) => ts + OFFSET;
 const podsAt = (t: number) => sim.workload.nodes.flatMap((n) => sim.workload.podsOn(n, sim.workload.statsTime(n, t)).map((p) => ({ p, tt: sim.workload.statsTime(n, t) })));
 
 test.before(async () => {
@@ -35,20 +37,29 @@ test.before(async () => {
     client, archive, writer, resolutionMs: RES, until: start + TICKS * RES, scope: {}, concurrency: 2,
     nodeTimeoutMs: 5000, requestTimeoutMs: 5000, now: () => sim.clock.t,
     sleep: async (ms) => void (sim.clock.t += Math.max(0, ms)), signal: new AbortController().signal,
-    onTick: (t) => stamps.push(t.timestamp),
+    onTick: (t) => {
+      stamps.push(t.timestamp);
+      scrapeClock.push(sim.clock.t);
+    },
     // the clock jumps a minute per tick in an instant; a pod watch follows in real seconds
     objects: 'list',
   });
   client.close();
   await writer.finish('done');
   assert.is(sum.ticks, stamps.length);
+  firstBoundary = Math.floor(start / RES) * RES + RES;
 });
 test.after(() => sim.close());
 
 // ---
-test('ticks are aligned to the resolution and stamped with the end of their window', () => {
-  assert.ok(stamps.length >= TICKS - 1);
-  for (const s of stamps) assert.is(s % RES, 0);
+test('each batch is stamped with the boundary it was scraped after, never later than its scrape', () => {
+  assert.is(stamps.length, TICKS, 'every boundary up to --until is a batch');
+  assert.is(stamps[0], firstBoundary);
+  for (let i = 0; i < stamps.length; i++) {
+    assert.is(stamps[i]! % RES, 0);
+    assert.ok(stamps[i]! <= scrapeClock[i]!, `stamp ${stamps[i]} after its scrape at ${scrapeClock[i]}`);
+    assert.is(scrapeClock[i]! - stamps[i]!, OFFSET, 'scraped at the boundary plus the offset');
+  }
   for (let i = 1; i < stamps.length; i++) assert.is(stamps[i]! - stamps[i - 1]!, RES);
 });
 

@@ -18,7 +18,7 @@ export default class ArchivePrune extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(ArchivePrune);
     if (!flags['older-than'] && !flags.recording) throw usageError('prune needs --older-than or --recording', 'e.g. --older-than 7d');
-    const olderThan = flags['older-than'] ? Date.now() - parseDuration(flags['older-than'], '--older-than') : undefined;
+    const olderThan = flags['older-than'] !== undefined ? Date.now() - parseDuration(flags['older-than'], '--older-than', { zero: true }) : undefined;
     const archive = await openArchive(flags.archive);
     // a mistyped name must not read as "deleted 0 files"
     if (flags.recording) requireRecording(archive, flags.recording, (await archive.catalog(true, (con) => selectRecordings(con))).map((x) => x.name));
