@@ -25,6 +25,16 @@ test("oclif's parse errors keep their reason, on one line", async () => {
   assert.is(await usage(['query', 'a', 'b', 'c', 'd']), 'error: Unexpected arguments: c, d; see `kubectl heapster query --help`');
 });
 
+test('duration and time flags refuse empty, zero and overflowing values, naming the flag', async () => {
+  assert.is(await usage(['record', '--for', '']), 'error: --for is empty; give a duration like 30s, 15m, 1h30m or 2d');
+  assert.is(await usage(['record', '--for', '0s']), 'error: --for 0s is zero; give a duration above zero, like 30s');
+  assert.is(await usage(['record', '--for', '99999999999999999999d']), 'error: --for 99999999999999999999d is too long; give at most 100 years (36500d)');
+  assert.is(await usage(['record', '--until', '']), 'error: --until is empty; give a time: RFC 3339 (2017-10-16T09:14:00Z), now, or a relative time like -2h');
+  assert.is(await usage(['record', '--node-timeout', '0ms']), 'error: --node-timeout 0ms is zero; give a duration above zero, like 30s');
+  assert.match(await usage(['query', 'ns/web', '--since', '999999999999w']), /^error: --since 999999999999w is too long/);
+  assert.match(await usage(['query', 'ns/web', '--start', '+275760-09-14T00:00:00Z']), /^error: --start "\+275760-09-14T00:00:00Z" is not a time/);
+});
+
 test('--live with --agg, or an unknown metric, is refused before anything is scraped or even a kubeconfig read', async () => {
   // pluginEnv's KUBECONFIG is empty and HOME has none: reaching a cluster would fail with exit 1
   assert.is(await usage(['query', 'ns/web', 'memory/usage', '--live', '--agg', 'max']), 'error: aggregations need recorded data; drop --live, or drop --agg');
