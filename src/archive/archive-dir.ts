@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -13,13 +13,22 @@ export function archiveDir(flag: string | undefined, env: NodeJS.ProcessEnv = pr
   return path.join(data, 'kubectl-heapster');
 }
 
-/** Archive files hold cluster data: folders 0700, files 0600, whatever the umask. */
+/**
+ * Makes a folder the archive owns, private (0700 whatever the umask). A folder that is already there
+ * is left as it is: the product never changes the mode of anything it did not create.
+ */
 export function ensurePrivateDir(dir: string): void {
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  if (existsSync(dir)) return;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
 export const CATALOG_FILE = 'catalog.duckdb';
+/** The archive's own marker: a folder without it (or a catalog) is not an archive, and is never written into. */
+export const MARKER_FILE = 'kubectl-heapster-archive.json';
 export const SAMPLES_DIR = 'samples';
 export const PODS_DIR = 'pods';
 export const NODES_DIR = 'nodes';
+/** each recording's manifest and gap log */
+export const RECORDINGS_DIR = 'recordings';
+/** what a compaction or prune is about to swap, so a kill in the middle is finished or undone */
+export const INTENTS_DIR = 'intents';

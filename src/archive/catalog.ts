@@ -14,7 +14,8 @@ export const CATALOG_SCHEMA = [
      recording VARCHAR NOT NULL, ts TIMESTAMPTZ NOT NULL, node VARCHAR NOT NULL, reason VARCHAR NOT NULL, message VARCHAR)`,
 ];
 
-export type RecordingStatus = 'recording' | 'done' | 'interrupted';
+/** `interrupted`: stopped by a kill or a crash; `failed`: stopped by an error it kept in `lastError` */
+export type RecordingStatus = 'recording' | 'done' | 'interrupted' | 'failed';
 
 export interface Recording {
   name: string;
@@ -83,8 +84,10 @@ export async function createCatalog(con: DuckDBConnection): Promise<void> {
 }
 
 export async function insertRecording(con: DuckDBConnection, r: Recording): Promise<void> {
-  await con.run(`INSERT INTO recordings (name, cluster, context, server, resolution_ms, started_at, status, nodes, ticks)
-    VALUES (${str(r.name)}, ${str(r.cluster)}, ${str(r.context)}, ${str(r.server)}, ${r.resolutionMs}, ${ts(r.startedAt)}, ${str(r.status)}, ${r.nodes}, 0)`);
+  // OR IGNORE: a repair may have made the row from the recording's manifest first
+  await con.run(`INSERT OR IGNORE INTO recordings (name, cluster, context, server, resolution_ms, started_at, ended_at, status, nodes, ticks, last_error)
+    VALUES (${str(r.name)}, ${str(r.cluster)}, ${str(r.context)}, ${str(r.server)}, ${r.resolutionMs}, ${ts(r.startedAt)}, ${r.endedAt === undefined ? 'NULL' : ts(r.endedAt)},
+      ${str(r.status)}, ${r.nodes}, ${r.ticks}, ${str(r.lastError)})`);
 }
 
 export async function updateRecording(con: DuckDBConnection, name: string, u: { status?: RecordingStatus; endedAt?: number; nodes?: number; ticks?: number; lastError?: string }): Promise<void> {
@@ -103,7 +106,8 @@ export async function insertSnapshots(con: DuckDBConnection, snaps: readonly Sna
   // a catalog made before the metric column learns it when its first one-metric file arrives
   if (withMetric) await con.run('ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS metric VARCHAR');
   const values = snaps.map((s) => `(${str(s.file)}, ${str(s.recording)}, ${str(s.kind)}, ${str(s.cluster)}, DATE ${str(s.date)}, ${ts(s.tsMin)}, ${ts(s.tsMax)}, ${s.rows}, ${s.bytes}, ${s.level}, now()${withMetric ? `, ${str(s.metric)}` : ''})`);
-  await con.run(`INSERT INTO snapshots (file, recording, kind, cluster, date, ts_min, ts_max, rows, bytes, level, created_at${withMetric ? ', metric' : ''})
+  // OR IGNORE: a repair may have adopted a file its writer had renamed into place but not yet cataloged
+  await con.run(`INSERT OR IGNORE INTO snapshots (file, recording, kind, cluster, date, ts_min, ts_max, rows, bytes, level, created_at${withMetric ? ', metric' : ''})
     VALUES ${values.join(', ')}`);
 }
 
@@ -174,6 +178,28 @@ export async function selectRecordings(con: DuckDBConnection, name?: string): Pr
     rows: Number(o.rows), bytes: Number(o.bytes), files: Number(o.files), gaps: Number(o.gaps),
     ...(o.ts_min !== null ? { tsMin: Number(o.ts_min), tsMax: Number(o.ts_max) } : {}),
   }));
+}
+
+/** The recordings' own rows, without the per-file sums of `selectRecordings`. */
+export async function selectRecordingRows(con: DuckDBConnection): Promise<Recording[]> {
+  const r = await con.runAndReadAll(`SELECT name, cluster, context, server, resolution_ms, ${ms('started_at')} AS started_at, ${ms('ended_at')} AS ended_at,
+    status, nodes, ticks, last_error FROM recordings ORDER BY started_at`);
+  return r.getRowObjects().map((o) => ({
+    name: String(o.name), cluster: String(o.cluster), context: String(o.context ?? ''), server: String(o.server ?? ''),
+    resolutionMs: Number(o.resolution_ms), startedAt: Number(o.started_at), ...(o.ended_at !== null ? { endedAt: Number(o.ended_at) } : {}),
+    status: o.status as RecordingStatus, nodes: Number(o.nodes ?? 0), ticks: Number(o.ticks ?? 0), ...(o.last_error ? { lastError: String(o.last_error) } : {}),
+  }));
+}
+
+/** A recording's gaps as its gap log has them: the log is flushed before the catalog hears of a gap. */
+export async function replaceGaps(con: DuckDBConnection, recording: string, gaps: readonly Gap[]): Promise<void> {
+  await con.run(`DELETE FROM gaps WHERE recording = ${str(recording)}`);
+  for (let i = 0; i < gaps.length; i += 1000) await insertGaps(con, gaps.slice(i, i + 1000));
+}
+
+export async function gapCounts(con: DuckDBConnection): Promise<Map<string, number>> {
+  const r = await con.runAndReadAll('SELECT recording, count(*) AS n FROM gaps GROUP BY recording');
+  return new Map(r.getRowObjects().map((o) => [String(o.recording), Number(o.n)]));
 }
 
 export async function selectGaps(con: DuckDBConnection, recording: string): Promise<Gap[]> {

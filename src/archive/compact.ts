@@ -1,8 +1,11 @@
-import { existsSync, readdirSync, statSync, unlinkSync, chmodSync, renameSync } from 'node:fs';
+import { renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Archive } from './archive.js';
-import { deleteSnapshots, insertSnapshots, selectSnapshots, setSnapshotMetrics, type Snapshot } from './catalog.js';
+import { deleteSnapshots, insertSnapshots, selectRecordingRows, selectSnapshots, setSnapshotMetrics, type Snapshot } from './catalog.js';
 import { fileList, lit, withMemoryDb } from './duck.js';
+import { fsyncFile, removeIfThere, tempName } from './durable.js';
+import { kvMetadataOption, type FileMeta } from './file-meta.js';
+import { clearIntent, writeIntent, type IntentFile } from './intents.js';
 import { PARQUET_OPTIONS, SAMPLE_ORDER } from './sample-writer.js';
 
 const ORDER: Record<Snapshot['kind'], string> = { samples: SAMPLE_ORDER, pods: 'namespace, pod, ts', nodes: 'node, ts' };
@@ -33,12 +36,18 @@ export interface CompactResult {
 }
 
 /**
- * Merges small snapshots into larger files sorted by series then time. The new file is written and
- * its rows counted before the catalog swaps it in one transaction; the old files go last. A crash
- * leaves either the old files or the new one in the catalog, never both.
+ * Merges small snapshots into larger files sorted by series then time. The new files are written and
+ * their rows counted first; then, under the catalog's lock, the swap checks that every file it replaces
+ * is still cataloged (a concurrent compaction may have merged them already), writes its intent, renames
+ * the new files into place and swaps them in one transaction. The old files go last. A kill at any
+ * point leaves the old files or the new ones in the catalog, never both, and the next command finishes
+ * or undoes the swap from its intent.
  */
 export async function compact(archive: Archive, o: CompactOptions): Promise<CompactResult> {
-  const snaps = await archive.catalog(true, (con) => selectSnapshots(con, o.recording ? { recording: o.recording } : {}));
+  const { snaps, resolution } = await archive.catalog(true, async (con) => ({
+    snaps: await selectSnapshots(con, o.recording ? { recording: o.recording } : {}),
+    resolution: new Map((await selectRecordingRows(con)).map((r) => [r.name, r.resolutionMs])),
+  }));
   if (o.level === 2) await learnMetrics(archive, snaps);
   const groups = new Map<string, Snapshot[]>();
   for (const s of snaps) {
@@ -52,24 +61,54 @@ export async function compact(archive: Archive, o: CompactOptions): Promise<Comp
   const result: CompactResult = { merged: 0, written: 0, rows: 0, bytesBefore: 0, bytesAfter: 0 };
   for (const group of groups.values()) {
     if (group.length < 2 && group[0]!.level === o.level - 1) continue;
-    const merged = await mergeGroup(archive, group, o.level, o.splitRows ?? SPLIT_ROWS);
-    await archive.catalog(false, async (con) => {
-      await con.run('BEGIN TRANSACTION');
-      await deleteSnapshots(con, group.map((g) => g.file));
-      await insertSnapshots(con, merged);
-      await con.run('COMMIT');
-    });
-    for (const g of group) {
-      const f = path.join(archive.dir, g.file);
-      if (existsSync(f)) unlinkSync(f);
-    }
+    const merged = await mergeGroup(archive, group, o.level, o.splitRows ?? SPLIT_ROWS, resolution.get(group[0]!.recording) ?? 60_000);
+    const intent = await swap(archive, group, merged);
+    if (!intent) continue;
+    for (const g of group) removeIfThere(path.join(archive.dir, g.file));
+    clearIntent(intent);
     result.merged += group.length;
     result.written += merged.length;
-    result.rows += merged.reduce((s, m) => s + m.rows, 0);
+    result.rows += merged.reduce((s, m) => s + m.snapshot.rows, 0);
     result.bytesBefore += group.reduce((s, g) => s + g.bytes, 0);
-    result.bytesAfter += merged.reduce((s, m) => s + m.bytes, 0);
+    result.bytesAfter += merged.reduce((s, m) => s + m.snapshot.bytes, 0);
   }
   return result;
+}
+
+interface Merged {
+  tmp: string;
+  abs: string;
+  snapshot: Snapshot;
+}
+
+/** The swap under the catalog's lock; undefined (and the new files removed) when the group was merged by another run. */
+async function swap(archive: Archive, group: readonly Snapshot[], merged: readonly Merged[]): Promise<IntentFile | undefined> {
+  const old = group.map((g) => g.file);
+  let intent: IntentFile | undefined;
+  let committed = false;
+  try {
+    await archive.catalog(false, async (con) => {
+      const r = await con.runAndReadAll(`SELECT count(*) AS n FROM snapshots WHERE file IN (${old.map(lit).join(', ')})`);
+      if (Number(r.getRowObjects()[0]!.n) !== old.length) return;
+      intent = writeIntent(archive.dir, 'compact', old, merged.map((m) => m.snapshot.file));
+      for (const m of merged) renameSync(m.tmp, m.abs);
+      await con.run('BEGIN TRANSACTION');
+      await deleteSnapshots(con, old);
+      await insertSnapshots(con, merged.map((m) => m.snapshot));
+      await con.run('COMMIT');
+      committed = true;
+    });
+  } finally {
+    // not swapped: whatever this run wrote goes, and the old files stay as they were
+    if (!committed) {
+      for (const m of merged) {
+        removeIfThere(m.tmp);
+        removeIfThere(m.abs);
+      }
+      if (intent) clearIntent(intent);
+    }
+  }
+  return committed ? intent : undefined;
 }
 
 /**
@@ -99,7 +138,7 @@ async function learnMetrics(archive: Archive, snaps: readonly Snapshot[]): Promi
  * while a metric's day sorts in memory, and the catalog then sends a query only its metric's files.
  * A file of one metric, split or not, is cataloged with it.
  */
-async function mergeGroup(archive: Archive, group: Snapshot[], level: number, splitRows: number): Promise<Snapshot[]> {
+async function mergeGroup(archive: Archive, group: Snapshot[], level: number, splitRows: number, resolutionMs: number): Promise<Merged[]> {
   const first = group[0]!;
   const rows = group.reduce((s, g) => s + g.rows, 0);
   const files = group.map((g) => path.join(archive.dir, g.file));
@@ -112,38 +151,30 @@ async function mergeGroup(archive: Archive, group: Snapshot[], level: number, sp
       : [];
     const metrics: (string | undefined)[] = found.length === 1 || (found.length > 1 && rows >= splitRows) ? found : [undefined];
     let written = 0;
-    for (const metric of metrics) {
-      const where = metric === undefined || found.length === 1 ? '' : `WHERE metric = ${lit(metric)}`;
-      const dest = archive.snapshotPath(first.kind, first.cluster, first.date, first.recording, level, tsMin);
-      const tmp = path.join(path.dirname(dest.abs), `.tmp-${path.basename(dest.abs)}`);
-      await con.run(`COPY (SELECT * FROM ${from} ${where} ORDER BY ${ORDER[first.kind]}) TO ${lit(tmp)} (${PARQUET_OPTIONS})`);
-      const n = Number((await con.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${lit(tmp)})`)).getRowObjects()[0]!.n);
-      out.push({ ...dest, tmp, rows: n, ...(metric === undefined ? {} : { metric }) });
-      written += n;
-    }
-    if (written !== rows) {
-      for (const f of out) if (existsSync(f.tmp)) unlinkSync(f.tmp);
-      throw new Error(`compaction of ${first.recording}/${first.date} wrote ${written} rows instead of ${rows}; nothing was changed`);
+    try {
+      for (const metric of metrics) {
+        const where = metric === undefined || found.length === 1 ? '' : `WHERE metric = ${lit(metric)}`;
+        const dest = archive.snapshotPath(first.kind, first.cluster, first.date, first.recording, level, tsMin);
+        const tmp = tempName(dest.abs);
+        const meta: FileMeta = { kind: first.kind, recording: first.recording, cluster: first.cluster, date: first.date, level, tsMin, tsMax, resolutionMs, ...(metric === undefined ? {} : { metric }) };
+        out.push({ ...dest, tmp, rows: 0, ...(metric === undefined ? {} : { metric }) });
+        await con.run(`COPY (SELECT * FROM ${from} ${where} ORDER BY ${ORDER[first.kind]}) TO ${lit(tmp)} (${PARQUET_OPTIONS}, ${kvMetadataOption(meta)})`);
+        const n = Number((await con.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${lit(tmp)})`)).getRowObjects()[0]!.n);
+        out.at(-1)!.rows = n;
+        written += n;
+        fsyncFile(tmp);
+      }
+      if (written !== rows) throw new Error(`compaction of ${first.recording}/${first.date} wrote ${written} rows instead of ${rows}; nothing was changed`);
+    } catch (e) {
+      for (const f of out) removeIfThere(f.tmp);
+      throw e;
     }
   });
   return out.map((f) => {
-    chmodSync(f.tmp, 0o600);
-    renameSync(f.tmp, f.abs);
     const { metric: _mixed, ...common } = first;
-    return { ...common, file: f.rel, level, rows: f.rows, bytes: statSync(f.abs).size, tsMin, tsMax, ...(f.metric === undefined ? {} : { metric: f.metric }) };
+    return {
+      tmp: f.tmp, abs: f.abs,
+      snapshot: { ...common, file: f.rel, level, rows: f.rows, bytes: statSync(f.tmp).size, tsMin, tsMax, ...(f.metric === undefined ? {} : { metric: f.metric }) },
+    };
   });
-}
-
-/** Every Parquet file under the archive's data folders, relative to the archive. */
-export function filesOnDisk(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const r = path.join(rel, e.name);
-      if (e.isDirectory()) walk(r);
-      else out.push(r);
-    }
-  };
-  for (const d of ['samples', 'pods', 'nodes']) if (existsSync(path.join(dir, d))) walk(d);
-  return out;
 }

@@ -84,12 +84,45 @@ export async function withReadDb<T>(fn: (con: DuckDBConnection) => Promise<T>): 
   }
 }
 
+/** DuckDB's words for a file lock another process holds ("block" and the like must not match). */
+const LOCKED = /Could not set lock on file|Conflicting lock/i;
+
+/** DuckDB's words for a database file it cannot use: a torn write, a bad checksum, not a database, no tables. */
+export function isCorruptCatalog(message: string): boolean {
+  return /Corrupt database file|checksum|not a valid DuckDB database|Could not read enough bytes|Table with name (recordings|snapshots|gaps) does not exist/i.test(message);
+}
+
 /**
  * Opens a database file for one short piece of work, then closes it, so that `record` in one
  * terminal and `query` in another take turns on the file lock. A lock held by another process is
  * waited for, up to `waitMs`.
  */
 export async function withFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBConnection) => Promise<T>, waitMs = 10_000): Promise<T> {
+  return inTurn(path.resolve(file), () => openFileDb(file, readOnly, fn, waitMs));
+}
+
+/**
+ * DuckDB's file lock is a process's lock: two instances of one file in one process (serve --live's
+ * recorder and its readers, two compactions) would both get it and write over each other. Within a
+ * process each file's sessions therefore take turns.
+ */
+const turns = new Map<string, Promise<void>>();
+
+async function inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const before = turns.get(key) ?? Promise.resolve();
+  let done!: () => void;
+  const mine = before.then(() => new Promise<void>((r) => (done = r)));
+  turns.set(key, mine);
+  await before;
+  try {
+    return await fn();
+  } finally {
+    done();
+    if (turns.get(key) === mine) turns.delete(key);
+  }
+}
+
+async function openFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBConnection) => Promise<T>, waitMs: number): Promise<T> {
   const { DuckDBInstance } = await duckdb();
   const deadline = Date.now() + waitMs;
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
@@ -98,14 +131,21 @@ export async function withFileDb<T>(file: string, readOnly: boolean, fn: (con: D
       instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {});
     } catch (e) {
       const msg = String((e as Error).message);
-      if (/lock/i.test(msg) && Date.now() < deadline) {
+      if (LOCKED.test(msg) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, delay));
         continue;
       }
       throw new PluginError('archive', `cannot open ${file}: ${msg.split('\n')[0]}`,
-        /lock/i.test(msg) ? 'another kubectl-heapster process holds it; try again' : 'run `kubectl heapster archive verify`');
+        LOCKED.test(msg) ? 'another kubectl-heapster process has held it for 10 s; try again' : 'run `kubectl heapster archive repair`');
     }
-    return use(await openOn(instance), fn);
+    try {
+      return await use(await openOn(instance), fn);
+    } catch (e) {
+      // a catalog that opened but cannot be read (a table missing or a block torn) is named as the file's fault
+      const msg = String((e as Error).message);
+      if (!(e instanceof PluginError) && isCorruptCatalog(msg)) throw new PluginError('archive', `cannot read ${file}: ${msg.split('\n')[0]}`, 'run `kubectl heapster archive repair`');
+      throw e;
+    }
   }
 }
 

@@ -1,10 +1,13 @@
-export { archiveDir, ensurePrivateDir, CATALOG_FILE } from './archive-dir.js';
-export { Archive, utcDate, checkName, NAME_PATTERN, NO_ARCHIVE_HINT } from './archive.js';
+export { archiveDir, ensurePrivateDir, CATALOG_FILE, MARKER_FILE } from './archive-dir.js';
+export { Archive, utcDate, checkName, NAME_PATTERN, NO_ARCHIVE_HINT, type OpenOptions } from './archive.js';
 export { CATALOG_SCHEMA, selectRecordings, wasKilled, selectSnapshots, selectGaps, type Recording, type RecordingStats, type Snapshot, type SnapshotKind, type Gap } from './catalog.js';
 export { TickWriter, type TickResult } from './tick-writer.js';
 export { SampleWriter, SAMPLE_ORDER } from './sample-writer.js';
 export { readSamples, readEntities, readMetricNames, readBuckets, readPodLabels, readPodsByUid, readNodeObjects, AGGREGATIONS, type Aggregation, type SampleFilter, type TimeRange, type SampleRow, type EntityRow, type BucketRow } from './read-samples.js';
 export { compact, type CompactOptions, type CompactResult } from './compact.js';
+export { reconcile, repairLeftovers, type ReconcileReport } from './reconcile.js';
+export { repairArchive } from './repair.js';
+export { filesOnDisk } from './files-on-disk.js';
 export { prune, type PruneOptions, type PruneResult } from './prune.js';
 export { verify, type VerifyReport } from './verify.js';
 export { exportSamples, EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './export.js';

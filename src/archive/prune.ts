@@ -1,8 +1,10 @@
-import { existsSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { Archive } from './archive.js';
 import { deleteSnapshots, selectRecordings, selectSnapshots, wasKilled } from './catalog.js';
 import { lit } from './duck.js';
+import { removeIfThere } from './durable.js';
+import { clearIntent, writeIntent, type IntentFile } from './intents.js';
+import { removeRecordingFiles } from './manifest.js';
 
 export interface PruneOptions {
   /** drop files whose newest sample is older than this time, ms */
@@ -16,11 +18,16 @@ export interface PruneResult {
   recordings: string[];
 }
 
-/** Drops whole snapshot files (and recordings left without any): catalog first, then the files. */
+/**
+ * Drops whole snapshot files (and recordings left without any): the intent, then the catalog, then
+ * the files, so a kill in the middle is finished by the next command rather than bringing files back.
+ */
 export async function prune(archive: Archive, o: PruneOptions): Promise<PruneResult> {
-  return archive.catalog(false, async (con) => {
+  let intent: IntentFile | undefined;
+  const result = await archive.catalog(false, async (con) => {
     const snaps = (await selectSnapshots(con, o.recording ? { recording: o.recording } : {}))
       .filter((s) => o.olderThan === undefined || s.tsMax < o.olderThan);
+    intent = writeIntent(archive.dir, 'prune', snaps.map((s) => s.file), []);
     await con.run('BEGIN TRANSACTION');
     await deleteSnapshots(con, snaps.map((s) => s.file));
     // a killed recording goes too; one still running keeps its row for the ticks to come
@@ -32,10 +39,10 @@ export async function prune(archive: Archive, o: PruneOptions): Promise<PruneRes
       await con.run(`DELETE FROM recordings WHERE name = ${lit(n)}`);
     }
     await con.run('COMMIT');
-    for (const s of snaps) {
-      const f = path.join(archive.dir, s.file);
-      if (existsSync(f)) unlinkSync(f);
-    }
-    return { files: snaps.length, bytes: snaps.reduce((t, s) => t + s.bytes, 0), recordings: names };
+    return { files: snaps.map((s) => s.file), bytes: snaps.reduce((t, s) => t + s.bytes, 0), recordings: names };
   });
+  for (const f of result.files) removeIfThere(path.join(archive.dir, f));
+  for (const n of result.recordings) for (const f of removeRecordingFiles(archive.dir, n)) removeIfThere(f);
+  if (intent) clearIntent(intent);
+  return { files: result.files.length, bytes: result.bytes, recordings: result.recordings };
 }

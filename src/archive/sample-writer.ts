@@ -1,8 +1,9 @@
-import { chmodSync, renameSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { renameSync, statSync } from 'node:fs';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { L, type Batch, type MetricSet } from '../model/index.js';
 import { lit } from './duck.js';
+import { fsyncFile, tempName } from './durable.js';
+import { kvMetadataOption, type FileMeta } from './file-meta.js';
 import { entityColumns, resourceIdOf } from './sample-rows.js';
 
 /**
@@ -12,6 +13,9 @@ import { entityColumns, resourceIdOf } from './sample-rows.js';
  */
 export const SAMPLE_ORDER = 'metric, type, namespace, pod, container, resource_id, node, ts';
 export const PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880";
+
+/** What a writer's caller tells of a file: the rest (rows, times) the writer knows. */
+export type FileAbout = Omit<FileMeta, 'kind' | 'tsMin' | 'tsMax'>;
 
 export interface WrittenFile {
   rows: number;
@@ -182,16 +186,20 @@ export class SampleWriter {
     a.endRow();
   }
 
-  /** Writes every pending sample to `dest` (atomically: a temporary name, then a rename) and clears them. */
-  async write(dest: string, recording: string): Promise<WrittenFile> {
+  /**
+   * Writes every pending sample to `dest` and clears them: a temporary name, flushed to disk, then
+   * renamed, the file describing itself (`about`, plus its rows and times) for a catalog rebuild.
+   */
+  async write(dest: string, about: FileAbout): Promise<WrittenFile> {
     await this.flushSamples();
-    const tmp = path.join(path.dirname(dest), `.tmp-${path.basename(dest)}`);
+    const tmp = tempName(dest);
+    const meta: FileMeta = { ...about, kind: 'samples', tsMin: this.tsMin, tsMax: this.tsMax };
     await this.con.run(`COPY (
-      SELECT make_timestamp(CAST(s.ts AS BIGINT) * 1000)::TIMESTAMPTZ AS ts, ${lit(recording)} AS recording,
+      SELECT make_timestamp(CAST(s.ts AS BIGINT) * 1000)::TIMESTAMPTZ AS ts, ${lit(about.recording)} AS recording,
         r.type, r.node, r.namespace, r.pod, r.pod_uid, r.container, r.metric, r.resource_id, s.value
       FROM samples s JOIN series r USING (sid)
-    ) TO ${lit(tmp)} (${PARQUET_OPTIONS})`);
-    chmodSync(tmp, 0o600);
+    ) TO ${lit(tmp)} (${PARQUET_OPTIONS}, ${kvMetadataOption(meta)})`);
+    fsyncFile(tmp);
     renameSync(tmp, dest);
     const written = { rows: this.n, bytes: statSync(dest).size, tsMin: this.tsMin, tsMax: this.tsMax };
     await this.con.run('DELETE FROM samples');

@@ -3,6 +3,7 @@ import { Archive, utcDate } from './archive.js';
 import { insertGaps, insertRecording, insertSnapshots, updateRecording, type Gap, type Recording, type Snapshot } from './catalog.js';
 import { writeNodes, writePods } from './dimension-writer.js';
 import { openScratchDb, type OpenDb } from './duck.js';
+import { appendGaps, updateManifest, writeManifest } from './manifest.js';
 import { SampleWriter } from './sample-writer.js';
 
 export interface TickResult {
@@ -20,6 +21,8 @@ export class TickWriter {
   private readonly podSignatures = new Map<string, string>();
   private nodeSignature = '';
   private ticks = 0;
+  private nodes = 0;
+  private lastTs: number | undefined;
 
   private constructor(
     private readonly archive: Archive,
@@ -29,6 +32,8 @@ export class TickWriter {
   ) {}
 
   static async start(archive: Archive, recording: Recording): Promise<TickWriter> {
+    // the manifest first: a catalog rebuilt from the files knows the recording from it
+    writeManifest(archive.dir, recording);
     await archive.catalog(false, (con) => insertRecording(con, recording));
     const scratch = await openScratchDb();
     return new TickWriter(archive, recording, await SampleWriter.create(scratch.con), scratch);
@@ -46,11 +51,12 @@ export class TickWriter {
   async write(batch: Batch, pods: readonly PodInfo[], nodes: readonly NodeInfo[], gaps: readonly Omit<Gap, 'recording'>[]): Promise<TickResult> {
     const { cluster, name } = this.recording;
     const date = utcDate(batch.timestamp);
+    const about = { recording: name, cluster, date, level: 0, resolutionMs: this.recording.resolutionMs };
     const snaps: Snapshot[] = [];
     this.samples.add(batch);
     if (this.samples.pendingRows > 0) {
       const p = this.archive.snapshotPath('samples', cluster, date, name, 0, batch.timestamp);
-      const w = await this.samples.write(p.abs, name);
+      const w = await this.samples.write(p.abs, about);
       snaps.push({ file: p.rel, recording: name, kind: 'samples', cluster, date, level: 0, ...w });
     }
     // pod and node objects are written when they change (new pods, restarts, phases, readiness)
@@ -67,15 +73,19 @@ export class TickWriter {
     }
     if (changed.length) {
       const p = this.archive.snapshotPath('pods', cluster, date, name, 0, batch.timestamp);
-      snaps.push({ file: p.rel, recording: name, kind: 'pods', cluster, date, level: 0, ...(await writePods(this.scratch.con, p.abs, name, batch.timestamp, changed)) });
+      snaps.push({ file: p.rel, recording: name, kind: 'pods', cluster, date, level: 0, ...(await writePods(this.scratch.con, p.abs, about, batch.timestamp, changed)) });
     }
     const nodeSig = nodes.map((n) => `${n.name}:${n.ready}:${JSON.stringify(n.allocatable)}`).join(',');
     if (nodeSig !== this.nodeSignature && nodes.length) {
       const p = this.archive.snapshotPath('nodes', cluster, date, name, 0, batch.timestamp);
-      snaps.push({ file: p.rel, recording: name, kind: 'nodes', cluster, date, level: 0, ...(await writeNodes(this.scratch.con, p.abs, name, batch.timestamp, nodes)) });
+      snaps.push({ file: p.rel, recording: name, kind: 'nodes', cluster, date, level: 0, ...(await writeNodes(this.scratch.con, p.abs, about, batch.timestamp, nodes)) });
       this.nodeSignature = nodeSig;
     }
     this.ticks++;
+    this.nodes = nodes.length;
+    this.lastTs = batch.timestamp;
+    // the gap log before the catalog, as the files: a kill in between leaves the catalog short, never the log
+    appendGaps(this.archive.dir, name, gaps);
     await this.archive.catalog(false, async (con) => {
       await con.run('BEGIN TRANSACTION');
       await insertSnapshots(con, snaps);
@@ -88,12 +98,16 @@ export class TickWriter {
 
   /** Records boundaries without samples: the API server was away, or the recorder fell behind. */
   async gaps(gaps: readonly Omit<Gap, 'recording'>[]): Promise<void> {
+    appendGaps(this.archive.dir, this.recording.name, gaps);
     await this.archive.catalog(false, (con) => insertGaps(con, gaps.map((g) => ({ ...g, recording: this.recording.name }))));
   }
 
-  async finish(status: 'done' | 'interrupted', lastError?: string): Promise<void> {
+  /** Ends the recording: its manifest first (the truth a rebuild reads), then the catalog. */
+  async finish(status: 'done' | 'interrupted' | 'failed', lastError?: string): Promise<void> {
     this.samples.close();
     this.scratch.close();
+    const ended = { ...this.recording, status, ticks: this.ticks, nodes: this.nodes, ...(this.lastTs !== undefined ? { endedAt: this.lastTs } : {}), ...(lastError ? { lastError } : {}) };
+    updateManifest(this.archive.dir, ended);
     await this.archive.catalog(false, (con) => updateRecording(con, this.recording.name, { status, ...(lastError ? { lastError } : {}) }));
   }
 }

@@ -28,8 +28,11 @@ export async function openArchive(flag: string | undefined, live = false): Promi
   if (live && !Archive.exists(dir)) {
     throw usageError(`no archive at ${dir}`, `add --live to scrape the cluster now, or ${NO_ARCHIVE_HINT}`);
   }
-  return Archive.open(dir, false);
+  return Archive.open(dir, false, { notice: archiveNotice });
 }
+
+/** What opening an archive had to repair, said on stderr in one line. */
+export const archiveNotice = (line: string): void => void process.stderr.write(`note: ${line}\n`);
 
 /** A recording name that is not in the archive is a usage error naming the closest ones. */
 export function requireRecording(archive: Archive, name: string, known: readonly string[]): void {

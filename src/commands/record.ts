@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { Archive, archiveDir, checkName, selectRecordings, TickWriter } from '../archive/index.js';
-import { archiveFlag } from '../cli/archive-flags.js';
+import { archiveFlag, archiveNotice } from '../cli/archive-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { progressPrinter } from '../cli/progress.js';
@@ -59,7 +59,7 @@ still be explained.`);
     const config = await loadKubeConfig(kube);
     const started = now();
     const name = checkName(flags.name ?? `${config.contextName}-${goTime(started).replace(/[-:]/g, '').replace('T', '-').replace('Z', '')}`.replace(/[^a-zA-Z0-9._-]/g, '-'), 'the recording name');
-    const archive = await Archive.open(archiveDir(flags.archive), true);
+    const archive = await Archive.open(archiveDir(flags.archive), true, { notice: archiveNotice });
     const existing = await archive.catalog(true, (con) => selectRecordings(con, name));
     if (existing.length > 0) throw usageError(`a recording "${name}" already exists`, 'pick another --name');
     const client = await ApiClient.create(config, { maxSockets: flags.concurrency || 64 });

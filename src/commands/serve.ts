@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { Archive, archiveDir, checkName, TickWriter } from '../archive/index.js';
-import { archiveFlag, recordingFlags, resolveScope } from '../cli/archive-flags.js';
+import { archiveFlag, archiveNotice, recordingFlags, resolveScope } from '../cli/archive-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { listenError } from '../cli/listen-error.js';
 import { kubeFlags, toKubeFlags } from '../cli/kube-flags.js';
@@ -56,7 +56,7 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
       throw usageError(`refusing to serve cluster data on ${flags.address} without authentication`, 'pass --token, or --client-ca-file with TLS, or keep --address 127.0.0.1');
     }
     const at = flags.at !== undefined ? parseTime(flags.at, '--at', Date.now()) : undefined;
-    const archive = await Archive.open(archiveDir(flags.archive), !!flags.live);
+    const archive = await Archive.open(archiveDir(flags.archive), !!flags.live, { notice: archiveNotice });
     const stop = new AbortController();
     const resolutionMs = parseDuration(flags.resolution, '--resolution');
     const config = flags.live ? await loadKubeConfig(kube) : undefined;

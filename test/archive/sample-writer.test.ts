@@ -33,7 +33,7 @@ async function writeTicks(batches: Batch[], after?: (w: SampleWriter, i: number,
     for (const [i, b] of batches.entries()) {
       w.add(b);
       files.push(path.join(dir, `t${i}.parquet`));
-      await w.write(files.at(-1)!, 'r1');
+      await w.write(files.at(-1)!, { recording: 'r1', cluster: 'c', date: '2026-11-26', level: 0, resolutionMs: 60_000 });
       await after?.(w, i, seriesTable);
     }
     w.close();
