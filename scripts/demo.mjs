@@ -54,7 +54,7 @@ try {
   show(['archive', 'ls', '--archive', archive]);
   show(['query', 'namespaces/spark-cluster', 'memory/usage', '--archive', archive, '-o', 'chart']);
   show(['query', 'namespaces/web/pods', 'memory/working_set', '--archive', archive, '--agg', 'average,max,p95']);
-  show(['export', '--archive', archive, '--format', 'parquet', '--output', path.join(work, 'demo.parquet')]);
+  show(['export', '--archive', archive, '--output', path.join(work, 'demo.parquet')]);
   show(['archive', 'verify', '--archive', archive]);
 } finally {
   sim.kill('SIGTERM');

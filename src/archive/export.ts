@@ -1,25 +1,56 @@
-import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PluginError, usageError } from '../model/index.js';
+import { pipeline } from 'node:stream/promises';
+import { describeMetric, PluginError, usageError } from '../model/index.js';
 import { lit } from './duck.js';
+import { fsyncFile, removeIfThere, writerTag } from './durable.js';
 import { readArchive, whereClause, type SampleFilter, type TimeRange } from './read-samples.js';
 
 export const EXPORT_FORMATS = ['parquet', 'csv', 'jsonl', 'arrow'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** The endings each format is known by; the first is the one suggested. */
+const EXTENSIONS: Record<ExportFormat, string[]> = { parquet: ['.parquet', '.pq'], csv: ['.csv'], jsonl: ['.jsonl', '.ndjson', '.json'], arrow: ['.arrow', '.feather', '.ipc'] };
+
 export interface ExportOptions {
   format: ExportFormat;
-  /** a file; for parquet a path not ending in .parquet is a Hive-partitioned folder (cluster=/date=) */
+  /** a file; `-` for standard output (CSV and JSON lines); with `partition`, a folder */
   dest: string;
   /** one column per metric instead of one row per sample */
   wide: boolean;
+  /** a Hive-partitioned Parquet folder (cluster=/date=) that each export adds uniquely named files to */
+  partition?: boolean;
+  /** replace an existing --output file */
+  force?: boolean;
+  /** where `-` goes */
+  stdout?: NodeJS.WritableStream;
+}
+
+/**
+ * The format an output asks for: `--format` when given (refused if the name's ending says another),
+ * else the ending's. A name with no known ending and no --format is a usage error, not a guess.
+ */
+export function exportFormatFor(dest: string, format: string | undefined, partition = false): ExportFormat {
+  const fromName = (Object.keys(EXTENSIONS) as ExportFormat[]).find((f) => EXTENSIONS[f].some((e) => dest.toLowerCase().endsWith(e)));
+  if (format !== undefined) {
+    const f = format as ExportFormat;
+    if (fromName && fromName !== f && !partition) throw usageError(`--output ${dest} names a ${fromName} file, but --format is ${f}`, `name it ${path.basename(dest).replace(/\.[^.]+$/, '')}${EXTENSIONS[f][0]}, or drop --format`);
+    return f;
+  }
+  if (partition) return 'parquet';
+  if (dest === '-') throw usageError('--output - needs --format csv or --format jsonl', 'standard output takes text formats only');
+  if (!fromName) throw usageError(`--output ${dest} has no file ending that names a format`, `add --format (${EXPORT_FORMATS.join(', ')}), or end the name in .parquet, .csv, .jsonl or .arrow`);
+  return fromName;
 }
 
 const ID = 'cluster, recording, type, node, namespace, pod, pod_uid, container, resource_id';
 
 /**
  * Exports samples for pandas, Polars, DuckDB or Spark: `ts` is a UTC timestamp in microseconds,
- * strings are dictionary-encoded in Parquet, rows sorted by series then time.
+ * strings are dictionary-encoded in Parquet, rows sorted by series then time, units alongside. A
+ * file is written under a temporary name and renamed, so a killed export leaves nothing under the
+ * name asked for. Returns the rows written; none matching writes nothing.
  */
 export async function exportSamples(files: readonly string[], f: SampleFilter, range: TimeRange, o: ExportOptions): Promise<number> {
   checkDest(o);
@@ -34,50 +65,66 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
     // in a view, so that one is a table.
     await con.run(o.wide ? `CREATE TEMP TABLE out AS ${rel}` : `CREATE TEMP VIEW out AS ${rel}`);
     const n = Number((await con.runAndReadAll('SELECT count(*) AS n FROM out')).getRowObjects()[0]!.n);
+    if (n === 0) return 0;
+    const metrics = o.wide
+      ? (await con.runAndReadAll('SELECT * FROM out LIMIT 0')).columnNames().filter((c) => describeMetric(c))
+      : (await con.runAndReadAll(`SELECT DISTINCT metric FROM ${from} WHERE ${whereClause(f, range)}`)).getRowObjects().map((r) => String(r.metric));
+    // what a value measures (Heapster declared CPU rates `count`; they are millicores)
+    const unitName = (m: string) => describeMetric(m)?.quantity ?? 'count';
+    const units = JSON.stringify(Object.fromEntries(metrics.sort().map((m) => [m, unitName(m)])));
+    const unitOf = `CASE metric ${metrics.map((m) => `WHEN ${lit(m)} THEN ${lit(unitName(m))}`).join(' ')} END AS unit`;
     const iso = "strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ts";
+    // text formats have no metadata: each long row names its unit
+    const textColumns = `${iso}, * EXCLUDE (ts, date)${o.wide ? '' : `, ${unitOf}`}`;
+    const kv = `KV_METADATA {units: ${lit(units)}}`;
+    const tmp = o.partition ? undefined : o.dest === '-' ? path.join(privateTmp(), `export-${writerTag()}`) : path.join(path.dirname(path.resolve(o.dest)), `.tmp-${path.basename(o.dest)}-${writerTag()}`);
     try {
       switch (o.format) {
         case 'parquet':
-          if (o.dest.endsWith('.parquet')) {
-            await con.run(`COPY (SELECT * EXCLUDE (date) FROM out) TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd)`);
-          } else {
+          if (o.partition) {
             if (!existsSync(o.dest)) mkdirSync(o.dest, { recursive: true, mode: 0o700 });
-            await con.run(`COPY out TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (cluster, date), OVERWRITE_OR_IGNORE)`);
+            // APPEND with uuid names: a second export into the folder adds files, it never replaces the first's
+            await con.run(`COPY out TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (cluster, date), APPEND, FILENAME_PATTERN 'export-{uuid}', ${kv})`);
+          } else {
+            await con.run(`COPY (SELECT * EXCLUDE (date) FROM out) TO ${lit(tmp!)} (FORMAT parquet, COMPRESSION zstd, ${kv})`);
           }
           break;
         case 'csv':
-          await con.run(`COPY (SELECT ${iso}, * EXCLUDE (ts, date) FROM out) TO ${lit(o.dest)} (FORMAT csv, HEADER)`);
+          await con.run(`COPY (SELECT ${textColumns} FROM out) TO ${lit(tmp!)} (FORMAT csv, HEADER)`);
           break;
         case 'jsonl':
-          await con.run(`COPY (SELECT ${iso}, * EXCLUDE (ts, date) FROM out) TO ${lit(o.dest)} (FORMAT json)`);
+          await con.run(`COPY (SELECT ${textColumns} FROM out) TO ${lit(tmp!)} (FORMAT json)`);
           break;
-        case 'arrow': {
-          const bytes = await arrowOf(con);
-          writeFileSync(o.dest, bytes);
+        case 'arrow':
+          writeFileSync(tmp!, await arrowOf(con, units));
           break;
-        }
+      }
+      if (tmp && o.dest === '-') await pipeline(createReadStream(tmp), o.stdout ?? process.stdout, { end: false });
+      else if (tmp) {
+        fsyncFile(tmp);
+        renameSync(tmp, o.dest);
       }
     } catch (e) {
       // the view reads the archive as it is copied: only an error about the output is the output's
       const msg = String((e as Error).message).split('\n')[0]!;
-      // (DuckDB writes a file as tmp_NAME beside it, then renames it)
-      const ours = msg.includes(o.dest) || msg.includes(`tmp_${path.basename(o.dest)}`) || (e as NodeJS.ErrnoException).syscall !== undefined;
+      const ours = (tmp && msg.includes(path.basename(tmp))) || msg.includes(o.dest) || (e as NodeJS.ErrnoException).syscall !== undefined;
       if (!ours) throw e;
-      throw new PluginError('archive', `writing ${o.dest} failed: ${msg}`, 'check the path and the free disk space');
-    }
-    if (existsSync(o.dest) && !o.dest.endsWith('/')) {
-      try {
-        chmodSync(o.dest, o.format === 'parquet' && !o.dest.endsWith('.parquet') ? 0o700 : 0o600);
-      } catch {
-        /* a folder export keeps its own modes */
-      }
+      throw new PluginError('archive', `writing ${o.dest} failed: ${msg.replace(tmp ?? '\u0000', o.dest)}`, 'check the path and the free disk space');
+    } finally {
+      if (tmp) removeIfThere(tmp);
     }
     return n;
   }, true);
 }
 
-/** Arrow IPC (file format) through apache-arrow: DuckDB here has no arrow extension offline. */
-async function arrowOf(con: import('@duckdb/node-api').DuckDBConnection): Promise<Uint8Array> {
+function privateTmp(): string {
+  const dir = path.join(tmpdir(), `kubectl-heapster-${process.getuid?.() ?? 'user'}`);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** Arrow IPC (file format) through apache-arrow: DuckDB here has no arrow extension offline. Timestamps in µs, as in Parquet. */
+async function arrowOf(con: import('@duckdb/node-api').DuckDBConnection, units: string): Promise<Uint8Array> {
   const arrow = await import('apache-arrow');
   const r = await con.runAndReadAll('SELECT epoch_us(ts) AS ts_us, * EXCLUDE (ts, date) FROM out');
   const names = r.columnNames();
@@ -86,23 +133,34 @@ async function arrowOf(con: import('@duckdb/node-api').DuckDBConnection): Promis
   names.forEach((name, i) => {
     const values = cols[i]!;
     if (name === 'ts_us') {
-      vectors.ts = arrow.vectorFromArray(values.map((v) => (v === null ? null : Number(v as bigint) / 1000)), new arrow.TimestampMillisecond('UTC'));
+      vectors.ts = arrow.vectorFromArray(values.map((v) => (v === null ? null : Number(v as bigint))), new arrow.TimestampMicrosecond('UTC'));
     } else if (values.some((v) => typeof v === 'number')) {
       vectors[name] = arrow.vectorFromArray(values as (number | null)[], new arrow.Float64());
     } else {
       vectors[name] = arrow.vectorFromArray(values.map((v) => (v === null ? null : String(v))), new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()));
     }
   });
-  return arrow.tableToIPC(new arrow.Table(vectors), 'file');
+  const table = new arrow.Table(vectors);
+  table.schema.metadata.set('units', units);
+  return arrow.tableToIPC(table, 'file');
 }
 
-/** The output as its format takes it, a file or (Parquet not named .parquet) a folder; checked before any work. */
+/** The output as its format takes it, checked before any work: nothing that exists is replaced without --force. */
 function checkDest(o: ExportOptions): void {
-  const st = statSync(o.dest, { throwIfNoEntry: false });
-  if (o.format === 'parquet' && !o.dest.endsWith('.parquet')) {
-    if (st && !st.isDirectory()) throw usageError(`--output ${o.dest} is a file, and Parquet not named .parquet is written as a folder`, 'name a folder, or end the name in .parquet for one file');
+  if (o.dest === '-') {
+    if (o.format !== 'csv' && o.format !== 'jsonl') throw usageError(`--output - takes csv or jsonl, not ${o.format}`, 'write binary formats to a file');
+    if (o.partition) throw usageError('--partition writes a folder, not standard output', 'give --output a folder');
     return;
   }
-  if (st?.isDirectory()) throw usageError(`--output ${o.dest} is a folder`, `give a file name, such as ${path.join(o.dest, `export.${o.format}`)}`);
+  const st = statSync(o.dest, { throwIfNoEntry: false });
+  if (o.partition) {
+    if (o.format !== 'parquet') throw usageError(`--partition writes Parquet, not ${o.format}`, 'drop --format, or drop --partition for one file');
+    if (st && !st.isDirectory()) throw usageError(`--output ${o.dest} is a file, and --partition writes a folder`, 'name a folder (a missing one is made)');
+    // a folder of earlier exports takes more files; a folder of something else is not written into
+    if (st && readdirSync(o.dest).some((e) => !e.startsWith('cluster='))) throw usageError(`--output ${o.dest} holds files that are not a partitioned export`, 'name a new or empty folder, or one an earlier --partition export made');
+    return;
+  }
+  if (st?.isDirectory()) throw usageError(`--output ${o.dest} is a folder`, `give a file name, such as ${path.join(o.dest, `export${EXTENSIONS[o.format][0]}`)}, or --partition for a partitioned folder`);
+  if (st && !o.force) throw usageError(`--output ${o.dest} exists`, 'pass --force to replace it, or pick another name');
   if (!existsSync(path.dirname(path.resolve(o.dest)))) throw usageError(`the folder of --output ${o.dest} does not exist`, 'create it first, or pick another path');
 }

@@ -10,4 +10,4 @@ export { repairArchive } from './repair.js';
 export { filesOnDisk } from './files-on-disk.js';
 export { prune, type PruneOptions, type PruneResult } from './prune.js';
 export { verify, type VerifyReport } from './verify.js';
-export { exportSamples, EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './export.js';
+export { exportSamples, exportFormatFor, EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './export.js';

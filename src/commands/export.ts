@@ -1,10 +1,11 @@
 import { Args, Flags } from '@oclif/core';
-import { EXPORT_FORMATS, exportSamples, type ExportFormat, type SampleFilter } from '../archive/index.js';
+import { EXPORT_FORMATS, exportFormatFor, exportSamples, selectRecordings, type Archive, type SampleFilter } from '../archive/index.js';
 import { archiveFlag, openArchive, recordingFlags, resolveScope, windowFlags } from '../cli/archive-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { usageError } from '../model/index.js';
-import { parseTarget, parseWindow, resolveMetric, type Target } from '../query/index.js';
+import { ArchiveHistory, describeTarget, mustExist, parseTarget, parseWindow, resolveMetric, type ArchiveScope, type Target, type Window } from '../query/index.js';
+import { goTime } from '../render/index.js';
 import { prose } from '../cli/prose.js';
 
 export default class Export extends BaseCommand {
@@ -12,13 +13,19 @@ export default class Export extends BaseCommand {
   static override description = prose(`Without TARGET everything in the window is exported. A namespace or pod target exports it with
 everything inside it; a node target everything that ran on it. Rows are long (one per timestamp, entity,
 metric, resource_id) unless --wide pivots the metrics into columns. Parquet timestamps are UTC with
-microseconds and strings are dictionary-encoded: the files open without options.`);
+microseconds and strings are dictionary-encoded: the files open without options. Units travel with the
+data: Parquet and Arrow files carry a "units" metadata entry (metric to unit), and long CSV and JSON
+lines a unit column. The format comes from the output's ending (.parquet, .csv, .jsonl, .arrow) unless
+--format says it. An existing file is never replaced without --force, and the file appears under its
+name only once it is complete. --partition writes a Hive folder to which each export adds its own
+uniquely named files.`);
 
   static override examples = [
-    'kubectl heapster export --format parquet --output incident.parquet --recording incident-4711',
-    'kubectl heapster export --format parquet --output ./incident-data/   # a Hive folder: cluster=ID/date=YYYY-MM-DD/',
-    'kubectl heapster export namespaces/web cpu/usage_rate --since 2h --format csv --output web-cpu.csv',
-    'kubectl heapster export ns/web --wide --format arrow --output web.arrow',
+    'kubectl heapster export --output incident.parquet --recording incident-4711',
+    'kubectl heapster export --partition --output ./incident-data/   # a Hive folder: cluster=ID/date=YYYY-MM-DD/export-UUID.parquet',
+    'kubectl heapster export namespaces/web cpu/usage_rate --since 2h --output web-cpu.csv',
+    'kubectl heapster export ns/web --format jsonl --output - | jq .value',
+    'kubectl heapster export ns/web --wide --output web.arrow',
   ];
 
   static override args = {
@@ -28,8 +35,10 @@ microseconds and strings are dictionary-encoded: the files open without options.
 
   static override flags = {
     ...kubeFlags, ...scopeFlags, ...archiveFlag, ...windowFlags, ...recordingFlags,
-    format: Flags.string({ options: [...EXPORT_FORMATS], default: 'parquet', description: 'file format' }),
-    output: Flags.string({ required: true, description: 'the file to write (a folder for partitioned Parquet)' }),
+    format: Flags.string({ options: [...EXPORT_FORMATS], description: "file format (default: the output's ending)" }),
+    output: Flags.string({ required: true, description: 'the file to write; - for standard output (csv, jsonl); a folder with --partition' }),
+    partition: Flags.boolean({ description: 'write a Hive-partitioned Parquet folder (cluster=/date=), adding files to it' }),
+    force: Flags.boolean({ description: 'replace an existing --output file' }),
     wide: Flags.boolean({ description: 'one column per metric instead of one row per sample' }),
   };
 
@@ -38,15 +47,33 @@ microseconds and strings are dictionary-encoded: the files open without options.
     this.verbosity = flags.v;
     const kube = toKubeFlags(flags);
     const window = parseWindow(flags, Date.now());
+    const format = exportFormatFor(flags.output, flags.format, flags.partition);
+    const target = args.target ? parseTarget(args.target, { namespace: flags.namespace ?? 'default', allNamespaces: flags['all-namespaces'] }) : undefined;
     const archive = await openArchive(flags.archive);
     const scope = await resolveScope(archive, flags, kube);
-    const filter: SampleFilter = args.target ? filterOf(parseTarget(args.target, { namespace: flags.namespace ?? 'default', allNamespaces: flags['all-namespaces'] })) : {};
+    const filter: SampleFilter = target ? filterOf(target) : {};
     if (args.metric) filter.metric = resolveMetric(args.metric).name;
     if (scope.recording) filter.recording = scope.recording;
+    // a target that is not in the data is named with its nearest, as query names it
+    if (target) await mustExist(new ArchiveHistory(archive, scope), target, window);
     const files = await archive.files({ kind: 'samples', ...scope, ...window, ...(filter.metric ? { metric: filter.metric } : {}) });
-    const n = await exportSamples(files, filter, window, { format: flags.format as ExportFormat, dest: flags.output, wide: flags.wide });
-    process.stdout.write(`wrote ${n} ${flags.wide ? 'rows' : 'samples'} to ${flags.output}\n`);
+    const n = files.length ? await exportSamples(files, filter, window, { format, dest: flags.output, wide: flags.wide, partition: flags.partition, force: flags.force }) : 0;
+    if (n === 0) throw usageError(`nothing to export: no samples of ${target ? describeTarget(target) : 'anything'}${filter.metric ? ` ${filter.metric}` : ''} in ${windowText(window)}`, await recordedWindows(archive, scope));
+    // standard output carries the data: the count goes to stderr
+    (flags.output === '-' ? process.stderr : process.stdout).write(`wrote ${n} ${flags.wide ? 'rows' : 'samples'} to ${flags.output === '-' ? 'standard output' : flags.output}\n`);
   }
+}
+
+function windowText(w: Window): string {
+  if (w.start === undefined && w.end === undefined) return 'the archive';
+  return `the window ${w.start !== undefined ? goTime(w.start) : 'the beginning'} to ${w.end !== undefined ? goTime(w.end) : 'now'}`;
+}
+
+/** What the archive does hold, for an empty answer: each recording in scope with its window. */
+async function recordedWindows(archive: Archive, scope: ArchiveScope): Promise<string> {
+  const recs = (await archive.catalog(true, (con) => selectRecordings(con))).filter((r) => (!scope.recording || r.name === scope.recording) && (!scope.cluster || r.cluster === scope.cluster) && r.tsMin !== undefined);
+  if (!recs.length) return 'the archive holds no samples yet';
+  return `recorded: ${recs.slice(-5).map((r) => `${r.name} ${goTime(r.tsMin!)} to ${goTime(r.tsMax!)}`).join(', ')}`;
 }
 
 function filterOf(t: Target): SampleFilter {

@@ -106,7 +106,7 @@ export function keyOf(t: Target, pod?: string): string {
 }
 
 /** An entity missing from the data is a usage error that names the closest ones that exist. */
-async function mustExist(h: History, t: Target, window: Window): Promise<void> {
+export async function mustExist(h: History, t: Target, window: Window): Promise<void> {
   const probe = existence(t);
   if (!probe) return;
   const members: EntityRef[] = await h.entities(probe.type, probe.scope, window);

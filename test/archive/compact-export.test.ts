@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
@@ -144,18 +144,18 @@ test('export says in one line when its output cannot be written, before reading 
   const archive = await archiveWithTicks();
   const env = pluginEnv();
   const dir = mkdtempSync(path.join(tmpdir(), 'kh-out-'));
-  const run = (format: string, output: string) => cli(['export', '--archive', archive.dir, '--format', format, '--output', output], env);
+  const run = (format: string, output: string, ...more: string[]) => cli(['export', '--archive', archive.dir, '--format', format, '--output', output, ...more], env);
   const folder = await run('csv', dir);
   assert.is(folder.code, 2);
-  assert.is(folder.stderr.trim(), `error: --output ${dir} is a folder; give a file name, such as ${path.join(dir, 'export.csv')}`);
+  assert.is(folder.stderr.trim(), `error: --output ${dir} is a folder; give a file name, such as ${path.join(dir, 'export.csv')}, or --partition for a partitioned folder`);
   const missing = await run('parquet', path.join(dir, 'no', 'x.parquet'));
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /^error: the folder of --output \S+x.parquet does not exist; create it first/);
   const file = path.join(dir, 'taken.csv');
   writeFileSync(file, 'mine');
-  const notFolder = await run('parquet', file);
+  const notFolder = await run('parquet', file, '--partition');
   assert.is(notFolder.code, 2);
-  assert.match(notFolder.stderr, /is a file, and Parquet not named .parquet is written as a folder/);
+  assert.match(notFolder.stderr, /is a file, and --partition writes a folder/);
   assert.is(readFileSync(file, 'utf8'), 'mine', 'the file is left as it was');
   // a write that fails once started names the output, not the archive
   const unwritable = await run('parquet', '/proc/heapster.parquet');
@@ -167,6 +167,95 @@ test('export says in one line when its output cannot be written, before reading 
   const broken = await run('csv', path.join(dir, 'out.csv'));
   assert.is(broken.code, 1);
   assert.match(broken.stderr, /^error: the archive file \S+ cannot be read: /);
+});
+
+test('export never destroys a file by surprise: existing outputs, format and name, folders, standard output', async () => {
+  const archive = await archiveWithTicks();
+  const env = pluginEnv();
+  const dir = mkdtempSync(path.join(tmpdir(), 'kh-out-'));
+  const run = (...args: string[]) => cli(['export', '--archive', archive.dir, ...args], env);
+  const taken = path.join(dir, 'web.csv');
+  writeFileSync(taken, 'mine');
+  const refused = await run('--output', taken);
+  assert.equal([refused.code, refused.stderr.trim()], [2, `error: --output ${taken} exists; pass --force to replace it, or pick another name`]);
+  assert.is(readFileSync(taken, 'utf8'), 'mine');
+  const forced = await run('--output', taken, '--force');
+  assert.is(forced.code, 0, forced.stderr);
+  assert.match(readFileSync(taken, 'utf8'), /^ts,cluster,/, 'the format comes from the name: CSV');
+  const mismatch = await run('--format', 'csv', '--output', path.join(dir, 'x.parquet'));
+  assert.equal([mismatch.code, mismatch.stderr.trim()], [2, `error: --output ${path.join(dir, 'x.parquet')} names a parquet file, but --format is csv; name it x.csv, or drop --format`]);
+  const noEnding = await run('--output', path.join(dir, 'data'));
+  assert.is(noEnding.code, 2);
+  assert.match(noEnding.stderr, /has no file ending that names a format; add --format/);
+  assert.not.ok(existsSync(path.join(dir, 'x.parquet')) || existsSync(path.join(dir, 'data')), 'nothing written for a refused export');
+  // a partitioned folder only when asked, and a second export adds files beside the first's
+  const hive = path.join(dir, 'hive');
+  for (let i = 0; i < 2; i++) assert.is((await run('--partition', '--output', hive)).code, 0);
+  const parts = readdirSync(hive, { recursive: true }).map(String).filter((f) => f.endsWith('.parquet'));
+  assert.is(parts.length, 2, parts.join(','));
+  assert.is((await readSamples(parts.map((p) => path.join(hive, p)), {}, {})).length, 2 * values.length, 'both exports are there, whole');
+  // standard output: the data there, the count on stderr, no file named "-"
+  const out = await run('--format', 'jsonl', '--output', '-');
+  assert.is(out.code, 0, out.stderr);
+  const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.is(lines.length, values.length);
+  assert.equal(lines[0].unit, 'millicores', 'each long row of a text format names its unit');
+  assert.match(out.stderr, /wrote 30 samples to standard output/);
+  assert.not.ok(existsSync(path.join(process.cwd(), '-')));
+  const binary = await run('--format', 'parquet', '--output', '-');
+  assert.is(binary.code, 2);
+  assert.equal(readdirSync(dir).filter((f) => f.startsWith('.tmp-')), [], 'no temporary file left');
+});
+
+test('an export killed in the middle leaves nothing under the name asked for', async () => {
+  const archive = await tempArchive();
+  await writeBatches(archive, 'big', handBatches(T0, Array.from({ length: 200 }, (_, i) => i)));
+  const dir = mkdtempSync(path.join(tmpdir(), 'kh-kill-'));
+  const { spawn } = await import('node:child_process');
+  const { ROOT } = await import('../helpers/paths.js');
+  let partial = 0;
+  for (let i = 0; i < 6; i++) {
+    const dest = path.join(dir, `out-${i}.parquet`);
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/run.js'), 'export', '--archive', archive.dir, '--output', dest], { env: pluginEnv(), stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('exit', r));
+    await new Promise((r) => setTimeout(r, 300 + i * 200));
+    child.kill('SIGKILL');
+    await exited;
+    // whatever the moment: no file under the name, or a whole one
+    if (existsSync(dest)) assert.is((await readSamples([dest], {}, {})).length, 200);
+    else partial++;
+  }
+  assert.ok(partial > 0, 'some kills landed before the rename');
+  assert.equal((await verify(archive)).problems, [], 'the archive is untouched');
+});
+
+test('units travel with the data; Arrow timestamps are microseconds as in Parquet', async () => {
+  const archive = await archiveWithTicks();
+  const files = await archive.files({ kind: 'samples' });
+  const dir = mkdtempSync(path.join(tmpdir(), 'kh-units-'));
+  await exportSamples(files, {}, {}, { format: 'parquet', dest: path.join(dir, 'a.parquet'), wide: false });
+  const { parquetMetadata } = await import('hyparquet');
+  const meta = parquetMetadata(new Uint8Array(readFileSync(path.join(dir, 'a.parquet'))).buffer);
+  assert.equal(JSON.parse(meta.key_value_metadata!.find((k) => k.key === 'units')!.value!), { 'cpu/usage_rate': 'millicores' });
+  const arrow = await import('apache-arrow');
+  await exportSamples(files, {}, {}, { format: 'arrow', dest: path.join(dir, 'a.arrow'), wide: false });
+  const table = arrow.tableFromIPC(readFileSync(path.join(dir, 'a.arrow')));
+  const ts = table.schema.fields.find((f) => f.name === 'ts')!;
+  assert.is((ts.type as InstanceType<typeof arrow.Timestamp>).unit, arrow.TimeUnit.MICROSECOND);
+  assert.is(Number(table.getChild('ts')!.get(0)), T0 * 1000, 'µs since the epoch');
+  assert.equal(JSON.parse(table.schema.metadata.get('units')!), { 'cpu/usage_rate': 'millicores' });
+});
+
+test('an export that matches nothing says so, naming what the archive holds', async () => {
+  const archive = await archiveWithTicks();
+  const env = pluginEnv();
+  const dir = mkdtempSync(path.join(tmpdir(), 'kh-none-'));
+  const unknown = await cli(['export', 'namespaces/wbe', '--archive', archive.dir, '--output', path.join(dir, 'a.csv')], env);
+  assert.equal([unknown.code, unknown.stderr.trim()], [2, 'error: no namespace "wbe" in the data; did you mean web?']);
+  const early = await cli(['export', '--archive', archive.dir, '--output', path.join(dir, 'b.csv'), '--start', '2020-01-01T00:00:00Z', '--end', '2020-01-02T00:00:00Z'], env);
+  assert.is(early.code, 2);
+  assert.is(early.stderr.trim(), 'error: nothing to export: no samples of anything in the window 2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z; recorded: r1 2026-01-01T10:00:00Z to 2026-01-01T10:29:00Z');
+  assert.equal(readdirSync(dir), []);
 });
 
 test('exported Parquet reads back equal through DuckDB and through hyparquet, with UTC microsecond timestamps', async () => {
@@ -199,7 +288,7 @@ test('CSV, JSON lines and Arrow carry the same rows; --wide pivots metrics into 
   await exportSamples(files, {}, {}, { format: 'csv', dest: path.join(dir, 'a.csv'), wide: false });
   const csv = readFileSync(path.join(dir, 'a.csv'), 'utf8').trim().split('\n');
   assert.is(csv.length, 1 + 6);
-  assert.match(csv[0]!, /^ts,cluster,recording,type,node,namespace,pod,pod_uid,container,resource_id,metric,value$/);
+  assert.match(csv[0]!, /^ts,cluster,recording,type,node,namespace,pod,pod_uid,container,resource_id,metric,value,unit$/);
   await exportSamples(files, {}, {}, { format: 'jsonl', dest: path.join(dir, 'a.jsonl'), wide: false });
   const lines = readFileSync(path.join(dir, 'a.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines.filter((l) => l.metric === 'memory/usage').map((l) => [l.ts, l.value]), [['2026-01-01T10:00:00.000Z', 100], ['2026-01-01T10:01:00.000Z', 200], ['2026-01-01T10:02:00.000Z', 300]]);
