@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { PluginError } from '../model/index.js';
 import type { LoadedConfig } from './load-kubeconfig.js';
 import { decodeStatus, PROTOBUF } from './api-protobuf.js';
+import { Credentials } from './credentials.js';
 
 export interface ApiResponse {
   status: number;
@@ -21,15 +22,24 @@ export interface ClientOptions {
 }
 
 /**
- * A GET-only client for the API server: kubeconfig credentials applied once, one keep-alive agent,
- * gzip accepted. It never issues anything but GET, so the plugin cannot change a cluster.
+ * A GET-only client for the API server: the kubeconfig's credentials kept fresh for as long as it
+ * lives (see Credentials), one keep-alive agent, gzip accepted. A 401, or a TLS failure, fetches the
+ * credentials anew and tries once more. It never issues anything but GET, so the plugin cannot
+ * change a cluster.
  */
 export class ApiClient {
+  private headers: Record<string, string> = {};
+  private tls: https.AgentOptions = {};
+  private agent!: http.Agent;
+  /** agents of TLS material that changed: requests may still be in flight on them until close */
+  private readonly retired: http.Agent[] = [];
+  private tlsKey = '';
+
   private constructor(
     private readonly base: URL,
-    private readonly agent: http.Agent,
-    private readonly headers: Record<string, string>,
-    private readonly tls: https.AgentOptions,
+    private readonly creds: Credentials,
+    private readonly impersonateUser: string | undefined,
+    private readonly maxSockets: number,
   ) {}
 
   static async create(cfg: LoadedConfig, opts: ClientOptions = {}): Promise<ApiClient> {
@@ -40,34 +50,52 @@ export class ApiClient {
     } catch {
       throw new PluginError('config', `the API server address "${cfg.server}" is not a URL`, 'fix the kubeconfig or --server');
     }
-    const reqOpts: https.RequestOptions & { headers?: Record<string, string> } = {};
-    try {
-      await cfg.kc.applyToHTTPSOptions(reqOpts);
-    } catch (e) {
-      throw new PluginError('unauthorized', `cannot get credentials for user "${cfg.kc.getCurrentUser()?.name ?? ''}": ${firstLine(e)}`,
-        'check the kubeconfig user (exec plugin, token file, certificate files)');
-    }
-    const headers: Record<string, string> = { ...(reqOpts.headers as Record<string, string> | undefined) };
-    if (cfg.impersonate.user) headers['Impersonate-User'] = cfg.impersonate.user;
+    const client = new ApiClient(base, await Credentials.create(cfg.kc), cfg.impersonate.user, opts.maxSockets ?? 16);
+    client.apply();
+    client.groups = cfg.impersonate.groups;
+    if (cfg.disableCompression) client.encoding = {};
+    return client;
+  }
+
+  /** Takes the credentials' current material: headers always, a new agent only when the TLS material changed. */
+  private apply(): void {
+    const m = this.creds.current;
+    this.headers = { ...m.headers, ...(this.impersonateUser ? { 'Impersonate-User': this.impersonateUser } : {}) };
+    const key = JSON.stringify([m.ca, m.cert, m.key, m.rejectUnauthorized, m.servername]);
+    if (key === this.tlsKey) return;
     // one TLS context for every connection: given the PEMs instead, Node parses the CA, certificate
     // and key again for each of the up to 64 sockets a scrape opens
     let secureContext: tls.SecureContext;
     try {
-      secureContext = tls.createSecureContext({ ca: reqOpts.ca, cert: reqOpts.cert, key: reqOpts.key });
+      secureContext = tls.createSecureContext({ ca: m.ca, cert: m.cert, key: m.key });
     } catch (e) {
       throw new PluginError('config', `the kubeconfig's certificate data cannot be used: ${firstLine(e)}`, 'check certificate-authority-data, client-certificate-data and client-key-data');
     }
-    const tlsOpts: https.AgentOptions = {
+    this.tls = {
       secureContext,
-      ...(reqOpts.rejectUnauthorized !== undefined ? { rejectUnauthorized: reqOpts.rejectUnauthorized } : {}),
-      ...(reqOpts.servername ? { servername: reqOpts.servername } : {}),
+      ...(m.rejectUnauthorized !== undefined ? { rejectUnauthorized: m.rejectUnauthorized } : {}),
+      ...(m.servername ? { servername: m.servername } : {}),
     };
-    const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 16, ...tlsOpts };
-    const agent = base.protocol === 'http:' ? new http.Agent(agentOpts) : new https.Agent(agentOpts);
-    const client = new ApiClient(base, agent, headers, tlsOpts);
-    client.groups = cfg.impersonate.groups;
-    if (cfg.disableCompression) client.encoding = {};
-    return client;
+    if (this.agent) this.retired.push(this.agent);
+    const agentOpts = { keepAlive: true, maxSockets: this.maxSockets, ...this.tls };
+    this.agent = this.base.protocol === 'http:' ? new http.Agent(agentOpts) : new https.Agent(agentOpts);
+    this.tlsKey = key;
+  }
+
+  /** Before a request: credentials whose files changed, or whose exec token is near expiry, are fetched anew. */
+  private async ready(): Promise<void> {
+    if (await this.creds.fresh()) this.apply();
+  }
+
+  /** After a 401 or a TLS failure: whether fetching the credentials anew changed anything worth a retry. */
+  private async renewed(): Promise<boolean> {
+    try {
+      const changed = await this.creds.refresh();
+      if (changed) this.apply();
+      return changed;
+    } catch {
+      return false;
+    }
   }
 
   private groups: string[] = [];
@@ -81,8 +109,22 @@ export class ApiClient {
     return this.base.origin;
   }
 
-  /** GET `path` (with its query); rejects with a classified PluginError on network failure or timeout. */
-  get(path: string, timeoutMs = 0, accept = 'application/json'): Promise<ApiResponse> {
+  /**
+   * GET `path` (with its query); rejects with a classified PluginError on network failure or timeout.
+   * A 401 or a TLS failure is retried once with credentials fetched anew, when they changed.
+   */
+  async get(path: string, timeoutMs = 0, accept = 'application/json'): Promise<ApiResponse> {
+    await this.ready();
+    try {
+      const res = await this.getOnce(path, timeoutMs, accept);
+      if (res.status !== 401 || !(await this.renewed())) return res;
+    } catch (e) {
+      if (!(e instanceof PluginError) || e.code !== 'tls' || !(await this.renewed())) throw e;
+    }
+    return this.getOnce(path, timeoutMs, accept);
+  }
+
+  private getOnce(path: string, timeoutMs: number, accept: string): Promise<ApiResponse> {
     return new Promise((resolve, reject) => {
       this.send(path, { Accept: accept, ...this.encoding }, timeoutMs, `no answer within ${timeoutMs} ms`, (res) => {
         readBody(res, path).then((body) => resolve(response(res, body)),
@@ -94,15 +136,20 @@ export class ApiClient {
   /**
    * GET a watch: `onLine` gets each newline-terminated event as it arrives. `done` settles when the
    * server ends the stream (resolved) or it fails, stays silent for `idleMs`, or answers non-200
-   * (rejected with the classified error). `abort` ends it from this side.
+   * (rejected with the classified error; a 401 first fetches the credentials anew for the next watch).
+   * `abort` ends it from this side.
    */
   watch(path: string, idleMs: number, onLine: (line: string) => void): { done: Promise<void>; abort: () => void } {
     let req: http.ClientRequest | undefined;
-    const done = new Promise<void>((resolve, reject) => {
+    let aborted = false;
+    const done = this.ready().then(() => new Promise<void>((resolve, reject) => {
+      if (aborted) return resolve();
       req = this.send(path, { Accept: 'application/json' }, idleMs, `the watch was silent for ${idleMs} ms`, (res) => {
         if (res.statusCode !== 200) {
-          readBody(res, path).then((body) => reject(statusError(response(res, body), path, this.server)),
-            (e: Error) => reject(e instanceof PluginError ? e : this.networkError(e)));
+          readBody(res, path).then(async (body) => {
+            if (res.statusCode === 401) await this.renewed();
+            reject(statusError(response(res, body), path, this.server));
+          }, (e: Error) => reject(e instanceof PluginError ? e : this.networkError(e)));
           return;
         }
         res.setEncoding('utf8');
@@ -115,8 +162,8 @@ export class ApiClient {
         res.on('end', () => resolve());
         res.on('error', (e) => reject(this.networkError(e)));
       }, reject);
-    });
-    return { done, abort: () => req?.destroy() };
+    }));
+    return { done, abort: () => ((aborted = true), req?.destroy()) };
   }
 
   /**
@@ -154,6 +201,7 @@ export class ApiClient {
 
   close(): void {
     this.agent.destroy();
+    for (const a of this.retired) a.destroy();
   }
 
   private networkError(e: Error & { code?: string }): PluginError {

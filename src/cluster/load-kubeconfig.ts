@@ -70,12 +70,19 @@ function readOne(k8s: K8s, file: string): KubeConfig {
     throw new PluginError('config', `cannot read the kubeconfig ${file}: ${(e as Error).message.split('\n')[0]}`, 'fix or remove that file');
   }
   // client-node drops a cluster's `disable-compression`: read it from the file itself
-  const raw = k8s.loadYaml<{ clusters?: { name?: string; cluster?: Record<string, unknown> }[] } | null>(readFileSync(file, 'utf8'));
+  const raw = k8s.loadYaml<{ clusters?: { name?: string; cluster?: Record<string, unknown> }[]; users?: { name?: string; user?: Record<string, unknown> }[] } | null>(readFileSync(file, 'utf8'));
   for (const c of kc.clusters as ClusterEntry[]) {
     if (raw?.clusters?.find((r) => r.name === c.name)?.cluster?.['disable-compression'] === true) c.disableCompression = true;
   }
-  // kubectl resolves a relative exec command that names a path from the kubeconfig's folder
   const dir = path.dirname(path.resolve(file));
+  // and a user's `tokenFile`, which kubectl reads (and reads again as it rotates): client-node's own
+  // token-file reader takes it as the in-cluster service account's, relative to the kubeconfig's folder
+  kc.users = kc.users.map((u) => {
+    const tokenFile = raw?.users?.find((r) => r.name === u.name)?.user?.tokenFile;
+    if (typeof tokenFile !== 'string' || u.token || u.exec || u.authProvider) return u;
+    return { ...u, authProvider: { name: 'tokenFile', config: { tokenFile: path.resolve(dir, tokenFile) } } };
+  });
+  // kubectl resolves a relative exec command that names a path from the kubeconfig's folder
   for (const u of kc.users) {
     const cmd = u.exec?.command;
     if (cmd && !path.isAbsolute(cmd) && cmd.includes(path.sep)) u.exec.command = path.resolve(dir, cmd);

@@ -7,7 +7,7 @@ export interface SummaryGetter {
   getSummary(node: string, timeoutMs: number): Promise<string>;
 }
 
-export type FailureReason = 'not-ready' | 'timeout' | 'http' | 'bad-payload' | 'unreachable' | 'forbidden' | 'unauthorized';
+export type FailureReason = 'not-ready' | 'timeout' | 'http' | 'bad-payload' | 'unreachable' | 'forbidden' | 'unauthorized' | 'tls';
 
 export interface NodeFailure {
   node: string;
@@ -100,7 +100,7 @@ function parseSummary(body: string): Summary {
 function classify(node: string, e: unknown): NodeFailure {
   if (e instanceof PluginError) {
     const reason: FailureReason =
-      e.code === 'timeout' || e.code === 'bad-payload' || e.code === 'forbidden' || e.code === 'unauthorized' || e.code === 'unreachable'
+      e.code === 'timeout' || e.code === 'bad-payload' || e.code === 'forbidden' || e.code === 'unauthorized' || e.code === 'unreachable' || e.code === 'tls'
         ? e.code
         : 'http';
     return { node, reason, message: e.message };

@@ -5,7 +5,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { progressPrinter } from '../cli/progress.js';
 import { ApiClient, clusterIdentity, loadKubeConfig } from '../cluster/index.js';
-import { usageError } from '../model/index.js';
+import { PluginError, usageError } from '../model/index.js';
 import { labelSelector, parseDuration, parseTime } from '../query/index.js';
 import { abortableSleep, runRecorder } from '../record/index.js';
 import { formatBytes, goTime } from '../render/index.js';
@@ -93,7 +93,7 @@ still be explained.`);
     if (resolutionMs < KUBELET_PERIOD_MS) {
       process.stderr.write(`note: kubelets refresh their stats about every 10-15 s; at ${flags.resolution} many ticks repeat the last values, and a tick whose stats did not move has no rates (as in Heapster)\n`);
     }
-    let status: 'done' | 'interrupted' = 'done';
+    let status: 'done' | 'interrupted' | 'failed' = 'done';
     let failure: string | undefined;
     try {
       const sum = await runRecorder({
@@ -114,8 +114,9 @@ still be explained.`);
         `          kubectl heapster query cluster memory/usage ${where} -o chart`,
       ].join('\n') + '\n');
     } catch (e) {
-      status = 'interrupted';
-      failure = (e as Error).message;
+      // credentials or TLS that stay refused end the recording as failed, the reason kept with it
+      status = e instanceof PluginError && ['unauthorized', 'forbidden', 'tls'].includes(e.code) ? 'failed' : 'interrupted';
+      failure = e instanceof PluginError ? e.line : (e as Error).message;
       throw e;
     } finally {
       process.off('SIGINT', onSignal);

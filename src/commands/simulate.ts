@@ -30,6 +30,7 @@ come and go. --fault NODE=KIND breaks a node on purpose: ${FAULTS.join(', ')}.`)
     'kubeconfig-out': Flags.string({ description: 'where to write the kubeconfig (default: a private file in the temp folder)' }),
     fault: Flags.string({ description: `break a node: NODE=KIND, KIND one of ${FAULTS.join(', ')}`, multiple: true }),
     for: Flags.string({ description: 'stop after this long (e.g. 10m); default: until Ctrl-C' }),
+    'token-ttl': Flags.string({ description: 'also serve short-lived tokens valid this long (e.g. 20s), through the heapster-sim-exec and heapster-sim-tokenfile contexts; SIGUSR1 rotates the token, SIGUSR2 the CA' }),
   };
 
   async run(): Promise<void> {
@@ -46,16 +47,26 @@ come and go. --fault NODE=KIND breaks a node on purpose: ${FAULTS.join(', ')}.`)
       faults[node] = kind as Fault;
     }
     const stopAfter = flags.for !== undefined ? parseDuration(flags.for, '--for') : undefined;
-    const sim = await startSimulator({ seed: flags.seed, nodes: flags.nodes, podsPerNode: flags['pods-per-node'], faults, port: flags.port, host: flags.address })
-      .catch((e: unknown) => Promise.reject(listenError(e, flags.address, flags.port)));
+    const tokenTtlMs = flags['token-ttl'] !== undefined ? parseDuration(flags['token-ttl'], '--token-ttl') : undefined;
     const file = path.resolve(flags['kubeconfig-out'] ?? path.join(tmpdir(), `kubectl-heapster-sim-${process.getuid?.() ?? 'user'}`, 'kubeconfig'));
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // the rotating token, its helper and the CA file live beside the kubeconfig that names them
+    const credentialsDir = tokenTtlMs !== undefined ? `${file}.credentials` : undefined;
+    const sim = await startSimulator({
+      seed: flags.seed, nodes: flags.nodes, podsPerNode: flags['pods-per-node'], faults, port: flags.port, host: flags.address,
+      ...(tokenTtlMs !== undefined ? { tokenTtlMs, credentialsDir } : {}),
+    }).catch((e: unknown) => Promise.reject(listenError(e, flags.address, flags.port)));
+    if (sim.rotating) {
+      process.on('SIGUSR1', () => void sim.rotating!.rotateToken());
+      process.on('SIGUSR2', () => void sim.rotating!.rotateCa());
+    }
     writeFileSync(file, sim.kubeconfig, { mode: 0o600 });
     chmodSync(file, 0o600);
     const lines = [
       `Simulated cluster: ${flags.nodes} nodes, ${flags.nodes * flags['pods-per-node']} pod slots, seed ${flags.seed}, at ${sim.url}`,
       `Kubeconfig: ${file}`,
       '  contexts: heapster-sim (token), heapster-sim-cert (client certificate), heapster-sim-viewer (no nodes/proxy)',
+      ...(sim.rotating ? [`  and heapster-sim-exec (exec plugin), heapster-sim-tokenfile (token file): tokens live ${flags['token-ttl']}; kill -USR1 ${process.pid} rotates the token, kill -USR2 ${process.pid} the CA`] : []),
       ...(Object.keys(faults).length ? [`Faults: ${Object.entries(faults).map(([n, k]) => `${n}=${k}`).join(', ')}`] : []),
       'Try:',
       `  export KUBECONFIG=${file}`,

@@ -58,6 +58,10 @@ export interface RecordSummary {
 
 const HOUR = 3_600_000;
 
+/** Ticks in a row refused for the credentials (or failing TLS) before the recording ends as failed. */
+const AUTH_TICKS = 3;
+const AUTH_CODES = new Set(['unauthorized', 'forbidden', 'tls']);
+
 /** What a tick leaves for the writing after its node scrapes: the catalog and a Parquet file. */
 const WRITE_MARGIN_MS = 250;
 
@@ -78,6 +82,9 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
   let prev: RateBase | undefined;
   let backoff = 0;
   let saidBehind = false;
+  // the client already fetched the credentials anew and retried once: what still fails, tick after
+  // tick, will not get better by itself (an expired login, a rotated CA the kubeconfig does not have)
+  let authTicks = 0;
   let compactedHour = Math.floor(o.now() / HOUR);
   // pods and nodes are listed once and then watched, as Heapster's informers did, not listed every tick
   const watch = o.objects === 'list' ? undefined : new PodWatch(o.client, o.requestTimeoutMs);
@@ -108,6 +115,7 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
         prev = undefined;
         boundary = due;
       }
+      let refusal: PluginError | undefined;
       try {
         const got = await collectBatch(o.client, {
           resolutionMs: o.resolutionMs, now: o.now, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs, budgetMs, timestamp: boundary,
@@ -129,16 +137,21 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
         sum.last = batch.timestamp;
         if (got.failures.length) sum.lastError = `${got.failures[0]!.node}: ${got.failures[0]!.message}`;
         report(batch.timestamp, got.nodesOk, got.failures.length, w.rows);
+        const refused = got.failures.filter((f) => AUTH_CODES.has(f.reason));
+        if (got.nodesOk === 0 && refused.length && refused.length === got.failures.length) refusal = new PluginError(refused[0]!.reason as 'unauthorized', refused[0]!.message);
+        else if (got.nodesOk > 0) authTicks = 0;
       } catch (e) {
-        if (!(e instanceof PluginError) || !['unreachable', 'timeout', 'http', 'bad-payload', 'tls'].includes(e.code)) throw e;
+        if (!(e instanceof PluginError) || !['unreachable', 'timeout', 'http', 'bad-payload', 'tls', 'unauthorized', 'forbidden'].includes(e.code)) throw e;
+        if (AUTH_CODES.has(e.code)) refusal = e;
         // the API server is away: a gap for this tick, then wait longer before the next try
         prev = undefined;
         sum.gaps++;
         sum.lastError = e.message;
-        await o.writer.gaps([{ ts: boundary, node: '*', reason: 'api-unreachable', message: e.message }]);
+        await o.writer.gaps([{ ts: boundary, node: '*', reason: AUTH_CODES.has(e.code) ? e.code : 'api-unreachable', message: e.message }]);
         backoff = Math.min(backoff ? backoff * 2 : 1000, 60_000);
         report(boundary, 0, 0, 0);
       }
+      if (refusal && ++authTicks >= AUTH_TICKS) throw new PluginError(refusal.code, `${refusal.message} (${AUTH_TICKS} ticks in a row)`, refusal.hint);
       boundary += o.resolutionMs;
       // hourly compaction of this recording's finished hours keeps file counts low for long recordings
       const hour = Math.floor(o.now() / HOUR);

@@ -53,6 +53,25 @@ export class SimApiServer {
   /** a test's fault switch: the next this many pod watches answer 500, as with an unwell etcd */
   failWatches = 0;
   private server?: https.Server;
+  /** tokens that expire: token → identity and when it stops working (wall clock, ms) */
+  private readonly expiring = new Map<string, { who: Identity; until: number }>();
+
+  /** Issues a token for `who` that works for `ttlMs`; tokens long expired are forgotten. */
+  issueToken(who: Identity, token: string, ttlMs: number): number {
+    const until = Date.now() + ttlMs;
+    for (const [t, e] of this.expiring) if (e.until < Date.now() - 60_000) this.expiring.delete(t);
+    this.expiring.set(token, { who, until });
+    return until;
+  }
+
+  /** Serves with other certificates from now on: a CA rotation, which clients holding the old CA fail. */
+  rotateCertificates(certs: SimCerts): void {
+    this.o.certs = certs;
+    this.server?.setSecureContext({ cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert });
+    // as an API server restarted with the new certificates: open connections go, new ones handshake anew
+    for (const res of this.hanging) res.destroy();
+    this.server?.closeAllConnections();
+  }
   private readonly hanging = new Set<ServerResponse>();
   private podCache = { at: -1, pods: [] as SimPod[] };
   private readonly podMemo = new Map<string, PodEntry>();
@@ -140,7 +159,14 @@ export class SimApiServer {
 
   private authenticate(req: IncomingMessage): Identity | undefined {
     const auth = req.headers.authorization;
-    if (auth) return auth.startsWith('Bearer ') ? this.o.tokens[auth.slice(7)] : undefined;
+    if (auth) {
+      if (!auth.startsWith('Bearer ')) return undefined;
+      const token = auth.slice(7);
+      const short = this.expiring.get(token);
+      // short-lived tokens expire by the wall clock, as an EKS or bound service-account token does
+      if (short) return short.until > Date.now() ? short.who : undefined;
+      return this.o.tokens[token];
+    }
     const sock = req.socket as TLSSocket;
     if (!sock.authorized) return undefined;
     const subject = sock.getPeerCertificate()?.subject as unknown as Record<string, string | string[]> | undefined;

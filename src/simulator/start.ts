@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SimApiServer } from './api-server.js';
 import { generateCerts, type SimCerts } from './certs.js';
 import { simKubeconfig } from './kubeconfig.js';
+import { RotatingCredentials } from './rotating-credentials.js';
 import { Workload, type Fault } from './workload.js';
 
 export interface SimulatorOptions {
@@ -16,6 +17,12 @@ export interface SimulatorOptions {
   host?: string;
   /** false: pods only in JSON, as behind a proxy or an API that does not speak protobuf (default true) */
   protobuf?: boolean;
+  /**
+   * short-lived credentials: tokens valid this long (ms), kept in `credentialsDir` for the kubeconfig's
+   * `heapster-sim-exec` and `heapster-sim-tokenfile` contexts, which trust the CA file there
+   */
+  tokenTtlMs?: number;
+  credentialsDir?: string;
 }
 
 export interface Simulator {
@@ -26,6 +33,8 @@ export interface Simulator {
   certs: SimCerts;
   adminToken: string;
   viewerToken: string;
+  /** with tokenTtlMs: the rotating token and CA, and their switches */
+  rotating?: RotatingCredentials;
   close(): Promise<void>;
 }
 
@@ -47,9 +56,13 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
   });
   server.warm();
   const url = await server.listen(o.port ?? 0, o.host ?? '127.0.0.1');
+  const rotating = o.tokenTtlMs !== undefined && o.credentialsDir ? new RotatingCredentials(server, o.credentialsDir, o.tokenTtlMs, certs) : undefined;
   return {
-    url, workload, server, certs, adminToken, viewerToken,
-    kubeconfig: simKubeconfig(url, certs, { adminToken, viewerToken }),
-    close: () => server.close(),
+    url, workload, server, certs, adminToken, viewerToken, ...(rotating ? { rotating } : {}),
+    kubeconfig: simKubeconfig(url, certs, { adminToken, viewerToken }, rotating && { dir: rotating.dir, caFile: rotating.caPath, tokenFile: rotating.tokenPath, helper: rotating.helperPath, node: process.execPath }),
+    close: async () => {
+      rotating?.close();
+      await server.close();
+    },
   };
 }
