@@ -1,6 +1,7 @@
 import { Command, Errors } from '@oclif/core';
 import { PluginError } from '../model/index.js';
 import { parseErrorLine } from './parse-error-line.js';
+import { systemErrorLine } from './system-error.js';
 
 /**
  * Every command prints failures the same way: one line on stderr (what, why, what to do), exit 2
@@ -12,7 +13,12 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<never> {
     if (err instanceof Errors.ExitError) throw err;
     let line: string, code: number;
-    if (err instanceof PluginError) {
+    // a full disk or a refused folder is the machine's, whatever layer met it first
+    const system = err instanceof PluginError && err.code === 'usage' ? undefined : systemErrorLine(err);
+    if (system) {
+      line = system;
+      code = 1;
+    } else if (err instanceof PluginError) {
       line = err.line;
       code = err.exitCode;
     } else if (isParseError(err)) {

@@ -6,7 +6,7 @@ import { liveHistory } from '../cli/live-history.js';
 import { loadKubeConfig } from '../cluster/index.js';
 import { usageError } from '../model/index.js';
 import {
-  ArchiveHistory, parseAggregations, parseDuration, parseLabels, parseTarget, parseWindow, resolveMetric, runQuery, type History, type Window,
+  ArchiveHistory, parseAggregations, requireLevel, parseDuration, parseLabels, parseTarget, parseWindow, resolveMetric, runQuery, type History, type Window,
 } from '../query/index.js';
 import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../render/index.js';
 import { prose } from '../cli/prose.js';
@@ -94,6 +94,8 @@ the kubelet's stats period), the counter difference over the kubelet's own times
       : isRate && metric.name !== 'cpu/usage_rate' ? 15_000 : 0;
     const config = await loadKubeConfig(kube);
     const target = parseTarget(args.target, { namespace: flags.namespace ?? config.namespace, allNamespaces: flags['all-namespaces'] });
+    // a metric the model does not keep at the target's level is refused before anything is scraped
+    if (metric) requireLevel(target, metric);
     const live = await liveHistory({
       config, target, metric: metric?.name, rateIntervalMs, concurrency: flags.concurrency, nodeTimeoutMs,
       requestTimeoutMs: kube.requestTimeoutMs ?? 0, nodeSelector: flags['node-selector'],

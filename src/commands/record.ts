@@ -4,6 +4,7 @@ import { archiveFlag, archiveNotice } from '../cli/archive-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { progressPrinter } from '../cli/progress.js';
+import { checkRecordScope } from '../cli/record-scope.js';
 import { ApiClient, clusterIdentity, loadKubeConfig } from '../cluster/index.js';
 import { PluginError, usageError } from '../model/index.js';
 import { labelSelector, parseDuration, parseTime } from '../query/index.js';
@@ -59,10 +60,19 @@ still be explained.`);
     const config = await loadKubeConfig(kube);
     const started = now();
     const name = checkName(flags.name ?? `${config.contextName}-${goTime(started).replace(/[-:]/g, '').replace('T', '-').replace('Z', '')}`.replace(/[^a-zA-Z0-9._-]/g, '-'), 'the recording name');
-    const archive = await Archive.open(archiveDir(flags.archive), true, { notice: archiveNotice });
-    const existing = await archive.catalog(true, (con) => selectRecordings(con, name));
-    if (existing.length > 0) throw usageError(`a recording "${name}" already exists`, 'pick another --name');
     const client = await ApiClient.create(config, { maxSockets: flags.concurrency || 64 });
+    const namespace = flags.namespace && !flags['all-namespaces'] ? flags.namespace : undefined;
+    let archive: Archive;
+    try {
+      // what would record nothing is refused before an archive is made for it
+      await checkRecordScope(client, { namespace, selector: flags.selector, podMatches, nodeSelector: flags['node-selector'] }, kube.requestTimeoutMs || 30_000);
+      archive = await Archive.open(archiveDir(flags.archive), true, { notice: archiveNotice });
+      const existing = await archive.catalog(true, (con) => selectRecordings(con, name));
+      if (existing.length > 0) throw usageError(`a recording "${name}" already exists`, 'pick another --name');
+    } catch (e) {
+      client.close();
+      throw e;
+    }
     const writer = await TickWriter.start(archive, {
       name, cluster: clusterIdentity(config), context: config.contextName, server: config.server,
       resolutionMs, startedAt: started, status: 'recording', nodes: 0, ticks: 0,
@@ -98,7 +108,7 @@ still be explained.`);
     try {
       const sum = await runRecorder({
         client, archive, writer, resolutionMs, until, nodeSelector: flags['node-selector'],
-        scope: { ...(flags.namespace && !flags['all-namespaces'] ? { namespace: flags.namespace } : {}), ...(podMatches ? { podMatches } : {}) },
+        scope: { ...(namespace ? { namespace } : {}), ...(podMatches ? { podMatches } : {}) },
         concurrency: flags.concurrency, nodeTimeoutMs, requestTimeoutMs: kube.requestTimeoutMs || 30_000,
         now, sleep: abortableSleep, signal: stop.signal, onTick: progressPrinter(process.stderr, started, now),
         onBehind: (ms, missed) => process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}warning: the recorder fell ${Math.round(ms / 1000)}s behind --resolution ${flags.resolution} (${missed} boundaries kept as gaps); a slower --resolution or fewer nodes (--node-selector) keeps up\n`),
@@ -122,7 +132,13 @@ still be explained.`);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       client.close();
-      await writer.finish(status, failure);
+      try {
+        await writer.finish(status, failure);
+      } catch (e) {
+        // a disk that filled up fails the ending too: the error in hand is the one to tell, and the
+        // next command finds the recording's process gone and ends it
+        if (failure === undefined) throw e;
+      }
     }
   }
 }

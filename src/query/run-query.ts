@@ -55,6 +55,7 @@ export async function runQuery(h: History, req: QueryRequest): Promise<QueryResu
     return { ...answered, kind: 'names', what: 'metrics', names: await h.metricNames(key, window) };
   }
   const metric = resolveMetric(req.metric);
+  requireLevel(target, metric);
   if (req.labels && !metric.labeled) {
     throw usageError(`--labels applies to labeled metrics (filesystem/*, accelerator/*), not ${metric.name}`);
   }
@@ -103,6 +104,26 @@ export function keyOf(t: Target, pod?: string): string {
     case 'pod-list': return podKey(t.namespace, pod ?? '');
     default: throw usageError(`${describeTarget(t)} is a list`, 'name one member');
   }
+}
+
+const LEVEL_NAMES: Record<EntityType, string> = {
+  cluster: 'the cluster', node: 'nodes', ns: 'namespaces', pod: 'pods', pod_container: 'containers', sys_container: 'system containers',
+};
+const LEVEL_TARGETS: Record<EntityType, string> = {
+  cluster: 'cluster', node: 'nodes', ns: 'namespaces', pod: 'pods -A', pod_container: 'ns/NS/pods/POD/containers', sys_container: 'nodes/NODE/freecontainers',
+};
+
+/**
+ * A metric Heapster does not keep at the target's level (cpu/node_utilization of the cluster, a
+ * namespace's network/rx_rate) is a question the model cannot answer: a usage error with the reason
+ * and where the metric is kept, not an empty answer.
+ */
+export function requireLevel(target: Target, metric: MetricDescriptor): void {
+  const level = targetLevel(target);
+  if (metric.levels.includes(level)) return;
+  const levels = metric.levels.map((l) => LEVEL_NAMES[l]);
+  const where = levels.length > 1 ? `${levels.slice(0, -1).join(', ')} and ${levels.at(-1)}` : levels[0];
+  throw usageError(`Heapster keeps ${metric.name} for ${where} only, not for ${LEVEL_NAMES[level]}`, `ask \`kubectl heapster query ${LEVEL_TARGETS[metric.levels[0]!]} ${metric.name}\``);
 }
 
 /** An entity missing from the data is a usage error that names the closest ones that exist. */

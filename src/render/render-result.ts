@@ -46,7 +46,8 @@ export function renderResult(r: QueryResult, format: OutputFormat, out: Output, 
   }
   const head = [...(r.many ? members.head : []), ...labelKeys, 'timestamp', r.metric.name];
   if (format === 'csv') return void out.write([head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n');
-  if (rows.length === 0) return void out.write(`no ${r.metric.name} samples for ${r.about}${whyNone(r)}\n`);
+  // a metric not kept at the target's level never gets here: runQuery refuses it with the reason
+  if (rows.length === 0) return void out.write(`no ${r.metric.name} samples for ${r.about} in this window\n`);
   out.write(plainTable(head, rows, opts.noHeaders));
 }
 
@@ -59,20 +60,6 @@ function jsonOf(r: Extract<QueryResult, { kind: 'series' }>, members: MemberColu
   if (!r.many) return toMetricResult(r.series[0], r.metric);
   const named = r.target.kind !== 'pod-list';
   return { items: r.series.map((s: Series) => ({ ...(named ? members.json(s.key, s.name) : {}), ...toMetricResult(s, r.metric) })) };
-}
-
-const LEVEL_NAMES: Record<EntityType, string> = {
-  cluster: 'the cluster', node: 'nodes', ns: 'namespaces', pod: 'pods', pod_container: 'containers', sys_container: 'system containers',
-};
-
-/**
- * Why a series is empty: a metric Heapster does not keep at the target's level (a namespace has no
- * network/rx_rate: only six metrics are summed into namespaces) is not a matter of the window.
- */
-function whyNone(r: Extract<QueryResult, { kind: 'series' }>): string {
-  if (r.metric.levels.includes(r.level)) return ' in this window';
-  const levels = r.metric.levels.map((l) => LEVEL_NAMES[l]);
-  return `: Heapster keeps ${r.metric.name} for ${levels.length > 1 ? `${levels.slice(0, -1).join(', ')} and ${levels.at(-1)}` : levels[0]} only`;
 }
 
 function csvCell(v: string): string {

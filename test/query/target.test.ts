@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PluginError } from '../../src/model/index.js';
-import { parseTarget } from '../../src/query/index.js';
+import { describeMetric, PluginError } from '../../src/model/index.js';
+import { parseTarget, requireLevel } from '../../src/query/index.js';
 
 const ctx = { namespace: 'web', allNamespaces: false };
 
@@ -41,6 +41,24 @@ test('anything else is a usage error that lists the forms', () => {
       assert.match((e as PluginError).line, 'namespaces/NS/pods/POD');
     }
   }
+});
+
+test('a metric Heapster does not keep at the target level is refused with the reason and where it is kept', () => {
+  const refused = (target: string, metric: string) => {
+    try {
+      requireLevel(parseTarget(target, { namespace: 'default', allNamespaces: false }), describeMetric(metric)!);
+      return undefined;
+    } catch (e) {
+      assert.instance(e, PluginError);
+      assert.is((e as PluginError).exitCode, 2);
+      return (e as PluginError).line;
+    }
+  };
+  // the reference: namespaces sum only cpu/usage_rate, memory/usage and the cpu and memory requests and limits
+  assert.is(refused('namespaces/web', 'network/rx_rate'), 'Heapster keeps network/rx_rate for nodes and pods only, not for namespaces; ask `kubectl heapster query nodes network/rx_rate`');
+  assert.is(refused('cluster', 'cpu/node_utilization'), 'Heapster keeps cpu/node_utilization for nodes only, not for the cluster; ask `kubectl heapster query nodes cpu/node_utilization`');
+  assert.is(refused('namespaces/web', 'memory/usage'), undefined);
+  assert.is(refused('cluster', 'memory/usage'), undefined);
 });
 
 test.run();

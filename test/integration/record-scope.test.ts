@@ -1,0 +1,50 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { cli, pluginEnv } from '../helpers/run-cli.js';
+
+let sim: Simulator;
+let env: NodeJS.ProcessEnv;
+let dir: string;
+
+test.before(async () => {
+  sim = await startSimulator({ seed: 4, nodes: 3, podsPerNode: 8 });
+  dir = mkdtempSync(path.join(tmpdir(), 'kh-scope-'));
+  writeFileSync(path.join(dir, 'kubeconfig'), sim.kubeconfig, { mode: 0o600 });
+  env = pluginEnv({ KUBECONFIG: path.join(dir, 'kubeconfig') });
+});
+test.after(() => sim.close());
+
+/** The pods the simulator has now, from its own workload: what the refusals must name. */
+function podsNow() {
+  const t = Date.now();
+  return sim.workload.nodes.flatMap((n) => sim.workload.podsOn(n, sim.workload.statsTime(n, t)));
+}
+
+// ---
+test('record refuses, before making an archive, a scope that would record nothing, naming what exists', async () => {
+  const archive = path.join(dir, 'archive');
+  const refused = async (...args: string[]) => {
+    const r = await cli(['record', '--archive', archive, '--for', '5s', ...args], env);
+    assert.is(r.code, 2, r.stderr);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    return r.stderr.trim();
+  };
+  const namespaces = [...new Set(podsNow().map((p) => p.namespace))].sort();
+  assert.ok(namespaces.includes('web'));
+  const ns = await refused('-n', 'webb');
+  assert.match(ns, /^error: no pods in namespace "webb"; did you mean web\b/);
+  assert.match(ns, `namespaces with pods: ${namespaces.join(', ')}`);
+  assert.is(await refused('--node-selector', 'pool=gpu'), `error: no node matches --node-selector pool=gpu; none of the ${sim.workload.nodes.length} nodes has the label pool`);
+  const web = podsNow().filter((p) => p.namespace === 'web');
+  const apps = new Map<string, number>();
+  for (const p of web) apps.set(p.app, (apps.get(p.app) ?? 0) + 1);
+  const expected = [...apps].sort((a, b) => b[1] - a[1]).map(([v, n]) => `app=${v} (${n})`).join(', ');
+  assert.is(await refused('-n', 'web', '-l', 'app=nope'), `error: no pods in web match -l app=nope; the ${web.length} pods have ${expected}`);
+  assert.not.ok(existsSync(archive), 'no archive was made for a recording that was refused');
+});
+
+test.run();
