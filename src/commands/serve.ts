@@ -62,9 +62,20 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
     const config = flags.live ? await loadKubeConfig(kube) : undefined;
     // listening first: a port in use must not leave an empty live recording behind
     const scope: ArchiveScope = config ? { cluster: clusterIdentity(config) } : await resolveScope(archive, flags, kube);
+    const history = new ArchiveHistory(archive, scope);
+    if (at !== undefined && !config) {
+      // a minute nothing was recorded at would serve an empty cluster to kubectl top, silently
+      const windows = await history.recordedWindows();
+      if (!windows.some((r) => r.start <= at && at <= r.end + 60_000)) {
+        throw usageError(`--at ${flags.at} is outside every recorded window`, windows.length ? `recorded: ${windows.slice(-5).map((r) => `${r.name} ${goTime(r.start)} to ${goTime(r.end)}`).join(', ')}` : 'nothing is recorded yet');
+      }
+    }
+    // under --live, the first batch is the boundary after the start, scraped a quarter resolution later
+    const firstBatch = Math.floor(Date.now() / resolutionMs) * resolutionMs + resolutionMs + Math.min(5000, resolutionMs / 4);
     const server = await startServer({
-      history: new ArchiveHistory(archive, scope), address: flags.address, port: flags.port, token: flags.token,
+      history, address: flags.address, port: flags.port, token: flags.token,
       tlsCertFile: flags['tls-cert-file'], tlsKeyFile: flags['tls-private-key-file'], clientCaFile: flags['client-ca-file'], at,
+      ...(config ? { live: { resolutionMs, firstBatchBy: () => firstBatch } } : {}),
       ...(flags.v >= 2 ? { log: (l: string) => process.stderr.write(`${goTime(Date.now())} ${l}\n`) } : {}),
     }).catch((e: unknown) => Promise.reject(listenError(e, flags.address, flags.port)));
     let finish: (() => Promise<void>) | undefined;

@@ -1,5 +1,5 @@
 import {
-  readBuckets, readEntities, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples,
+  readBuckets, readEntities, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
   type Aggregation, type Archive, type EntityRow, type SampleFilter,
 } from '../archive/index.js';
 import { keyOfParts, parseKey, type EntityType, type KeyParts } from '../model/index.js';
@@ -57,6 +57,20 @@ export class ArchiveHistory implements History {
   /** Changes whenever the archive's catalog is written. */
   version(): string {
     return this.archive.version();
+  }
+
+  /** The resolution the data in scope was recorded at (the finest, if several recordings), ms. */
+  async resolutionMs(): Promise<number> {
+    const recs = await this.archive.catalog(true, (con) => selectRecordings(con));
+    const mine = recs.filter((r) => (!this.scope.recording || r.name === this.scope.recording) && (!this.scope.cluster || r.cluster === this.scope.cluster) && r.tsMin !== undefined);
+    return mine.length ? Math.min(...mine.map((r) => r.resolutionMs)) : 60_000;
+  }
+
+  /** Each recording in scope with samples, and its window: what an answer outside them names. */
+  async recordedWindows(): Promise<{ name: string; start: number; end: number }[]> {
+    const recs = await this.archive.catalog(true, (con) => selectRecordings(con));
+    return recs.filter((r) => (!this.scope.recording || r.name === this.scope.recording) && (!this.scope.cluster || r.cluster === this.scope.cluster) && r.tsMin !== undefined)
+      .map((r) => ({ name: r.name, start: r.tsMin!, end: r.tsMax! }));
   }
 
   /** The newest batch timestamp in scope, if anything was recorded. */

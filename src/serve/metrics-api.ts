@@ -1,4 +1,5 @@
-import type { ArchiveHistory, Point, Series } from '../query/index.js';
+import { labelSelector, type ArchiveHistory, type Point, type Series } from '../query/index.js';
+import { HttpError } from './heapster-params.js';
 import { goTime } from '../render/index.js';
 import type { ApiAnswer } from './model-api.js';
 
@@ -26,29 +27,42 @@ export function discovery(path: string): ApiAnswer | undefined {
   }
 }
 
-/** Each series' newest point by key: `top pods -A` looks up thousands of containers. */
-function newestPoints(series: readonly Series[]): Map<string, Point> {
+/** Each key's point at the batch's timestamp: the Resource Metrics API answers from the newest batch only. */
+function pointsAt(series: readonly Series[], t: number): Map<string, Point> {
   const out = new Map<string, Point>();
-  for (const s of series) {
-    let newest = out.get(s.key);
-    for (const p of s.points) if (!newest || p.timestamp > newest.timestamp) newest = p;
-    if (newest) out.set(s.key, newest);
-  }
+  for (const s of series) for (const p of s.points) if (p.timestamp === t) out.set(s.key, p);
   return out;
 }
 
-/**
- * How far back a usage may come from: Heapster's model kept whole batches 140 s. A batch whose
- * kubelet stats had not moved since the last (a resolution finer than the kubelet's ~10 s) has
- * no cpu/usage_rate, and `kubectl top` then said "metrics not available yet".
- */
-const LOOKBACK_MS = 140_000;
-
 const cpu = (millis: number) => `${Math.max(0, Math.round(millis))}m`;
 const mem = (bytes: number) => `${Math.max(0, Math.round(bytes / 1024))}Ki`;
-const notFound = (message: string): ApiAnswer => ({
-  status: 404, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'NotFound', code: 404 },
+const failure = (code: number, reason: string, message: string): ApiAnswer => ({
+  status: code, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code },
 });
+const notFound = (message: string) => failure(404, 'NotFound', message);
+
+/** Go's Duration.String for whole seconds: 1m0s, 15s, 1h0m0s, as metrics-server writes `window`. */
+export function goDuration(ms: number): string {
+  const s = Math.round(ms / 1000), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+  return h ? `${h}h${m}m${sec}s` : m ? `${m}m${sec}s` : `${sec}s`;
+}
+
+/**
+ * `fieldSelector` as the API server takes it for these lists: `metadata.name`, and for pods
+ * `metadata.namespace` and `spec.nodeName`, with `=`, `==` or `!=`; another field is a 400.
+ */
+function fieldSelector(text: string | null, kind: 'nodes' | 'pods'): (f: Record<string, string | undefined>) => boolean {
+  if (!text) return () => true;
+  const allowed = kind === 'nodes' ? ['metadata.name'] : ['metadata.name', 'metadata.namespace', 'spec.nodeName'];
+  const tests = text.split(',').map((term) => {
+    const m = /^\s*([\w.]+)\s*(!=|==|=)\s*([^,]*?)\s*$/.exec(term);
+    if (!m) throw new HttpError(400, `invalid field selector: ${JSON.stringify(term)}`);
+    const [, field, op, value] = m as unknown as [string, string, string, string];
+    if (!allowed.includes(field)) throw new HttpError(400, `field label not supported: ${field}`);
+    return (f: Record<string, string | undefined>) => (f[field] === value) === (op !== '!=');
+  });
+  return (f) => tests.every((t) => t(f));
+}
 
 /** The batch `kubectl top` shows: the newest one at or before `at`. */
 async function batchTime(h: ArchiveHistory, at: number | undefined): Promise<number | undefined> {
@@ -59,22 +73,36 @@ async function batchTime(h: ArchiveHistory, at: number | undefined): Promise<num
   return pts.at(-1)?.timestamp;
 }
 
+export interface MetricsApiOptions {
+  /** the minute shown (ms); default the newest batch */
+  at?: number;
+  /** under `serve --live`: when the first batch is due, for the 503 before it */
+  firstBatchBy?: () => number | undefined;
+}
+
 /**
- * The Resource Metrics API over a recorded minute: usage.cpu is cpu/usage_rate, usage.memory is
- * memory/working_set, as Heapster's metrics API served them; `window` is 1m0s, Heapster's resolution.
+ * The Resource Metrics API over one recorded batch, as metrics-server answers: usage.cpu is
+ * cpu/usage_rate, usage.memory is memory/working_set, both from that batch alone (an entity without
+ * them there is left out, not shown with older values); `timestamp` is the batch's and `window` the
+ * resolution it was recorded at. `labelSelector` and `fieldSelector` narrow nodes and pods.
  */
-export async function answerMetricsApi(h: ArchiveHistory, path: string, q: URLSearchParams, at: number | undefined): Promise<ApiAnswer | undefined> {
+export async function answerMetricsApi(h: ArchiveHistory, path: string, q: URLSearchParams, o: MetricsApiOptions = {}): Promise<ApiAnswer | undefined> {
   const m = /^\/apis\/metrics\.k8s\.io\/v1beta1\/(?:namespaces\/([^/]+)\/)?(nodes|pods)(?:\/([^/]+))?$/.exec(path);
   const nodeList = path === '/api/v1/nodes' || /^\/api\/v1\/nodes\/[^/]+$/.test(path);
   if (!m && !nodeList) return undefined;
-  const t = await batchTime(h, at);
-  // entities as of the batch, as Heapster listed them from its newest; their values from the lookback
+  const t = await batchTime(h, o.at);
+  if (t === undefined && o.firstBatchBy) {
+    const by = o.firstBatchBy();
+    return failure(503, 'ServiceUnavailable', `no batch recorded yet; the first is expected by ${by !== undefined ? goTime(by) : 'the next resolution boundary'}`);
+  }
   const w = t === undefined ? undefined : { start: t, end: t };
-  const back = t === undefined ? {} : { start: t - LOOKBACK_MS, end: t };
+  const labels = q.get('labelSelector') || undefined;
+  const matchLabels = labels ? labelSelector(labels) : undefined;
   if (nodeList) {
     const objs = await h.nodeObjects(t ?? Date.now());
     const one = path.split('/')[4];
-    const items = objs.filter((n) => !one || n.node === one).map((n) => ({
+    const fields = fieldSelector(q.get('fieldSelector'), 'nodes');
+    const items = objs.filter((n) => (!one || n.node === one) && (!matchLabels || matchLabels(n.labels)) && fields({ 'metadata.name': n.node })).map((n) => ({
       kind: 'Node', apiVersion: 'v1', metadata: { name: n.node, labels: n.labels },
       status: {
         capacity: { cpu: cpu(n.capacity.cpu ?? 0), memory: mem(n.capacity.memory ?? 0) },
@@ -86,37 +114,37 @@ export async function answerMetricsApi(h: ArchiveHistory, path: string, q: URLSe
     return { status: 200, body: { kind: 'NodeList', apiVersion: 'v1', metadata: {}, items } };
   }
   const [, namespace, kind, name] = m!;
-  const selector = q.get('labelSelector') ?? undefined;
+  const window = goDuration(await h.resolutionMs());
   const meta = (n: string, ns?: string) => ({ name: n, ...(ns ? { namespace: ns } : {}), creationTimestamp: goTime(Date.now()) });
   if (kind === 'nodes') {
-    const nodes = w ? (await h.entities('node', {}, w)).filter((e) => !name || e.name === name) : [];
-    const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(nodes.map((n) => n.key), metric, undefined, back)))).map(newestPoints);
+    const fields = fieldSelector(q.get('fieldSelector'), 'nodes');
+    const labelled = matchLabels && t !== undefined ? new Set((await h.nodeObjects(t)).filter((n) => matchLabels(n.labels)).map((n) => n.node)) : undefined;
+    const nodes = w ? (await h.entities('node', {}, w)).filter((n) => (!name || n.name === name) && (!labelled || labelled.has(n.name)) && fields({ 'metadata.name': n.name })) : [];
+    const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(nodes.map((n) => n.key), metric, undefined, w ?? {})))).map((s) => pointsAt(s, t ?? -1));
     const items = nodes.flatMap((n) => {
       const c = cpuS!.get(n.key), mm = memS!.get(n.key);
-      return c !== undefined && mm !== undefined ? [{ metadata: meta(n.name), timestamp: goTime(c.timestamp), window: '1m0s', usage: { cpu: cpu(c.value), memory: mem(mm.value) } }] : [];
+      return c !== undefined && mm !== undefined ? [{ metadata: meta(n.name), timestamp: goTime(t!), window, usage: { cpu: cpu(c.value), memory: mem(mm.value) } }] : [];
     });
-    if (name) return items[0] ? { status: 200, body: { kind: 'NodeMetrics', apiVersion: GV, ...items[0] } } : notFound(`No metrics for node ${name}`);
+    if (name) return items[0] ? { status: 200, body: { kind: 'NodeMetrics', apiVersion: GV, ...items[0] } } : notFound(`nodemetrics.metrics.k8s.io "${name}" not found`);
     return { status: 200, body: { kind: 'NodeMetricsList', apiVersion: GV, metadata: {}, items } };
   }
-  const containers = w ? await h.entities('pod_container', { ...(namespace ? { namespace } : {}), ...(selector ? { labelSelector: selector } : {}) }, w) : [];
-  const wanted = containers.filter((c) => !name || c.pod === name);
-  const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(wanted.map((c) => c.key), metric, undefined, back)))).map(newestPoints);
-  const pods = new Map<string, { ns: string; pod: string; containers: { name: string; usage: { cpu: string; memory: string } }[]; complete: boolean; at: number }>();
+  const fields = fieldSelector(q.get('fieldSelector'), 'pods');
+  const containers = w ? await h.entities('pod_container', { ...(namespace ? { namespace } : {}), ...(labels ? { labelSelector: labels } : {}) }, w) : [];
+  const wanted = containers.filter((c) => (!name || c.pod === name) && fields({ 'metadata.name': c.pod, 'metadata.namespace': c.namespace, 'spec.nodeName': c.node }));
+  const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(wanted.map((c) => c.key), metric, undefined, w ?? {})))).map((s) => pointsAt(s, t ?? -1));
+  const pods = new Map<string, { ns: string; pod: string; containers: { name: string; usage: { cpu: string; memory: string } }[]; complete: boolean }>();
   for (const c of wanted) {
     const id = `${c.namespace}/${c.pod}`;
-    const entry = pods.get(id) ?? { ns: c.namespace!, pod: c.pod!, containers: [], complete: true, at: Infinity };
+    const entry = pods.get(id) ?? { ns: c.namespace!, pod: c.pod!, containers: [], complete: true };
     const cp = cpuS!.get(c.key), mp = memS!.get(c.key);
-    if (cp !== undefined && mp !== undefined) {
-      entry.containers.push({ name: c.name, usage: { cpu: cpu(cp.value), memory: mem(mp.value) } });
-      // a pod's usage is as old as its oldest container's
-      entry.at = Math.min(entry.at, cp.timestamp);
-    } else entry.complete = false;
+    if (cp !== undefined && mp !== undefined) entry.containers.push({ name: c.name, usage: { cpu: cpu(cp.value), memory: mem(mp.value) } });
+    else entry.complete = false;
     pods.set(id, entry);
   }
-  // like Heapster: a pod is shown only when every container has metrics
+  // like metrics-server: a pod is shown only when every container has metrics in the batch
   const items = [...pods.values()].filter((p) => p.complete && p.containers.length).map((p) => ({
-    metadata: meta(p.pod, p.ns), timestamp: goTime(p.at), window: '1m0s', containers: p.containers,
+    metadata: meta(p.pod, p.ns), timestamp: goTime(t!), window, containers: p.containers,
   }));
-  if (name) return items[0] ? { status: 200, body: { kind: 'PodMetrics', apiVersion: GV, ...items[0] } } : notFound(`No metrics for pod ${namespace}/${name}`);
+  if (name) return items[0] ? { status: 200, body: { kind: 'PodMetrics', apiVersion: GV, ...items[0] } } : notFound(`podmetrics.metrics.k8s.io "${namespace}/${name}" not found`);
   return { status: 200, body: { kind: 'PodMetricsList', apiVersion: GV, metadata: {}, items } };
 }

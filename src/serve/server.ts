@@ -19,6 +19,8 @@ export interface ServeOptions {
   clientCaFile?: string;
   /** the minute `kubectl top` shows (ms); default the newest batch */
   at?: number;
+  /** under `serve --live`: its resolution, and when the first batch is due */
+  live?: { resolutionMs: number; firstBatchBy: () => number | undefined };
   log?: (line: string) => void;
   now?: () => number;
 }
@@ -153,7 +155,11 @@ async function answer(o: ServeOptions, req: http.IncomingMessage, send: Send, te
   const json = (a: ApiAnswer) => remember(a.status, JSON.stringify(a.body, null, a.compact ? undefined : 1), 'application/json');
     if (path === '/healthz') {
       const newest = await o.history.newest();
-      return newest !== undefined ? text(200, 'ok') : text(500, 'no batch in the archive yet');
+      if (newest === undefined) return text(o.live ? 503 : 500, 'no batch in the archive yet');
+      // as Heapster's: a live model whose newest batch is three resolutions old is not healthy
+      const age = (o.now ?? Date.now)() - newest;
+      if (o.live && age > 3 * o.live.resolutionMs) return text(500, `the newest batch is ${Math.round(age / 1000)}s old, more than three resolutions (${Math.round((3 * o.live.resolutionMs) / 1000)}s)`);
+      return text(200, 'ok');
     }
     if (path === '/api/v1/metric-export-schema') return json({ status: 200, body: exportSchema() });
     if (path === '/api/v1/metric-export') return json({ status: 200, body: await metricExport(o.history) });
@@ -164,6 +170,6 @@ async function answer(o: ServeOptions, req: http.IncomingMessage, send: Send, te
         return a ? json(a) : text(404, '404: Page Not Found');
       }
     }
-    const d = discovery(path) ?? (await answerMetricsApi(o.history, path, url.searchParams, o.at));
+    const d = discovery(path) ?? (await answerMetricsApi(o.history, path, url.searchParams, { ...(o.at !== undefined ? { at: o.at } : {}), ...(o.live ? { firstBatchBy: o.live.firstBatchBy } : {}) }));
     return d ? json(d) : text(404, '404: Page Not Found');
 }

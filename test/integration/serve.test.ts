@@ -200,33 +200,98 @@ test('the real kubectl top shows the recorded minute', async () => {
   assert.not.match(nodes.stdout, '<unknown>');
 });
 
-test('kubectl top takes a usage from an earlier batch when the newest has no rate', async () => {
+test('the Resource Metrics API answers from the newest batch only, with its timestamp and the recording\'s window', async () => {
   // recorded finer than the kubelet refreshes: the newest batch's stats had not moved, so no cpu/usage_rate
   const t0 = Date.UTC(2026, 0, 1, 10), t1 = t0 + 60_000;
-  const batchAt = (t: number, cpu: number | undefined, nodeWs: number, ctrWs: number): Batch => {
+  const batchAt = (t: number, cpu: number | undefined, nodeWs: number, ctrWs: number, gone = false): Batch => {
     const node = newMetricSet(nodeKey('n1'), 'node', { type: 'node', nodename: 'n1', hostname: 'n1', host_id: '' });
     const ctr = newMetricSet(podContainerKey('web', 'p1', 'c1'), 'pod_container', {
       type: 'pod_container', nodename: 'n1', hostname: 'n1', host_id: '', pod_id: 'u1', pod_name: 'p1', namespace_name: 'web', container_name: 'c1',
     });
-    node.values.set('memory/working_set', nodeWs);
-    ctr.values.set('memory/working_set', ctrWs);
-    if (cpu !== undefined) {
-      node.values.set('cpu/usage_rate', cpu);
-      ctr.values.set('cpu/usage_rate', cpu / 5);
+    const old = newMetricSet(podContainerKey('web', 'p0', 'c1'), 'pod_container', {
+      type: 'pod_container', nodename: 'n1', hostname: 'n1', host_id: '', pod_id: 'u0', pod_name: 'p0', namespace_name: 'web', container_name: 'c1',
+    });
+    for (const set of [node, ctr, old]) {
+      set.values.set('memory/working_set', set === node ? nodeWs : ctrWs);
+      if (cpu !== undefined) set.values.set('cpu/usage_rate', set === node ? cpu : cpu / 5);
     }
-    return { timestamp: t, sets: new Map([[node.key, node], [ctr.key, ctr]]) };
+    return { timestamp: t, sets: new Map([[node.key, node], [ctr.key, ctr], ...(gone ? [] : [[old.key, old] as const])]) };
   };
   const fine = await tempArchive();
-  await writeBatches(fine, 'fine', [batchAt(t0, 250, 2 ** 30, 100 * 2 ** 20), batchAt(t1, undefined, 2 * 2 ** 30, 200 * 2 ** 20)]);
+  await writeBatches(fine, 'fine', [batchAt(t0, 250, 2 ** 30, 100 * 2 ** 20), batchAt(t1, 300, 2 * 2 ** 30, 200 * 2 ** 20, true)]);
   const s = await startServer({ history: new ArchiveHistory(fine, {}), address: '127.0.0.1', port: 0 });
   try {
     const nodes = await (await fetch(`${s.url}/apis/metrics.k8s.io/v1beta1/nodes`)).json() as any;
-    assert.equal(nodes.items.map((i: any) => [i.metadata.name, i.usage.cpu, i.usage.memory, i.timestamp]), [['n1', '250m', `${2 * 2 ** 20}Ki`, goTime(t0)]]);
+    assert.equal(nodes.items.map((i: any) => [i.metadata.name, i.usage.cpu, i.usage.memory, i.timestamp, i.window]), [['n1', '300m', `${2 * 2 ** 20}Ki`, goTime(t1), '1m0s']]);
     const pods = await (await fetch(`${s.url}/apis/metrics.k8s.io/v1beta1/namespaces/web/pods`)).json() as any;
-    assert.equal(pods.items.map((i: any) => [i.metadata.name, i.containers[0].usage.cpu, i.containers[0].usage.memory, i.timestamp]), [['p1', '50m', `${200 * 2 ** 10}Ki`, goTime(t0)]]);
+    // p0 is not in the newest batch: left out, not shown with its value of a minute before
+    assert.equal(pods.items.map((i: any) => [i.metadata.name, i.containers[0].usage.cpu, i.containers[0].usage.memory, i.timestamp]), [['p1', '60m', `${200 * 2 ** 10}Ki`, goTime(t1)]]);
   } finally {
     await s.close();
   }
+  // and a newest batch without rates shows nothing rather than an older rate
+  const norate = await tempArchive();
+  await writeBatches(norate, 'norate', [batchAt(t0, 250, 2 ** 30, 100 * 2 ** 20), batchAt(t1, undefined, 2 * 2 ** 30, 200 * 2 ** 20)]);
+  const s2 = await startServer({ history: new ArchiveHistory(norate, {}), address: '127.0.0.1', port: 0 });
+  try {
+    assert.equal(((await (await fetch(`${s2.url}/apis/metrics.k8s.io/v1beta1/nodes`)).json()) as any).items, []);
+  } finally {
+    await s2.close();
+  }
+});
+
+test('kubectl top -l and --field-selector narrow nodes and pods, as metrics-server does', async () => {
+  const env = pluginEnv();
+  const zoneA = sim.workload.nodes.filter((n) => n.index % 3 === 0).map((n) => n.name);
+  const nodes = await kubectl(['--server', server.url, 'top', 'nodes', '-l', 'topology.kubernetes.io/zone=sim-zone-a', '--no-headers'], env);
+  assert.is(nodes.code, 0, nodes.stderr);
+  assert.equal(nodes.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), zoneA);
+  const t = stamps.at(-1)!;
+  const web = podsAt(sim, scrapedAt(t)).filter(({ p }) => p.namespace === 'web');
+  const app = web[0]!.p.app;
+  const byLabel = await kubectl(['--server', server.url, 'top', 'pods', '-n', 'web', '-l', `app=${app}`, '--no-headers'], env);
+  assert.is(byLabel.code, 0, byLabel.stderr);
+  assert.equal(byLabel.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]).sort(), web.filter(({ p }) => p.app === app).map(({ p }) => p.name).sort());
+  const node = web[0]!.p.node;
+  const onNode = await (await fetch(`${server.url}/apis/metrics.k8s.io/v1beta1/pods?fieldSelector=spec.nodeName%3D${node}`)).json() as any;
+  const expected = podsAt(sim, scrapedAt(t)).filter(({ p }) => p.node === node).map(({ p }) => p.name).sort();
+  assert.equal(onNode.items.map((i: any) => i.metadata.name).sort(), expected);
+  const bad = await fetch(`${server.url}/apis/metrics.k8s.io/v1beta1/pods?fieldSelector=status.phase%3DRunning`);
+  assert.is(bad.status, 400);
+  assert.is(await bad.text(), 'field label not supported: status.phase');
+});
+
+test('under --live: /healthz fails when the newest batch is three resolutions old, and before the first batch metrics answer 503 saying when', async () => {
+  const newest = stamps.at(-1)!;
+  const at = (now: number) => startServer({ history: new ArchiveHistory(archive, {}), address: '127.0.0.1', port: 0, now: () => now, live: { resolutionMs: 60_000, firstBatchBy: () => now + 5000 } });
+  const fresh = await at(newest + 2 * 60_000);
+  const stale = await at(newest + 3 * 60_000 + 1000);
+  try {
+    assert.is((await fetch(`${fresh.url}/healthz`)).status, 200);
+    const r = await fetch(`${stale.url}/healthz`);
+    assert.is(r.status, 500);
+    assert.is(await r.text(), 'the newest batch is 181s old, more than three resolutions (180s)');
+  } finally {
+    await fresh.close();
+    await stale.close();
+  }
+  const empty = await tempArchive();
+  const first = Date.UTC(2026, 0, 1, 10, 1, 5);
+  const waiting = await startServer({ history: new ArchiveHistory(empty, {}), address: '127.0.0.1', port: 0, live: { resolutionMs: 60_000, firstBatchBy: () => first } });
+  try {
+    const m = await fetch(`${waiting.url}/apis/metrics.k8s.io/v1beta1/nodes`);
+    assert.is(m.status, 503);
+    assert.is(((await m.json()) as any).message, `no batch recorded yet; the first is expected by ${goTime(first)}`);
+    assert.is((await fetch(`${waiting.url}/healthz`)).status, 503);
+  } finally {
+    await waiting.close();
+  }
+});
+
+test('serve --at outside every recorded window is refused at start, naming the recorded range', async () => {
+  const r = await cli(['serve', '--archive', archive.dir, '--port', '0', '--at', '2020-01-01T00:00:00Z'], pluginEnv());
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stderr.trim(), `error: --at 2020-01-01T00:00:00Z is outside every recorded window; recorded: sim ${goTime(stamps[0]!)} to ${goTime(stamps.at(-1)!)}`);
 });
 
 test('serve says in one line when it cannot listen or read its TLS files', async () => {
