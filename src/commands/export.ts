@@ -1,11 +1,11 @@
 import { Args, Flags } from '@oclif/core';
-import { EXPORT_FORMATS, exportFormatFor, exportSamples, selectRecordings, type Archive, type SampleFilter } from '../archive/index.js';
+import { EXPORT_FORMATS, exportFormatFor, exportSamples, type SampleFilter } from '../archive/index.js';
 import { archiveFlag, openArchive, recordingFlags, resolveScope, windowFlags } from '../cli/archive-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { usageError } from '../model/index.js';
-import { ArchiveHistory, describeTarget, mustExist, parseTarget, parseWindow, resolveMetric, type ArchiveScope, type Target, type Window } from '../query/index.js';
-import { goTime } from '../render/index.js';
+import { ArchiveHistory, describeTarget, mustExist, parseTarget, parseWindow, resolveMetric, type Target } from '../query/index.js';
+import { recordedText, windowText } from '../cli/recorded-windows.js';
 import { prose } from '../cli/prose.js';
 
 export default class Export extends BaseCommand {
@@ -55,25 +55,14 @@ uniquely named files.`);
     if (args.metric) filter.metric = resolveMetric(args.metric).name;
     if (scope.recording) filter.recording = scope.recording;
     // a target that is not in the data is named with its nearest, as query names it
-    if (target) await mustExist(new ArchiveHistory(archive, scope), target, window);
+    const history = new ArchiveHistory(archive, scope);
+    if (target) await mustExist(history, target, window);
     const files = await archive.files({ kind: 'samples', ...scope, ...window, ...(filter.metric ? { metric: filter.metric } : {}) });
     const n = files.length ? await exportSamples(files, filter, window, { format, dest: flags.output, wide: flags.wide, partition: flags.partition, force: flags.force }) : 0;
-    if (n === 0) throw usageError(`nothing to export: no samples of ${target ? describeTarget(target) : 'anything'}${filter.metric ? ` ${filter.metric}` : ''} in ${windowText(window)}`, await recordedWindows(archive, scope));
+    if (n === 0) throw usageError(`nothing to export: no samples of ${target ? describeTarget(target) : 'anything'}${filter.metric ? ` ${filter.metric}` : ''} in ${windowText(window)}`, await recordedText(history));
     // standard output carries the data: the count goes to stderr
     (flags.output === '-' ? process.stderr : process.stdout).write(`wrote ${n} ${flags.wide ? 'rows' : 'samples'} to ${flags.output === '-' ? 'standard output' : flags.output}\n`);
   }
-}
-
-function windowText(w: Window): string {
-  if (w.start === undefined && w.end === undefined) return 'the archive';
-  return `the window ${w.start !== undefined ? goTime(w.start) : 'the beginning'} to ${w.end !== undefined ? goTime(w.end) : 'now'}`;
-}
-
-/** What the archive does hold, for an empty answer: each recording in scope with its window. */
-async function recordedWindows(archive: Archive, scope: ArchiveScope): Promise<string> {
-  const recs = (await archive.catalog(true, (con) => selectRecordings(con))).filter((r) => (!scope.recording || r.name === scope.recording) && (!scope.cluster || r.cluster === scope.cluster) && r.tsMin !== undefined);
-  if (!recs.length) return 'the archive holds no samples yet';
-  return `recorded: ${recs.slice(-5).map((r) => `${r.name} ${goTime(r.tsMin!)} to ${goTime(r.tsMax!)}`).join(', ')}`;
 }
 
 function filterOf(t: Target): SampleFilter {

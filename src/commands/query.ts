@@ -6,10 +6,11 @@ import { liveHistory } from '../cli/live-history.js';
 import { loadKubeConfig } from '../cluster/index.js';
 import { usageError } from '../model/index.js';
 import {
-  ArchiveHistory, parseAggregations, requireLevel, parseDuration, parseLabels, parseTarget, parseWindow, resolveMetric, runQuery, type History, type Window,
+  ArchiveHistory, parseAggregations, requireLevel, parseDuration, parseLabels, parseTarget, parseWindow, resolveMetric, runQuery, type History, type QueryResult, type Window,
 } from '../query/index.js';
 import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../render/index.js';
 import { prose } from '../cli/prose.js';
+import { recordedText, windowText } from '../cli/recorded-windows.js';
 
 export default class Query extends BaseCommand {
   static override summary = 'Show Heapster metrics of the cluster, a node, namespace, pod or container.';
@@ -77,8 +78,10 @@ the kubelet's stats period), the counter difference over the kubelet's own times
       const scope = await resolveScope(archive, flags, kube);
       const namespace = flags.namespace ?? (flags.context || flags.kubeconfig ? (await loadKubeConfig(kube)).namespace : 'default');
       const target = parseTarget(args.target, { namespace, allNamespaces: flags['all-namespaces'] });
-      const history: History = new ArchiveHistory(archive, scope);
+      const history = new ArchiveHistory(archive, scope);
       const result = await runQuery(history, { target, metric: args.metric, labels, window, labelSelector: flags.selector, ...(aggregations ? { aggregations, bucketMs: bucketMs ?? 0 } : {}) });
+      // nothing in the window is a question the archive cannot answer: say what it does hold
+      if (isEmpty(result)) throw usageError(`nothing recorded for ${result.about}${result.kind === 'names' ? '' : ` ${result.metric.name}`} in ${windowText(window)}`, await recordedText(history));
       return renderResult(result, flags.output as OutputFormat, process.stdout, { noHeaders: flags['no-headers'] });
     }
     if (flags.start !== undefined || flags.end !== undefined || flags.since !== undefined) {
@@ -109,4 +112,10 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     const result = await runQuery(live.history, { target, metric: args.metric, labels, window: {}, labelSelector: flags.selector });
     renderResult(result, flags.output as OutputFormat, process.stdout, { noHeaders: flags['no-headers'] });
   }
+}
+
+function isEmpty(r: QueryResult): boolean {
+  if (r.kind === 'names') return r.names.length === 0;
+  if (r.kind === 'series') return r.series.every((x) => x.points.length === 0);
+  return r.series.every((x) => x.buckets.length === 0);
 }

@@ -146,6 +146,10 @@ test('bad input: one line, exit 2', async () => {
     assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, text);
   }
+  // a window with nothing in it names what the archive holds
+  const before = await cli(['query', 'ns/web', 'memory/usage', '--archive', archive.dir, '--start', '2020-01-01T00:00:00Z', '--end', '2020-01-01T01:00:00Z'], env);
+  assert.is(before.code, 2, before.stderr);
+  assert.is(before.stderr.trim(), `error: nothing recorded for namespace web memory/usage in the window 2020-01-01T00:00:00Z to 2020-01-01T01:00:00Z; recorded: sim ${goTime(stamps[0]!)} to ${goTime(stamps.at(-1)!)}`);
   const missing = await cli(['query', 'ns/web', 'memory/usage', '--archive', `${archive.dir}-nowhere`], env);
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /no archive at .*-nowhere; add --live to scrape the cluster now, or record one with `kubectl heapster record`/);
