@@ -51,11 +51,25 @@ export class Credentials {
     const expiry = this.execExpiry();
     if (expiry !== undefined && expiry - t < Math.max(5000, (expiry - this.obtainedAt) / 5)) return this.refresh();
     if (t - this.checkedAt < RECHECK_MS) return false;
-    return this.load();
+    this.loading ??= this.load().finally(() => (this.loading = undefined));
+    return this.loading;
   }
 
   /** After a 401: every credential fetched anew (exec run again, files read again). */
   async refresh(): Promise<boolean> {
+    this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
+    return this.renewing;
+  }
+
+  /**
+   * One fetch of each kind at a time: the 64 requests of a scrape that all find the token near its
+   * expiry, or all get a 401, wait for one run of the exec plugin instead of starting 64. A renewal
+   * never joins a mere re-read, which would not fetch what a 401 needs.
+   */
+  private loading: Promise<boolean> | undefined;
+  private renewing: Promise<boolean> | undefined;
+
+  private async renew(): Promise<boolean> {
     const k8s = await import('@kubernetes/client-node');
     const kc = new k8s.KubeConfig();
     kc.loadFromOptions({ clusters: this.base.clusters, users: this.base.users, contexts: this.base.contexts, currentContext: this.base.currentContext });
