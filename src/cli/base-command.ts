@@ -13,8 +13,9 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<never> {
     if (err instanceof Errors.ExitError) throw err;
     let line: string, code: number;
-    // a full disk or a refused folder is the machine's, whatever layer met it first
-    const system = err instanceof PluginError && err.code === 'usage' ? undefined : systemErrorLine(err);
+    // a full disk or a refused folder is the machine's, whatever layer met it first (an API
+    // server's "permission denied" is not: only the archive's own errors are looked at)
+    const system = err instanceof PluginError && err.code !== 'archive' ? undefined : systemErrorLine(err);
     if (system) {
       line = system;
       code = 1;
