@@ -50,7 +50,7 @@ try {
   })();
 
   log('kills');
-  const k = await killSoak({ dir, env, kills: n(200, 6), log });
+  const k = await killSoak({ dir, env, kills: n(200, 10), log });
   row(`kill -9 tried (record ${k.byCommand.record}, compact ${k.byCommand.compact}, export ${k.byCommand.export})`, k.tried);
   row('  archives left unopenable', k.unopenable, 0);
   row('  completed ticks lost', k.ticksLost, 0);

@@ -26,8 +26,20 @@ async function rowCount(archive) {
 /** Kills per archive: each check reads the whole archive, so a fresh one every so often keeps a kill's cost flat. */
 const PER_ARCHIVE = 40;
 
-export async function killSoak({ dir, env, kills, log }) {
-  let archiveDir = path.join(dir, 'kill-archive-0');
+/** The kills in `lanes` lanes at once, each on archives of its own: the kills wait on real time mostly. */
+export async function killSoak({ dir, env, kills, log, lanes = 2 }) {
+  const each = await Promise.all(Array.from({ length: lanes }, (_, lane) => killLane({ dir, env, kills: Math.ceil(kills / lanes), log, lane })));
+  const out = { ...each[0], notes: [], byCommand: { record: 0, compact: 0, export: 0 } };
+  for (const k of ['tried', 'unopenable', 'ticksLost', 'verifyFailures', 'duplicated', 'partialExports']) out[k] = each.reduce((s, e) => s + e[k], 0);
+  for (const e of each) {
+    out.notes.push(...e.notes);
+    for (const c of Object.keys(out.byCommand)) out.byCommand[c] += e.byCommand[c];
+  }
+  return out;
+}
+
+async function killLane({ dir, env, kills, log, lane }) {
+  let archiveDir = path.join(dir, `kill-archive-${lane}-0`);
   const out = { archive: archiveDir, tried: 0, byCommand: { record: 0, compact: 0, export: 0 }, unopenable: 0, ticksLost: 0, verifyFailures: 0, duplicated: 0, partialExports: 0, notes: [] };
   const check = async (what) => {
     let archive;
@@ -48,7 +60,7 @@ export async function killSoak({ dir, env, kills, log }) {
     return archive;
   };
   for (let i = 0; i < kills; i++) {
-    archiveDir = path.join(dir, `kill-archive-${Math.floor(i / PER_ARCHIVE)}`);
+    archiveDir = path.join(dir, `kill-archive-${lane}-${Math.floor(i / PER_ARCHIVE)}`);
     const kind = i % PER_ARCHIVE < 2 ? 'record' : ['compact', 'export', 'record'][i % 3];
     out.tried++;
     out.byCommand[kind]++;
@@ -88,7 +100,7 @@ export async function killSoak({ dir, env, kills, log }) {
         out.notes.push(`compact ${i}: ${before.rows} rows before, ${after.rows} after, ${after.dupes} duplicated`);
       }
     } else {
-      const dest = path.join(dir, `export-${i}.parquet`);
+      const dest = path.join(dir, `export-${lane}-${i}.parquet`);
       const { rows } = await rowCount(await Archive.open(archiveDir, false));
       const p = startPlugin(['export', '--archive', archiveDir, '--output', dest], env);
       await sleep(200 + Math.random() * 1500);
@@ -104,7 +116,7 @@ export async function killSoak({ dir, env, kills, log }) {
       }
       await check(`export ${i}`);
     }
-    if ((i + 1) % 20 === 0) log(`kills: ${i + 1}/${kills}`);
+    if ((i + 1) % 20 === 0) log(`kills (lane ${lane}): ${i + 1}/${kills}`);
   }
   out.archive = archiveDir;
   return out;

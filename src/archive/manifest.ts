@@ -67,7 +67,7 @@ export function readGaps(dir: string, name: string): Gap[] {
   return out;
 }
 
-/** A pruned recording's own files go with it. */
-export function removeRecordingFiles(dir: string, name: string): string[] {
+/** The files of a recording of its own (manifest, gap log) that exist: a pruned recording takes them with it. */
+export function recordingFiles(dir: string, name: string): string[] {
   return [manifestFile(dir, name), gapsFile(dir, name)].filter((f) => existsSync(f));
 }

@@ -4,7 +4,7 @@ import { deleteSnapshots, selectRecordings, selectSnapshots, wasKilled } from '.
 import { lit } from './duck.js';
 import { removeIfThere } from './durable.js';
 import { clearIntent, writeIntent, type IntentFile } from './intents.js';
-import { removeRecordingFiles } from './manifest.js';
+import { recordingFiles } from './manifest.js';
 
 export interface PruneOptions {
   /** drop files whose newest sample is older than this time, ms */
@@ -27,22 +27,26 @@ export async function prune(archive: Archive, o: PruneOptions): Promise<PruneRes
   const result = await archive.catalog(false, async (con) => {
     const snaps = (await selectSnapshots(con, o.recording ? { recording: o.recording } : {}))
       .filter((s) => o.olderThan === undefined || s.tsMax < o.olderThan);
-    intent = writeIntent(archive.dir, 'prune', snaps.map((s) => s.file), []);
-    await con.run('BEGIN TRANSACTION');
-    await deleteSnapshots(con, snaps.map((s) => s.file));
-    // a killed recording goes too; one still running keeps its row for the ticks to come
+    const gone = new Set(snaps.map((s) => s.file));
+    // a recording left without files goes too (a killed one included); one still running keeps its row
     const now = Date.now();
-    const names = (await selectRecordings(con, o.recording))
-      .filter((r) => r.files === 0 && (r.status !== 'recording' || wasKilled(r, now))).map((r) => r.name);
+    const names = (await selectRecordings(con, o.recording)).filter((r) => r.status !== 'recording' || wasKilled(r, now))
+      .filter((r) => snaps.filter((s) => s.recording === r.name).length === r.files).map((r) => r.name);
+    // its manifest and gap log are in the intent too: a kill after the commit must not bring it back from them
+    const own = names.flatMap((n) => recordingFiles(archive.dir, n)).map((f) => path.relative(archive.dir, f));
+    intent = writeIntent(archive.dir, 'prune', [...gone, ...own], []);
+    await con.run('BEGIN TRANSACTION');
+    await deleteSnapshots(con, [...gone]);
     for (const n of names) {
       await con.run(`DELETE FROM gaps WHERE recording = ${lit(n)}`);
       await con.run(`DELETE FROM recordings WHERE name = ${lit(n)}`);
     }
     await con.run('COMMIT');
-    return { files: snaps.map((s) => s.file), bytes: snaps.reduce((t, s) => t + s.bytes, 0), recordings: names };
+    return { files: snaps.length, bytes: snaps.reduce((t, s) => t + s.bytes, 0), recordings: names };
   });
-  for (const f of result.files) removeIfThere(path.join(archive.dir, f));
-  for (const n of result.recordings) for (const f of removeRecordingFiles(archive.dir, n)) removeIfThere(f);
-  if (intent) clearIntent(intent);
-  return { files: result.files.length, bytes: result.bytes, recordings: result.recordings };
+  if (intent) {
+    for (const f of intent.intent.old) removeIfThere(path.join(archive.dir, f));
+    clearIntent(intent);
+  }
+  return result;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { compact, exportSamples, readSamples, selectRecordings, selectSnapshots, TickWriter, verify } from '../../src/archive/index.js';
+import { Archive, compact, exportSamples, readSamples, selectRecordings, selectSnapshots, TickWriter, verify } from '../../src/archive/index.js';
 import { ArchiveHistory, parseTarget, runQuery } from '../../src/query/index.js';
 import { handBatches, tempArchive, writeBatches } from '../helpers/archive.js';
 import { cli, pluginEnv } from '../helpers/run-cli.js';
@@ -106,6 +106,10 @@ test('prune deletes a named recording and its files; a mistyped name is an error
   assert.equal([...new Set(left.map((s) => s.recording))], ['keep']);
   assert.is(left.length, values.length);
   assert.equal((await verify(archive)).problems, []);
+  // its manifest and gap log went with it: the next open does not bring the recording back from them
+  assert.not.ok(existsSync(path.join(archive.dir, 'recordings', 'drop.json')));
+  const again = await Archive.open(archive.dir, false);
+  assert.equal((await again.catalog(true, (con) => selectRecordings(con))).map((x) => x.name), ['keep']);
 });
 
 test('prune removes a killed recording left without files, and keeps one that is running', async () => {
