@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PluginError, usageError } from '../model/index.js';
@@ -56,6 +56,9 @@ export class Archive {
       writeFileDurably(path.join(dir, MARKER_FILE), `${JSON.stringify({ format: 1, made_by: 'kubectl-heapster' })}\n`);
     }
     const archive = new Archive(dir, notice);
+    // an archive copied to read-only media is read as it is: nothing to add, nothing a reader could repair
+    const readOnly = !create && !writable(dir);
+    if (readOnly) return archive;
     for (const d of [...Object.values(KIND_DIR), RECORDINGS_DIR, INTENTS_DIR]) ensurePrivateDir(path.join(dir, d));
     if (!existsSync(path.join(dir, MARKER_FILE))) writeFileDurably(path.join(dir, MARKER_FILE), `${JSON.stringify({ format: 1, made_by: 'kubectl-heapster' })}\n`);
     if (!existsSync(archive.catalogPath)) {
@@ -147,6 +150,16 @@ export class Archive {
   }
 
   private readonly snapshotCache = new Map<string, { version: string; snaps: Snapshot[] }>();
+}
+
+/** Whether this process may write into `dir` (false on a read-only file system, even for root). */
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The snapshots a filter keeps, as `selectSnapshots` would in SQL. */

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
@@ -48,6 +48,28 @@ test('a full disk: one line naming the path and what to do, exit 1, the recordin
   const q = await cli(['query', 'cluster', 'memory/usage', '--archive', archive, '-o', 'json'], env);
   assert.is(q.code, 0, q.stderr);
   assert.is(JSON.parse(q.stdout).metrics.length, rec.ticks, 'every tick written before the disk filled reads back');
+});
+
+test('an archive on read-only media is read as it is', async () => {
+  assert.ok(mounted);
+  const env = pluginEnv({ KUBECONFIG: path.join(dir, 'kubeconfig') });
+  const archive = path.join(mnt, 'ro');
+  const r = await cli(['record', '--archive', archive, '--resolution', '1s', '--for', '3s', '--name', 'ro'], env, 60_000);
+  assert.is(r.code, 0, r.stderr);
+  const before = await cli(['query', 'cluster', 'memory/usage', '--archive', archive, '-o', 'json'], env);
+  // as an archive made before the marker and the intents folder, which a writable open would add
+  rmSync(path.join(archive, 'kubectl-heapster-archive.json'));
+  rmSync(path.join(archive, 'intents'), { recursive: true });
+  assert.is(spawnSync('mount', ['-o', 'remount,ro', mnt]).status, 0);
+  try {
+    const after = await cli(['query', 'cluster', 'memory/usage', '--archive', archive, '-o', 'json'], env);
+    assert.is(after.code, 0, after.stderr);
+    assert.equal(JSON.parse(after.stdout), JSON.parse(before.stdout));
+    const ls = await cli(['archive', 'ls', '--archive', archive], env);
+    assert.is(ls.code, 0, ls.stderr);
+  } finally {
+    spawnSync('mount', ['-o', 'remount,rw', mnt]);
+  }
 });
 
 test.run();
