@@ -17,7 +17,8 @@ export function runPlugin(args, env, timeoutMs = 60_000) {
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': the output may still be in the pipes when the process has exited
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr, timedOut: signal === 'SIGKILL' });
     });
@@ -30,7 +31,7 @@ export function startPlugin(args, env) {
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (d) => (out.stdout += d));
   child.stderr.on('data', (d) => (out.stderr += d));
-  const exited = new Promise((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise((r) => child.on('close', (code, signal) => r({ code, signal })));
   return { child, out, exited };
 }
 
