@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Archive } from './archive.js';
 import { INTENTS_DIR, RECORDINGS_DIR } from './archive-dir.js';
 import {
-  gapCounts, insertRecording, insertSnapshots, replaceGaps, selectRecordingRows, selectSnapshots, updateRecording, wasKilled, type Recording,
+  gapCounts, insertRecording, insertSnapshots, replaceGaps, selectRecordingRows, selectSnapshots, updateRecording, wasKilled, type Recording, type Snapshot,
 } from './catalog.js';
 import { withMemoryDb, lit } from './duck.js';
 import { isTempName, removeIfThere, writerAlive, writerPid } from './durable.js';
@@ -39,8 +39,8 @@ export interface Leftovers {
 export const isEmpty = (l: Leftovers) => !l.temps.length && !l.finish.length && !l.undo.length && !l.adopt.length && !l.missing.length && !l.ended.length && !l.settled.length;
 
 /** Temporary files anywhere in the archive whose writer is gone. */
-export function deadTemps(dir: string, now = Date.now()): string[] {
-  const tops = [...filesOnDisk(dir), ...[RECORDINGS_DIR, INTENTS_DIR, '.'].flatMap((d) => (existsSync(path.join(dir, d)) ? readdirSync(path.join(dir, d)).map((f) => path.join(d, f)) : []))];
+export function deadTemps(dir: string, now = Date.now(), dataFiles = filesOnDisk(dir)): string[] {
+  const tops = [...dataFiles, ...[RECORDINGS_DIR, INTENTS_DIR, '.'].flatMap((d) => (existsSync(path.join(dir, d)) ? readdirSync(path.join(dir, d)).map((f) => path.join(d, f)) : []))];
   return tops.filter((rel) => {
     if (!isTempName(rel)) return false;
     const pid = writerPid(rel);
@@ -59,8 +59,10 @@ function mayStillCatalog(dir: string, rel: string, now: number): boolean {
  * that is gone has committed when none of its old files is cataloged any more (the swap takes them
  * all out in one transaction); otherwise it never did.
  */
-export async function findLeftovers(dir: string, con: DuckDBConnection, now = Date.now()): Promise<Leftovers> {
-  const cataloged = new Set((await selectSnapshots(con)).map((s) => s.file));
+export async function findLeftovers(dir: string, con: DuckDBConnection, now = Date.now(), snaps?: readonly Snapshot[]): Promise<Leftovers> {
+  const cataloged = new Set((snaps ?? (await selectSnapshots(con))).map((s) => s.file));
+  // one walk of the data folders serves the files to adopt and the temp files to remove
+  const onDisk = filesOnDisk(dir);
   const recordings = await selectRecordingRows(con);
   const intents = readIntents(dir);
   const finish: IntentFile[] = [], undo: IntentFile[] = [];
@@ -70,7 +72,7 @@ export async function findLeftovers(dir: string, con: DuckDBConnection, now = Da
     if (writerAlive(i.intent.pid, i.intent.host)) continue;
     (i.intent.old.some((f) => cataloged.has(f)) ? undo : finish).push(i);
   }
-  const adopt = filesOnDisk(dir).filter((rel) => !isTempName(rel) && !cataloged.has(rel) && !named.has(rel) && !mayStillCatalog(dir, rel, now));
+  const adopt = onDisk.filter((rel) => !isTempName(rel) && !cataloged.has(rel) && !named.has(rel) && !mayStillCatalog(dir, rel, now));
   const known = new Map(recordings.map((r) => [r.name, r]));
   const manifests = readManifests(dir);
   const missing = manifests.filter((m) => !known.has(m.name)).map((m) => ({ ...m, status: m.status === 'recording' && !writerAlive(m.pid, m.host) ? 'interrupted' as const : m.status }));
@@ -81,7 +83,7 @@ export async function findLeftovers(dir: string, con: DuckDBConnection, now = Da
     if (m && m.status !== 'recording') settled.push({ ...r, status: m.status, ...(m.lastError ? { lastError: m.lastError } : {}), ...(m.endedAt ? { endedAt: m.endedAt } : {}) });
     else if (m ? !writerAlive(m.pid, m.host) : wasKilled(r, now)) ended.push(r.name);
   }
-  return { temps: deadTemps(dir, now), finish, undo, adopt, missing, ended, settled };
+  return { temps: deadTemps(dir, now, onDisk), finish, undo, adopt, missing, ended, settled };
 }
 
 export interface ReconcileReport extends Leftovers {
@@ -97,7 +99,11 @@ export interface ReconcileReport extends Leftovers {
  */
 export async function reconcile(archive: Archive): Promise<ReconcileReport | undefined> {
   const version = archive.version();
-  const first = await archive.catalog(true, async (con) => ({ leftovers: await findLeftovers(archive.dir, con), snaps: await selectSnapshots(con) }));
+  // the snapshot list is read once: to compare with the disk, and for the command's own reads after
+  const first = await archive.catalog(true, async (con) => {
+    const snaps = await selectSnapshots(con);
+    return { leftovers: await findLeftovers(archive.dir, con, Date.now(), snaps), snaps };
+  });
   archive.remember(first.snaps, version);
   if (isEmpty(first.leftovers)) return undefined;
   return repairLeftovers(archive);

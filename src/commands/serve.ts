@@ -11,6 +11,7 @@ import { abortableSleep, runRecorder } from '../record/index.js';
 import { goTime } from '../render/index.js';
 import { startServer } from '../serve/index.js';
 import { prose } from '../cli/prose.js';
+import { recordedText } from '../cli/recorded-windows.js';
 import { shellWord } from '../cli/shell-word.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -66,9 +67,7 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
     if (at !== undefined && !config) {
       // a minute nothing was recorded at would serve an empty cluster to kubectl top, silently
       const windows = await history.recordedWindows();
-      if (!windows.some((r) => r.start <= at && at <= r.end + 60_000)) {
-        throw usageError(`--at ${flags.at} is outside every recorded window`, windows.length ? `recorded: ${windows.slice(-5).map((r) => `${r.name} ${goTime(r.start)} to ${goTime(r.end)}`).join(', ')}` : 'nothing is recorded yet');
-      }
+      if (!windows.some((r) => r.start <= at && at <= r.end + 60_000)) throw usageError(`--at ${flags.at} is outside every recorded window`, await recordedText(history));
     }
     // under --live, the first batch is the boundary after the start, scraped a quarter resolution later
     const firstBatch = Math.floor(Date.now() / resolutionMs) * resolutionMs + resolutionMs + Math.min(5000, resolutionMs / 4);
