@@ -30,6 +30,7 @@ come and go. --fault NODE=KIND breaks a node on purpose: ${FAULTS.join(', ')}.`)
     'kubeconfig-out': Flags.string({ description: 'where to write the kubeconfig (default: a private file in the temp folder)' }),
     fault: Flags.string({ description: `break a node: NODE=KIND, KIND one of ${FAULTS.join(', ')}`, multiple: true }),
     for: Flags.string({ description: 'stop after this long (e.g. 10m); default: until Ctrl-C' }),
+    'metrics-api': Flags.boolean({ description: 'serve metrics.k8s.io, as metrics-server does (--no-metrics-api: a cluster without it)', default: true, allowNo: true }),
     'token-ttl': Flags.string({ description: 'also serve short-lived tokens valid this long (e.g. 20s), through the heapster-sim-exec and heapster-sim-tokenfile contexts; SIGUSR1 rotates the token, SIGUSR2 the CA' }),
   };
 
@@ -53,7 +54,7 @@ come and go. --fault NODE=KIND breaks a node on purpose: ${FAULTS.join(', ')}.`)
     // the rotating token, its helper and the CA file live beside the kubeconfig that names them
     const credentialsDir = tokenTtlMs !== undefined ? `${file}.credentials` : undefined;
     const sim = await startSimulator({
-      seed: flags.seed, nodes: flags.nodes, podsPerNode: flags['pods-per-node'], faults, port: flags.port, host: flags.address,
+      seed: flags.seed, nodes: flags.nodes, podsPerNode: flags['pods-per-node'], faults, port: flags.port, host: flags.address, metricsApi: flags['metrics-api'],
       ...(tokenTtlMs !== undefined ? { tokenTtlMs, credentialsDir } : {}),
     }).catch((e: unknown) => Promise.reject(listenError(e, flags.address, flags.port)));
     if (sim.rotating) {

@@ -6,6 +6,7 @@ import { matchesFields, matchesLabels, namespaceObject, nodeHeartbeat, nodeObjec
 import { restartCount } from './stats.js';
 import { encodeItem, encodeList, encodeObject, PROTOBUF, wantsProtobuf, type ListedKind } from './protobuf.js';
 import { buildSummary } from './summary.js';
+import { METRICS_GROUP, METRICS_RESOURCES, metricsList, nodeMetrics, podMetrics } from './resource-metrics.js';
 import type { Fault, SimNode, SimPod, Workload } from './workload.js';
 import type { SimCerts } from './certs.js';
 
@@ -19,6 +20,8 @@ export interface ServerOptions {
   now: () => number;
   /** whether pods are served in protobuf to clients that ask for it */
   protobuf: boolean;
+  /** whether metrics.k8s.io is served, as with metrics-server installed */
+  metricsApi: boolean;
 }
 /**
  * A pod as served, until it restarts: its JSON and protobuf once asked for. The object itself is
@@ -44,7 +47,8 @@ export interface RequestLogEntry {
 const NAMESPACES = ['default', 'kube-system', 'kube-public', 'spark-cluster', 'web', 'batch', 'monitoring'];
 /** What each simulated user may do; `system:masters` may do everything. */
 const GRANTS: Record<string, string[]> = {
-  viewer: ['list nodes', 'get nodes', 'list pods', 'get pods', 'list namespaces', 'get namespaces'],
+  viewer: ['list nodes', 'get nodes', 'list pods', 'get pods', 'list namespaces', 'get namespaces', 'list nodes.metrics.k8s.io', 'get nodes.metrics.k8s.io',
+    'list pods.metrics.k8s.io', 'get pods.metrics.k8s.io'],
 };
 
 /** The API server of the simulated cluster: real TLS, token and client-certificate auth, Status errors. */
@@ -215,7 +219,11 @@ export class SimApiServer {
     if (p === '/version') return done(200, JSON.stringify({ major: '1', minor: '30', gitVersion: 'v1.30.4-heapster-sim', platform: 'linux/amd64' }));
     if (p === '/healthz' || p === '/readyz' || p === '/livez') return done(200, 'ok', 'text/plain');
     if (p === '/api') return done(200, JSON.stringify({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: req.headers.host }] }));
-    if (p === '/apis') return done(200, JSON.stringify({ kind: 'APIGroupList', apiVersion: 'v1', groups: [] }));
+    if (p === '/apis') return done(200, JSON.stringify({ kind: 'APIGroupList', apiVersion: 'v1', groups: this.o.metricsApi ? [METRICS_GROUP] : [] }));
+    if (p.startsWith('/apis/metrics.k8s.io')) {
+      if (!this.o.metricsApi) return status(404, 'NotFound', 'the server could not find the requested resource');
+      return this.resourceMetrics(p, url, who, t, done, status);
+    }
     if (p === '/api/v1') return done(200, JSON.stringify(RESOURCES));
     let m: RegExpExecArray | null;
     if (p === '/api/v1/nodes') {
@@ -394,6 +402,38 @@ export class SimApiServer {
     let fault = this.o.faults[node];
     for (const c of this.faultChanges) if (c.node === node && c.at <= t) fault = c.fault;
     return fault;
+  }
+
+  /** metrics.k8s.io: node and pod metrics from the nodes' summaries, as metrics-server builds them */
+  private resourceMetrics(p: string, url: URL, who: Identity, t: number, done: (s: number, b: string) => void,
+    status: (c: number, r: string, m: string, d?: object) => void): void {
+    if (p === '/apis/metrics.k8s.io/v1beta1') return done(200, JSON.stringify(METRICS_RESOURCES));
+    const m = /^\/apis\/metrics\.k8s\.io\/v1beta1(?:\/namespaces\/([^/]+))?\/(nodes|pods)(?:\/([^/]+))?$/.exec(p);
+    if (!m || (m[1] && m[2] === 'nodes')) return status(404, 'NotFound', 'the server could not find the requested resource');
+    const [, ns, resource, name] = m;
+    const verb = name ? 'get' : 'list';
+    if (!this.allowed(who, verb, `${resource}.metrics.k8s.io`)) {
+      return status(403, 'Forbidden', `${resource}.metrics.k8s.io is forbidden: User "${who.user}" cannot ${verb} resource "${resource}" in API group "metrics.k8s.io" at the cluster scope`);
+    }
+    const w = this.o.workload;
+    // metrics-server leaves out a node whose kubelet it could not scrape
+    const healthy = w.nodes.filter((n) => ['windows', 'notready', undefined].includes(this.faultAt(n.name, t)));
+    const summaries = () => healthy.map((n) => JSON.parse(this.summary(n.name, t, false).toString()));
+    const selector = url.searchParams.get('labelSelector');
+    if (resource === 'nodes') {
+      const items = healthy.filter((n) => !name || n.name === decodeURIComponent(name))
+        .map((n) => ({ n, labels: this.nodeEntry(n, t).labels })).filter((x) => matchesLabels(x.labels, selector))
+        .map((x) => nodeMetrics(JSON.parse(this.summary(x.n.name, t, false).toString()), x.labels));
+      if (name) return items[0] ? done(200, JSON.stringify(items[0])) : status(404, 'NotFound', `nodemetrics.metrics.k8s.io "${name}" not found`);
+      return done(200, JSON.stringify(metricsList('NodeMetricsList', items)));
+    }
+    const pods = new Map(this.pods(t).map((x) => [`${x.namespace}/${x.name}`, x]));
+    const items = summaries().flatMap((s) => podMetrics(s))
+      .filter((x) => (!ns || x.namespace === decodeURIComponent(ns)) && (!name || x.name === decodeURIComponent(name)))
+      .filter((x) => { const pod = pods.get(`${x.namespace}/${x.name}`); return !!pod && matchesLabels(podLabels(pod), selector); })
+      .map((x) => x.object);
+    if (name) return items[0] ? done(200, JSON.stringify(items[0])) : status(404, 'NotFound', `podmetrics.metrics.k8s.io "${name}" not found`);
+    done(200, JSON.stringify(metricsList('PodMetricsList', items)));
   }
 
   /** Kubelets cache their stats; so does the simulator, per node and stats time. */

@@ -23,6 +23,8 @@ export interface SimulatorOptions {
    */
   tokenTtlMs?: number;
   credentialsDir?: string;
+  /** false: no metrics.k8s.io, as a cluster without metrics-server (default true) */
+  metricsApi?: boolean;
 }
 
 export interface Simulator {
@@ -51,7 +53,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
   const adminToken = randomBytes(16).toString('hex');
   const viewerToken = randomBytes(16).toString('hex');
   const server = new SimApiServer({
-    workload, certs, now, faults: o.faults ?? {}, protobuf: o.protobuf ?? true,
+    workload, certs, now, faults: o.faults ?? {}, protobuf: o.protobuf ?? true, metricsApi: o.metricsApi ?? true,
     tokens: { [adminToken]: { user: 'admin', groups: ['system:masters'] }, [viewerToken]: { user: 'viewer', groups: [] } },
   });
   server.warm();

@@ -15,7 +15,7 @@ export function buildSummary(w: Workload, node: SimNode, t: number, windows = fa
   const podsUsage = pods.reduce((s, p) => s + S.podMemoryUsage(p, tt), 0);
   const slotCores = Math.min(node.cpuCores * 0.8, 0.08 * w.opts.podsPerNode);
   const cpu = S.nodeCpu(node, slotCores, tt);
-  const nodeWs = podsWs + 1.2 * GiB;
+  const nodeWs = podsWs + Math.round(1.2 * GiB);
   const sinceBoot = (tt - node.bootMs) / 1000;
   const memory = (ws: number, usage: number, faults: number) => ({
     time, availableBytes: node.memBytes - ws, usageBytes: usage, workingSetBytes: ws,
