@@ -11,3 +11,5 @@ export { filesOnDisk } from './files-on-disk.js';
 export { prune, type PruneOptions, type PruneResult } from './prune.js';
 export { verify, type VerifyReport } from './verify.js';
 export { exportSamples, exportFormatFor, EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './export.js';
+export { readTop, type TopSqlQuery, type TopSqlRow, type TopGroup, type TopAgg } from './read-top.js';
+export { readPodObjects, type PodObjectRow } from './read-pods.js';

@@ -1,4 +1,4 @@
-import { ApiClient, collectBatch, listNodes, type CollectOptions, type LoadedConfig, type NodeFailure, type NodeQuery } from '../cluster/index.js';
+import { ApiClient, collectBatch, listNodes, resourceMetricSets, type CollectOptions, type LoadedConfig, type NodeFailure, type NodeQuery } from '../cluster/index.js';
 import { NODE_METRICS, PluginError, processBatch, type Batch, type ClusterObjects, type PodInfo } from '../model/index.js';
 import { BatchHistory, missingError, type Target } from '../query/index.js';
 
@@ -16,13 +16,20 @@ export interface LiveOptions {
   now?: () => number;
   /** told when the second scrape is awaited, so a person knows why it takes a while */
   onWait?: (ms: number) => void;
+  /**
+   * When every kubelet is refused (no `get nodes/proxy`), read cpu and memory from metrics.k8s.io
+   * instead, as kubectl top does; told the one line to say. Only for answers those two metrics give.
+   */
+  onFallback?: (line: string) => void;
 }
 
 export interface LiveAnswer {
   history: BatchHistory;
   batch: Batch;
+  objects: ClusterObjects;
   failures: NodeFailure[];
   nodesOk: number;
+  source: 'kubelet' | 'metrics-api';
 }
 
 /** Scrapes the nodes a target needs (twice for counter rates) and runs the Heapster model. */
@@ -60,18 +67,35 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
     if (asked > 0 && last.nodesOk === 0 && refused) {
       // the nodes that refused: a NotReady node was never asked
       const refusing = last.failures.filter((f) => f.reason === refused.reason).length;
+      const viaApi = o.onFallback && refused.reason === 'forbidden' ? await fromResourceMetrics(client, o, last.objects, last.batch.timestamp) : undefined;
+      if (viaApi) {
+        o.onFallback!(`nodes/proxy is forbidden for this user; cpu and memory come from metrics.k8s.io (metrics-server), as kubectl top's do`);
+        return { history: new BatchHistory([viaApi]), batch: viaApi, objects: last.objects, failures: [], nodesOk: 0, source: 'metrics-api' };
+      }
       throw new PluginError(refused.reason as 'forbidden' | 'unauthorized', `${refused.message}${refusing > 1 ? ` (all ${refusing} nodes)` : ''}`,
-        'the plugin needs get on nodes/proxy (and list nodes, list pods); apply the ClusterRole from the README');
+        `the plugin needs get on nodes/proxy (and list nodes, list pods); apply the ClusterRole from the README${o.onFallback ? ', or serve metrics.k8s.io (metrics-server) for cpu and memory' : ''}`);
     }
     if (asked > 0 && last.nodesOk === 0) {
       throw new PluginError('unreachable', `no node answered: ${last.failures.slice(0, 3).map((f) => `${f.node} (${f.message})`).join(', ')}`,
         'check the nodes with `kubectl get nodes`');
     }
     const batch = processBatch(last.batch, prev, last.objects);
-    return { history: new BatchHistory([batch]), batch, failures: last.failures, nodesOk: last.nodesOk };
+    return { history: new BatchHistory([batch]), batch, objects: last.objects, failures: last.failures, nodesOk: last.nodesOk, source: 'kubelet' };
   } finally {
     client.close();
   }
+}
+
+/** The target's cpu and memory from metrics.k8s.io as a processed batch; undefined when that API is not served. */
+async function fromResourceMetrics(client: ApiClient, o: LiveOptions, objects: ClusterObjects, timestamp: number): Promise<Batch | undefined> {
+  const t = o.target;
+  const nodes = t.kind === 'node' || t.kind === 'nodes' || t.kind === 'cluster';
+  const namespace = 'namespace' in t ? t.namespace : undefined;
+  const name = t.kind === 'node' ? t.node : t.kind === 'pod' || t.kind === 'containers' || t.kind === 'container' ? t.pod : undefined;
+  const sets = await resourceMetricSets(client, { nodes, ...(namespace !== undefined ? { namespace } : {}), ...(name !== undefined ? { name } : {}), timeoutMs: o.requestTimeoutMs }, objects);
+  if (!sets) return undefined;
+  const batch: Batch = { timestamp, sets: new Map(sets.map((s) => [s.key, s])) };
+  return processBatch(batch, undefined, objects);
 }
 
 /** A node's metrics that come from its pods' specs, summed or divided by allocatable. */

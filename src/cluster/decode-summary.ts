@@ -83,7 +83,7 @@ export function decodeSummary(summary: Summary, opts: DecodeOptions): MetricSet[
   return out;
 }
 
-interface PodLabels {
+export interface PodLabels {
   nodename: string;
   hostname: string;
   hostId: string;
@@ -96,11 +96,11 @@ interface PodLabels {
  * Pod and container labels are object literals with literal keys (Heapster's names, as in `L`), in
  * one shape each: spreading objects with computed keys was a fifth of decoding 60,000 containers.
  */
-function podLabels(p: PodLabels): Record<string, string> {
+export function podLabels(p: PodLabels): Record<string, string> {
   return { type: 'pod', nodename: p.nodename, hostname: p.hostname, host_id: p.hostId, pod_id: p.podId, pod_name: p.podName, namespace_name: p.namespace };
 }
 
-function containerLabels(p: PodLabels, container: string): Record<string, string> {
+export function containerLabels(p: PodLabels, container: string): Record<string, string> {
   return {
     type: 'pod_container', nodename: p.nodename, hostname: p.hostname, host_id: p.hostId,
     pod_id: p.podId, pod_name: p.podName, namespace_name: p.namespace, container_name: container,

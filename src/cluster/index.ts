@@ -13,3 +13,4 @@ export { PodWatch, type PodSource } from './pod-watch.js';
 export { nodeWatch, type NodeSource } from './node-watch.js';
 export { ObjectWatch } from './object-watch.js';
 export { clusterIdentity } from './cluster-identity.js';
+export { resourceMetricSets, type ResourceMetricsQuery } from './resource-metrics.js';

@@ -103,6 +103,9 @@ the kubelet's stats period), the counter difference over the kubelet's own times
       config, target, metric: metric?.name, rateIntervalMs, concurrency: flags.concurrency, nodeTimeoutMs,
       requestTimeoutMs: kube.requestTimeoutMs ?? 0, nodeSelector: flags['node-selector'],
       onWait: (ms) => process.stderr.isTTY && process.stderr.write(`scraping twice, ${ms / 1000}s apart, for counter rates...\n`),
+      // what metrics.k8s.io serves: a pod's or node's cpu rate and working set
+      ...(metric && (metric.name === 'memory/working_set' || (metric.name === 'cpu/usage_rate' && rateIntervalMs === 0)) && !['cluster', 'namespace', 'namespaces'].includes(target.kind)
+        ? { onFallback: (line: string) => process.stderr.write(`note: ${line}\n`) } : {}),
     });
     if (live.failures.length) {
       const total = live.failures.length + live.nodesOk;

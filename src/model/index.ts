@@ -10,3 +10,4 @@ export { aggregatePods, aggregateNamespaces, aggregateNodes, aggregateCluster, N
 export { processBatch, type ClusterObjects } from './process-batch.js';
 export { alignToResolution } from './align.js';
 export { PluginError, usageError, type ErrorCode } from './errors.js';
+export { workloadOf, WORKLOAD_KINDS, type Workload } from './owner.js';

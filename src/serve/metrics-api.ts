@@ -1,4 +1,4 @@
-import { labelSelector, type ArchiveHistory, type Point, type Series } from '../query/index.js';
+import { fieldSelector, labelSelector, PluginError, type ArchiveHistory, type Point, type Series } from '../query/index.js';
 import { HttpError } from './heapster-params.js';
 import { goTime } from '../render/index.js';
 import type { ApiAnswer } from './model-api.js';
@@ -47,21 +47,13 @@ export function goDuration(ms: number): string {
   return h ? `${h}h${m}m${sec}s` : m ? `${m}m${sec}s` : `${sec}s`;
 }
 
-/**
- * `fieldSelector` as the API server takes it for these lists: `metadata.name`, and for pods
- * `metadata.namespace` and `spec.nodeName`, with `=`, `==` or `!=`; another field is a 400.
- */
-function fieldSelector(text: string | null, kind: 'nodes' | 'pods'): (f: Record<string, string | undefined>) => boolean {
-  if (!text) return () => true;
-  const allowed = kind === 'nodes' ? ['metadata.name'] : ['metadata.name', 'metadata.namespace', 'spec.nodeName'];
-  const tests = text.split(',').map((term) => {
-    const m = /^\s*([\w.]+)\s*(!=|==|=)\s*([^,]*?)\s*$/.exec(term);
-    if (!m) throw new HttpError(400, `invalid field selector: ${JSON.stringify(term)}`);
-    const [, field, op, value] = m as unknown as [string, string, string, string];
-    if (!allowed.includes(field)) throw new HttpError(400, `field label not supported: ${field}`);
-    return (f: Record<string, string | undefined>) => (f[field] === value) === (op !== '!=');
-  });
-  return (f) => tests.every((t) => t(f));
+/** `fieldSelector` as the API server takes it for these lists; a field it does not select by is a 400. */
+function selectFields(text: string | null, kind: 'nodes' | 'pods'): (f: Record<string, string | undefined>) => boolean {
+  try {
+    return fieldSelector(text, kind);
+  } catch (e) {
+    throw e instanceof PluginError ? new HttpError(400, e.message) : e;
+  }
 }
 
 /** The batch `kubectl top` shows: the newest one at or before `at`. */
@@ -101,7 +93,7 @@ export async function answerMetricsApi(h: ArchiveHistory, path: string, q: URLSe
   if (nodeList) {
     const objs = await h.nodeObjects(t ?? Date.now());
     const one = path.split('/')[4];
-    const fields = fieldSelector(q.get('fieldSelector'), 'nodes');
+    const fields = selectFields(q.get('fieldSelector'), 'nodes');
     const items = objs.filter((n) => (!one || n.node === one) && (!matchLabels || matchLabels(n.labels)) && fields({ 'metadata.name': n.node })).map((n) => ({
       kind: 'Node', apiVersion: 'v1', metadata: { name: n.node, labels: n.labels },
       status: {
@@ -117,7 +109,7 @@ export async function answerMetricsApi(h: ArchiveHistory, path: string, q: URLSe
   const window = goDuration(await h.resolutionMs());
   const meta = (n: string, ns?: string) => ({ name: n, ...(ns ? { namespace: ns } : {}), creationTimestamp: goTime(Date.now()) });
   if (kind === 'nodes') {
-    const fields = fieldSelector(q.get('fieldSelector'), 'nodes');
+    const fields = selectFields(q.get('fieldSelector'), 'nodes');
     const labelled = matchLabels && t !== undefined ? new Set((await h.nodeObjects(t)).filter((n) => matchLabels(n.labels)).map((n) => n.node)) : undefined;
     const nodes = w ? (await h.entities('node', {}, w)).filter((n) => (!name || n.name === name) && (!labelled || labelled.has(n.name)) && fields({ 'metadata.name': n.name })) : [];
     const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(nodes.map((n) => n.key), metric, undefined, w ?? {})))).map((s) => pointsAt(s, t ?? -1));
@@ -128,7 +120,7 @@ export async function answerMetricsApi(h: ArchiveHistory, path: string, q: URLSe
     if (name) return items[0] ? { status: 200, body: { kind: 'NodeMetrics', apiVersion: GV, ...items[0] } } : notFound(`nodemetrics.metrics.k8s.io "${name}" not found`);
     return { status: 200, body: { kind: 'NodeMetricsList', apiVersion: GV, metadata: {}, items } };
   }
-  const fields = fieldSelector(q.get('fieldSelector'), 'pods');
+  const fields = selectFields(q.get('fieldSelector'), 'pods');
   const containers = w ? await h.entities('pod_container', { ...(namespace ? { namespace } : {}), ...(labels ? { labelSelector: labels } : {}) }, w) : [];
   const wanted = containers.filter((c) => (!name || c.pod === name) && fields({ 'metadata.name': c.pod, 'metadata.namespace': c.namespace, 'spec.nodeName': c.node }));
   const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(wanted.map((c) => c.key), metric, undefined, w ?? {})))).map((s) => pointsAt(s, t ?? -1));

@@ -1,0 +1,111 @@
+import { lit } from './duck.js';
+import { readArchive } from './read-samples.js';
+
+/** The levels `top` groups samples by; `ns` and `owner` sum pods at each timestamp first. */
+export type TopGroup = 'node' | 'pod' | 'pod_container' | 'ns' | 'owner';
+export type TopAgg = 'max' | 'p95' | 'avg' | 'min' | 'last';
+
+export interface TopSqlQuery {
+  group: TopGroup;
+  start: number;
+  end: number;
+  agg: TopAgg;
+  /** how many slices the trend of cpu and memory has */
+  slices: number;
+  recording?: string;
+  cluster?: string;
+  namespace?: string;
+  /** only these pods, each with its workload; undefined: every pod */
+  members?: readonly { namespace: string; pod: string; kind: string; name: string }[];
+}
+
+export interface TopSqlRow {
+  node: string | null;
+  namespace: string | null;
+  pod: string | null;
+  container: string | null;
+  owner_kind: string | null;
+  owner_name: string | null;
+  metric: string;
+  /** usage: the aggregate over the window; spec: the newest value summed; `pods`: how many */
+  value: number;
+  /** spec only: a container in the group had 0 (no request or limit) */
+  unset: boolean;
+  /** spec only: how much the newest value rose in the window (restarts) */
+  rise: number;
+  first: number;
+  last: number;
+  /** slice index → the slice's highest value, cpu and memory only */
+  trend: { i: number; v: number }[] | null;
+}
+
+const USAGE: Record<TopGroup, readonly string[]> = {
+  node: ['cpu/usage_rate', 'memory/working_set', 'network/rx_rate', 'network/tx_rate', 'ephemeral_storage/usage', 'cpu/node_allocatable', 'memory/node_allocatable'],
+  pod: ['cpu/usage_rate', 'memory/working_set', 'network/rx_rate', 'network/tx_rate', 'ephemeral_storage/usage'],
+  pod_container: ['cpu/usage_rate', 'memory/working_set', 'ephemeral_storage/usage'],
+  ns: ['cpu/usage_rate', 'memory/working_set', 'network/rx_rate', 'network/tx_rate', 'ephemeral_storage/usage'],
+  owner: ['cpu/usage_rate', 'memory/working_set', 'network/rx_rate', 'network/tx_rate', 'ephemeral_storage/usage'],
+};
+const SPEC = ['cpu/request', 'cpu/limit', 'memory/request', 'memory/limit', 'restart_count'];
+const GROUP_COLUMNS: Record<TopGroup, readonly string[]> = {
+  node: ['node'], pod: ['namespace', 'pod', 'node'], pod_container: ['namespace', 'pod', 'container', 'node'],
+  ns: ['namespace'], owner: ['namespace', 'owner_kind', 'owner_name'],
+};
+const ALL_COLUMNS = ['node', 'namespace', 'pod', 'container', 'owner_kind', 'owner_name'];
+
+/**
+ * `top` over a recorded window in one scan: per row of the level and metric, the window's
+ * aggregate of usage (namespaces and workloads summed over their pods at each timestamp first,
+ * so a peak is the group's peak, not a sum of peaks at different times), the newest requests,
+ * limits and restart counts of its containers, and a trend of cpu and memory in `slices` slices.
+ * Percentiles rank as `query --agg` does (nearest rank).
+ */
+export async function readTop(files: readonly string[], q: TopSqlQuery): Promise<TopSqlRow[]> {
+  if (!files.length || (q.members && !q.members.length)) return [];
+  const g = GROUP_COLUMNS[q.group];
+  const type = q.group === 'node' ? 'node' : q.group === 'pod_container' ? 'pod_container' : 'pod';
+  const where = [`ts >= make_timestamp(${Math.floor(q.start)}::BIGINT * 1000)`, `ts <= make_timestamp(${Math.floor(q.end)}::BIGINT * 1000)`, 'resource_id IS NULL'];
+  if (q.recording) where.push(`recording = ${lit(q.recording)}`);
+  if (q.namespace !== undefined && q.group !== 'node') where.push(`namespace = ${lit(q.namespace)}`);
+  // members come as a table joined on (namespace, pod): a pod list of thousands in an IN list parses slowly
+  const members = q.members
+    ? `m(namespace, pod, owner_kind, owner_name) AS (VALUES ${q.members.map((x) => `(${lit(x.namespace)}, ${lit(x.pod)}, ${lit(x.kind)}, ${lit(x.name)})`).join(', ')}),`
+    : '';
+  const join = q.members ? 'JOIN m USING (namespace, pod)' : '';
+  const gl = g.join(', ');
+  const agg = {
+    max: 'max(v)', min: 'min(v)', avg: 'avg(v)', last: 'arg_max(v, ts)',
+    p95: 'list_extract(list_sort(list(v)), greatest(1, least(count(*), CAST(floor(count(*) * 0.95 + 0.5) AS INTEGER))))',
+  }[q.agg];
+  const slice = `least(${q.slices - 1}, CAST(floor((epoch_ms(ts) - ${Math.floor(q.start)}) * ${q.slices} / ${Math.floor(q.end - q.start) + 1}) AS INTEGER))`;
+  const metrics = (list: readonly string[]) => list.map(lit).join(', ');
+  const out = (cols: readonly string[]) => ALL_COLUMNS.map((c) => (cols.includes(c) ? c : `NULL::VARCHAR AS ${c}`)).join(', ');
+  const grouped = q.group === 'ns' || q.group === 'owner';
+  const sql = `
+    WITH ${members}
+    src AS (SELECT type, node, namespace, pod, container, metric, ts, value${q.members ? ', owner_kind, owner_name' : ''}
+      FROM (SELECT * FROM __FROM__ WHERE ${where.join(' AND ')}) ${join}),
+    u AS (SELECT ${gl}, ts, metric, sum(value) AS v FROM src WHERE type = ${lit(type)} AND metric IN (${metrics(USAGE[q.group])}) GROUP BY ${gl}, ts, metric),
+    a AS (SELECT ${gl}, metric, ${agg} AS value, epoch_ms(min(ts)) AS first, epoch_ms(max(ts)) AS last FROM u GROUP BY ${gl}, metric),
+    t AS (SELECT ${gl}, metric, list({'i': i, 'v': v} ORDER BY i) AS trend
+      FROM (SELECT ${gl}, metric, ${slice} AS i, max(v) AS v FROM u WHERE metric IN ('cpu/usage_rate', 'memory/working_set') GROUP BY ALL) GROUP BY ${gl}, metric),
+    c AS (SELECT ${q.group === 'node' ? 'node' : `namespace, pod, container, node${q.members ? ', owner_kind, owner_name' : ''}`}, metric,
+        arg_max(value, ts) AS v, arg_max(value, ts) - arg_min(value, ts) AS rise, epoch_ms(min(ts)) AS first, epoch_ms(max(ts)) AS last
+      FROM src WHERE type = 'pod_container' AND metric IN (${metrics(SPEC)}) GROUP BY ALL),
+    s AS (SELECT ${gl}, metric, sum(v) AS value, bool_or(v = 0) AS unset, sum(rise) AS rise, min(first) AS first, max(last) AS last FROM c GROUP BY ${gl}, metric)
+    SELECT ${out(g)}, metric, value, false AS unset, 0 AS rise, first, last, trend FROM a LEFT JOIN t USING (${gl}, metric)
+    ${q.group === 'node' ? '' : `UNION ALL SELECT ${out(g)}, metric, value, unset, rise, first, last, NULL AS trend FROM s`}
+    ${grouped ? `UNION ALL SELECT ${out(g)}, 'pods' AS metric, count(DISTINCT pod) AS value, false, 0, epoch_ms(min(ts)), epoch_ms(max(ts)), NULL
+      FROM src WHERE type = 'pod' AND metric = 'memory/working_set' GROUP BY ${gl}` : ''}`;
+  return readArchive(files, async (con, from) => {
+    const r = await con.runAndReadAll(sql.replace('__FROM__', from));
+    return r.getRowObjects().map((o) => ({
+      node: str(o.node), namespace: str(o.namespace), pod: str(o.pod), container: str(o.container),
+      owner_kind: str(o.owner_kind), owner_name: str(o.owner_name), metric: String(o.metric), value: Number(o.value),
+      unset: Boolean(o.unset), rise: Number(o.rise), first: Number(o.first), last: Number(o.last),
+      trend: o.trend ? (o.trend as unknown as { items: { entries: { i: number; v: number } }[] }).items.map((x) => ({ i: Number(x.entries.i), v: Number(x.entries.v) })) : null,
+    }));
+  });
+}
+
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v));

@@ -1,0 +1,101 @@
+import { readNodeObjects, readPodObjects, readTop, type Archive, type PodObjectRow, type TopGroup, type TopSqlRow } from '../archive/index.js';
+import { workloadOf } from '../model/index.js';
+import type { ArchiveScope } from './archive-history.js';
+import { labelSelector } from './label-selector.js';
+import { selectRows } from './top-rows.js';
+import type { TopAggregation, TopRequest, TopRow, TopValues } from './top-types.js';
+
+export interface TopWindow {
+  start: number;
+  end: number;
+  agg: TopAggregation;
+  /** how many points a row's trend has */
+  slices: number;
+}
+
+const GROUP: Record<TopRequest['level'], TopGroup> = { nodes: 'node', pods: 'pod', containers: 'pod_container', namespaces: 'ns', owners: 'owner' };
+const USAGE: Record<string, keyof TopValues> = {
+  'cpu/usage_rate': 'cpu', 'memory/working_set': 'memory', 'network/rx_rate': 'rx', 'network/tx_rate': 'tx',
+  'ephemeral_storage/usage': 'ephemeral', 'cpu/node_allocatable': 'cpuAllocatable', 'memory/node_allocatable': 'memAllocatable', pods: 'pods',
+};
+const SPEC: Record<string, 'cpuRequest' | 'cpuLimit' | 'memRequest' | 'memLimit'> = {
+  'cpu/request': 'cpuRequest', 'cpu/limit': 'cpuLimit', 'memory/request': 'memRequest', 'memory/limit': 'memLimit',
+};
+
+/**
+ * `top` over a recorded window: each cell the window's aggregate, each row a trend, and rows
+ * whose newest point is older than the window's newest batch marked gone (a pod that died, or a
+ * node that stopped answering). Pods are chosen by their objects as recorded: `-l` matches the
+ * labels they had, and workloads come from their owners.
+ */
+export async function topFromArchive(archive: Archive, scope: ArchiveScope, req: TopRequest, w: TopWindow): Promise<TopRow[]> {
+  const files = await archive.files({ kind: 'samples', ...scope, start: w.start, end: w.end });
+  const grouped = req.level === 'namespaces' || req.level === 'owners';
+  const needPods = grouped || (req.level !== 'nodes' && !!(req.labelSelector));
+  const pods = needPods ? await readPodObjects(await archive.files({ kind: 'pods', ...scope, end: w.end }), w.end) : [];
+  let members: { namespace: string; pod: string; kind: string; name: string }[] | undefined;
+  if (req.level === 'owners' || (grouped && req.labelSelector)) {
+    const match = req.labelSelector ? labelSelector(req.labelSelector) : () => true;
+    members = pods.filter((p) => (req.namespace === undefined || p.namespace === req.namespace) && match(p.labels)).map((p) => ({ namespace: p.namespace, pod: p.pod, ...workloadOf(podInfo(p)) }))
+      .filter((m) => !req.ownerKind || m.kind === req.ownerKind);
+  }
+  const rows = await readTop(files, {
+    group: GROUP[req.level], start: w.start, end: w.end, agg: w.agg, slices: w.slices, ...scope,
+    ...(req.namespace !== undefined ? { namespace: req.namespace } : {}), ...(members ? { members } : {}),
+  });
+  const byRow = new Map<string, TopRow>();
+  let newest = 0;
+  for (const r of rows) {
+    const id = [r.node, r.namespace, r.pod, r.container, r.owner_kind, r.owner_name].join('\u0000');
+    let row = byRow.get(id);
+    if (!row) byRow.set(id, (row = rowOf(r)));
+    add(row, r, w.slices);
+    if (r.metric in USAGE && r.metric !== 'pods') newest = Math.max(newest, r.last);
+  }
+  for (const row of byRow.values()) row.gone = row.lastSeen !== undefined && row.lastSeen < newest;
+  const base = [...byRow.values()].filter((r) => r.lastSeen !== undefined);
+  if (grouped) return req.name === undefined ? base : base.filter((r) => r.name === req.name);
+  const labels = req.level === 'nodes' && req.labelSelector ? await nodeLabels(archive, scope, w.end) : undefined;
+  const podLabels = new Map(pods.map((p) => [`${p.namespace}/${p.pod}`, p.labels]));
+  const labelsOf = (r: TopRow) => (req.level === 'nodes' ? labels?.get(r.name) : podLabels.get(`${r.namespace}/${req.level === 'containers' ? r.pod : r.name}`));
+  return selectRows(base, req, labelsOf, () => ({ kind: 'Pod', name: '' }));
+}
+
+function rowOf(r: TopSqlRow): TopRow {
+  if (r.owner_kind !== null) return { name: r.owner_name ?? '', namespace: r.namespace ?? '', kind: r.owner_kind, values: {} };
+  if (r.container !== null) return { name: r.container, pod: r.pod ?? '', namespace: r.namespace ?? '', node: r.node ?? '', values: {} };
+  if (r.pod !== null) return { name: r.pod, namespace: r.namespace ?? '', node: r.node ?? '', values: {} };
+  if (r.namespace !== null) return { name: r.namespace, values: {} };
+  return { name: r.node ?? '', values: {} };
+}
+
+function add(row: TopRow, r: TopSqlRow, slices: number): void {
+  const spec = SPEC[r.metric];
+  if (spec) {
+    row.values[spec] = r.unset ? null : r.value;
+    return;
+  }
+  if (r.metric === 'restart_count') {
+    row.values.restarts = r.value;
+    row.restartsInWindow = r.rise;
+    return;
+  }
+  const k = USAGE[r.metric];
+  if (!k) return;
+  row.values[k] = r.value as never;
+  if (r.metric === 'pods') return;
+  row.firstSeen = Math.min(row.firstSeen ?? Infinity, r.first);
+  row.lastSeen = Math.max(row.lastSeen ?? 0, r.last);
+  if (r.trend && (r.metric === 'cpu/usage_rate' || r.metric === 'memory/working_set')) {
+    row.trend ??= { cpu: new Array(slices).fill(null), memory: new Array(slices).fill(null) };
+    const line = r.metric === 'cpu/usage_rate' ? row.trend.cpu : row.trend.memory;
+    for (const p of r.trend) line[p.i] = p.v;
+  }
+}
+
+const podInfo = (p: PodObjectRow) => ({ name: p.pod, ownerKind: p.ownerKind, ownerName: p.ownerName, labels: p.labels });
+
+async function nodeLabels(archive: Archive, scope: ArchiveScope, at: number): Promise<Map<string, Record<string, string>>> {
+  const nodes = await readNodeObjects(await archive.files({ kind: 'nodes', ...scope, end: at }), at);
+  return new Map(nodes.map((n) => [n.node, n.labels]));
+}

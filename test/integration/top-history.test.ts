@@ -1,0 +1,52 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { podWorkingSet } from '../../src/simulator/stats.js';
+import { cli, pluginEnv } from '../helpers/run-cli.js';
+import { podsAt, recordSim, scrapedAt } from '../helpers/recorded.js';
+import { testSim, type TestSim } from '../helpers/sim.js';
+
+let sim: TestSim;
+let dir: string;
+let stamps: number[];
+
+test.before(async () => {
+  sim = await testSim({ nodes: 2, podsPerNode: 6 });
+  const rec = await recordSim(sim, 5);
+  dir = rec.archive.dir;
+  stamps = rec.stamps;
+});
+test.after(async () => sim.close());
+
+test('top pods over a recording: each cell the window max of the working set, worked out from the seed, with a trend', async () => {
+  const r = await cli(['top', 'pods', '-A', '--recording', 'sim', '--archive', dir, '-o', 'json'], pluginEnv());
+  assert.is(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.is(doc.source, 'archive');
+  assert.is(doc.aggregation, 'max');
+  const max = new Map<string, number>();
+  for (const ts of stamps) {
+    for (const { p, tt } of podsAt(sim, scrapedAt(ts))) {
+      const k = `${p.namespace}/${p.name}`;
+      max.set(k, Math.max(max.get(k) ?? 0, podWorkingSet(p, tt)));
+    }
+  }
+  assert.is(doc.items.length, max.size);
+  for (const it of doc.items) {
+    assert.is(it.memory.workingSetBytes, max.get(`${it.namespace}/${it.name}`), `${it.namespace}/${it.name}`);
+    assert.is(it.trend.memory.length, 24);
+  }
+  const table = await cli(['top', 'pods', '-A', '--recording', 'sim', '--archive', dir, '--sort-by', 'memory'], pluginEnv());
+  assert.is(table.code, 0, table.stderr);
+  assert.match(table.stdout.split('\n')[0]!, /MEMORY TREND\s+SEEN$/);
+});
+
+test('top namespaces --at: the batch at or before a time', async () => {
+  const at = stamps[2]!;
+  const r = await cli(['top', 'namespaces', '--at', new Date(at).toISOString(), '--archive', dir, '-o', 'json'], pluginEnv());
+  assert.is(r.code, 0, r.stderr);
+  const web = JSON.parse(r.stdout).items.find((i: any) => i.name === 'web');
+  const expected = podsAt(sim, scrapedAt(at)).filter(({ p }) => p.namespace === 'web').reduce((s, { p, tt }) => s + podWorkingSet(p, tt), 0);
+  assert.is(web.memory.workingSetBytes, expected);
+});
+
+test.run();
