@@ -15,8 +15,6 @@ const commandNotFound: Hook.CommandNotFound = async function (opts) {
 };
 
 function hint(typed: string, ids: readonly string[]): string {
-  // people who reach for `kubectl top` get its numbers from a live query
-  if (typed === 'top') return 'kubectl top\'s numbers are `kubectl heapster query nodes cpu/usage_rate --live` (or pods, memory/working_set)';
   if (/^(cluster|nodes?|no|namespaces?|ns|pods?|po)(\/|$)/.test(typed)) return `a target goes after query: \`kubectl heapster query ${typed} ...\``;
   const commands = ids.map((id) => id.replace(/:/g, ' '));
   // `ls` is `archive ls`: a subcommand typed without its topic

@@ -49,9 +49,9 @@ test('a mistyped command names the command meant, through the real kubectl too',
   assert.is(await usage(['verify']), 'error: unknown command "verify" for "kubectl heapster"; did you mean archive verify?');
   assert.is(await usage(['ns/web', 'memory/usage']), 'error: unknown command "ns/web" for "kubectl heapster"; a target goes after query: `kubectl heapster query ns/web ...`');
   assert.is(await usage(['zzzz']), 'error: unknown command "zzzz" for "kubectl heapster"; see `kubectl heapster --help` for the commands');
-  const r = await kubectl(['heapster', 'top'], env);
+  const r = await kubectl(['heapster', 'tpo', 'pods'], env);
   assert.is(r.code, 2, r.stderr);
-  assert.match(r.stderr, /^error: unknown command "top" for "kubectl heapster"; kubectl top's numbers are `kubectl heapster query nodes cpu\/usage_rate --live`/);
+  assert.match(r.stderr, /^error: unknown command "tpo" for "kubectl heapster"; did you mean top\?/);
 });
 
 test('a query with no archive to read points to --live first: kubectl top has no archive either', async () => {
