@@ -21,7 +21,7 @@ export interface LiveTopOptions {
 export async function liveTop(req: TopRequest, o: LiveTopOptions): Promise<TopAnswer> {
   const live = await liveHistory({
     config: o.config, target: liveTarget(req), rateIntervalMs: o.rateIntervalMs, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
-    requestTimeoutMs: o.requestTimeoutMs, onFallback: o.say,
+    requestTimeoutMs: o.requestTimeoutMs, onFallback: (line) => o.say(`note: ${line}`),
     onWait: (ms) => process.stderr.isTTY && process.stderr.write(`scraping twice, ${ms / 1000}s apart, for network rates...\n`),
   });
   if (live.failures.length) {

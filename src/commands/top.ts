@@ -86,7 +86,7 @@ in the window say when (SEEN).`);
       colour: !!process.stdout.isTTY && !process.env.NO_COLOR && (format === 'table' || format === 'wide'),
       ...(flags['sort-by'] !== undefined ? { sortBy: flags['sort-by'] } : {}), trend: /^cpu/i.test(flags['sort-by'] ?? '') ? 'cpu' : 'memory',
     };
-    const say = (line: string) => void process.stderr.write(/^(warning|note):/.test(line) ? `${line}\n` : `note: ${line}\n`);
+    const say = (line: string) => void process.stderr.write(`${line}\n`);
     const render = (a: TopAnswer) => {
       let text = '';
       renderTop(a, format, { write: (s: string) => (text += s) }, opts);

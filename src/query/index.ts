@@ -11,8 +11,7 @@ export { parseAggregations, type Aggregation } from './aggregations.js';
 // What the callers of queries (serve) need of the model: the catalogue, entity types and usage
 // errors, from the layer they stand on, as design.md's import table has it.
 export { METRICS, describeMetric, canonicalMetricName, usageError, PluginError, type EntityType } from '../model/index.js';
-export { fieldSelector, SELECTABLE_FIELDS } from './field-selector.js';
+export { fieldSelector } from './field-selector.js';
 export { TOP_AGGREGATIONS, type TopAggregation, type TopAnswer, type TopLevel, type TopRequest, type TopRow, type TopValues } from './top-types.js';
 export { topFromBatch } from './top-live.js';
 export { topFromArchive, type TopWindow } from './top-archive.js';
-export { addValues, selectRows } from './top-rows.js';

@@ -6,5 +6,4 @@ export { plainTable } from './plain-table.js';
 export { OUTPUT_FORMATS, type Output, type OutputFormat } from './output.js';
 export { renderChart } from './chart.js';
 export { renderBuckets, toAggregationResult } from './render-buckets.js';
-export { renderTop, sortKeys, TOP_FORMATS, cores, mebibytes, percent, type TopFormat, type TopRenderOptions } from './top-table.js';
-export { sparkline } from './sparkline.js';
+export { renderTop, TOP_FORMATS, type TopFormat, type TopRenderOptions } from './top-table.js';

@@ -39,11 +39,11 @@ interface Column {
 
 const MiB = 2 ** 20;
 /** kubectl top's units: whole millicores, and memory in whole Mi (a floor, as its integer division). */
-export const cores = (m: number | undefined): string => (m === undefined ? '<unknown>' : `${Math.round(m)}m`);
-export const mebibytes = (b: number | undefined): string => (b === undefined ? '<unknown>' : `${Math.floor(b / MiB)}Mi`);
+const cores = (m: number | undefined): string => (m === undefined ? '<unknown>' : `${Math.round(m)}m`);
+const mebibytes = (b: number | undefined): string => (b === undefined ? '<unknown>' : `${Math.floor(b / MiB)}Mi`);
 const rate = (b: number | undefined): string => (b === undefined ? '-' : b >= MiB ? `${(b / MiB).toFixed(1)}Mi/s` : `${(b / 1024).toFixed(1)}Ki/s`);
 /** A share of a request or limit; `-` when there is none, never 0% or a ratio over part of a sum. */
-export const percent = (v: number | undefined, of: number | null | undefined): number | undefined => (v === undefined || !of ? undefined : (100 * v) / of);
+const percent = (v: number | undefined, of: number | null | undefined): number | undefined => (v === undefined || !of ? undefined : (100 * v) / of);
 // whole percent cut down, as kubectl top's integer division prints them
 const pct = (p: number | undefined): string => (p === undefined ? '-' : `${Math.floor(p)}%`);
 const sumOf = (rows: readonly TopRow[], f: (r: TopRow) => number | undefined) => rows.reduce((s, r) => s + (f(r) ?? 0), 0);
@@ -91,7 +91,7 @@ const restarts = (r: TopRow, history: boolean) =>
   r.values.restarts === undefined ? '-' : history && r.restartsInWindow ? `${r.values.restarts} (+${r.restartsInWindow})` : String(r.values.restarts);
 
 /** The column names `--sort-by` takes for an answer, lower case. */
-export function sortKeys(a: TopAnswer, o: TopRenderOptions): string[] {
+function sortKeys(a: TopAnswer, o: TopRenderOptions): string[] {
   return [...new Set(columns(a, o).filter((c) => c.num || c.head === 'NAME' || c.head === 'NAMESPACE').flatMap((c) => [c.head.toLowerCase(), ...(c.aliases ?? [])]))];
 }
 
