@@ -16,7 +16,7 @@ export async function diskFullSoak({ dir, env }) {
     const clear = r.code === 1 && /^error: cannot write \S+: no space left on the device; /m.test(r.stderr) && !STACK.test(r.stderr);
     spawnSync('mount', ['-o', 'remount,size=64m', mnt]);
     const ls = await runPlugin(['archive', 'ls', '--archive', archive, '-o', 'json'], env);
-    const rec = JSON.parse(ls.stdout || '[]')[0] ?? {};
+    const rec = JSON.parse(ls.stdout || '{"items":[]}').items[0] ?? {};
     const verify = await runPlugin(['archive', 'verify', '--archive', archive], env);
     const q = await runPlugin(['query', 'cluster', 'memory/usage', '--archive', archive, '-o', 'json'], env);
     const points = q.code === 0 ? JSON.parse(q.stdout).metrics.length : -1;

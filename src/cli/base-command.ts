@@ -1,4 +1,6 @@
 import { Command, Errors } from '@oclif/core';
+// the file itself, not the folder's index: every command loads this, and the index loads the Kubernetes client
+import { setRequestLog } from '../cluster/request-log.js';
 import { PluginError } from '../model/index.js';
 import { parseErrorLine } from './parse-error-line.js';
 import { systemErrorLine } from './system-error.js';
@@ -9,6 +11,12 @@ import { systemErrorLine } from './system-error.js';
  */
 export abstract class BaseCommand extends Command {
   protected verbosity = 0;
+
+  /** `-v`: stack traces with errors from 6, and the API requests logged as kubectl logs them. */
+  protected setVerbosity(v: number): void {
+    this.verbosity = v;
+    setRequestLog(v);
+  }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<never> {
     if (err instanceof Errors.ExitError) throw err;

@@ -21,7 +21,7 @@ export const kubeFlags = {
   'tls-server-name': Flags.string({ description: 'server name to use for server certificate validation', helpGroup: G }),
   'disable-compression': Flags.boolean({ description: 'ask the API server not to compress large lists (less CPU on fast networks, more bytes on slow ones)', helpGroup: G }),
   'request-timeout': Flags.string({ description: 'how long to wait for a single API request (0: no timeout)', default: '0', helpGroup: G }),
-  v: Flags.integer({ char: 'v', description: 'log level; 6 and above print stack traces with errors', default: 0, helpGroup: G }),
+  v: Flags.integer({ char: 'v', description: 'log level: 6 logs each API request, 8 its response size too; 6 and above print stack traces with errors', default: 0, helpGroup: G }),
 };
 
 export const scopeFlags = {

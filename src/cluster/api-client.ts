@@ -6,6 +6,7 @@ import { PluginError } from '../model/index.js';
 import type { LoadedConfig } from './load-kubeconfig.js';
 import { decodeStatus, PROTOBUF } from './api-protobuf.js';
 import { Credentials } from './credentials.js';
+import { requestLogger } from './request-log.js';
 
 export interface ApiResponse {
   status: number;
@@ -176,7 +177,8 @@ export class ApiClient {
     const mod = url.protocol === 'http:' ? http : https;
     const all: http.OutgoingHttpHeaders = { ...this.headers, ...headers, 'User-Agent': 'kubectl-heapster' };
     if (this.groups.length) all['Impersonate-Group'] = this.groups;
-    const req = mod.request(url, { method: 'GET', agent: this.agent, headers: all, ...this.tls }, onResponse);
+    const logged = requestLogger(url);
+    const req = mod.request(url, { method: 'GET', agent: this.agent, headers: all, ...this.tls }, logged ? (res) => (logged(res), onResponse(res)) : onResponse);
     if (timeoutMs > 0) req.setTimeout(timeoutMs, () => req.destroy(new PluginError('timeout', timeoutMessage)));
     req.on('error', (e) => fail(e instanceof PluginError ? e : this.networkError(e)));
     req.end();

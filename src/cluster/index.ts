@@ -14,3 +14,4 @@ export { nodeWatch, type NodeSource } from './node-watch.js';
 export { ObjectWatch } from './object-watch.js';
 export { clusterIdentity } from './cluster-identity.js';
 export { resourceMetricSets, type ResourceMetricsQuery } from './resource-metrics.js';
+export { setRequestLog } from './request-log.js';

@@ -44,7 +44,7 @@ uniquely named files.`);
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Export);
-    this.verbosity = flags.v;
+    this.setVerbosity(flags.v);
     const kube = toKubeFlags(flags);
     const window = parseWindow(flags, Date.now());
     const format = exportFormatFor(flags.output, flags.format, flags.partition);

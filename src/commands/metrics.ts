@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { METRICS, METRIC_ALIASES } from '../model/index.js';
-import { OUTPUT_FORMATS, plainTable } from '../render/index.js';
+import { csvText, documentText, OUTPUT_FORMATS, plainTable, type OutputFormat } from '../render/index.js';
 
 const LEVEL_NAMES: Record<string, string> = {
   cluster: 'cluster', node: 'node', ns: 'namespace', pod: 'pod', pod_container: 'container', sys_container: 'system container',
@@ -11,7 +11,8 @@ export default class Metrics extends BaseCommand {
   static override summary = "List Heapster's metric catalogue: name, unit, type, levels, description.";
   static override examples = ['kubectl heapster metrics', 'kubectl heapster metrics -o json'];
   static override flags = {
-    output: Flags.string({ char: 'o', description: 'output format', options: [...OUTPUT_FORMATS], default: 'table' }),
+    output: Flags.string({ char: 'o', description: 'output format', options: OUTPUT_FORMATS.filter((f) => f !== 'chart'), default: 'table' }),
+    'no-headers': Flags.boolean({ description: "don't print table or CSV headers" }),
   };
 
   async run(): Promise<void> {
@@ -21,13 +22,15 @@ export default class Metrics extends BaseCommand {
       levels: m.levels.map((l) => LEVEL_NAMES[l]), description: m.description,
       aliases: Object.entries(METRIC_ALIASES).filter(([, v]) => v === m.name).map(([k]) => k),
     }));
-    if (flags.output === 'json') return void process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-    if (flags.output === 'csv') {
-      const cell = (s: string) => (/[",]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-      const lines = rows.map((r) => [r.name, r.unit, r.type, r.value, String(r.labeled), r.levels.join(';'), r.description].map(cell).join(','));
-      return void process.stdout.write(['name,unit,type,value,labeled,levels,description', ...lines].join('\n') + '\n');
+    const format = flags.output as OutputFormat;
+    if (format === 'json' || format === 'yaml') return void process.stdout.write(documentText(rows, format));
+    if (format === 'csv') {
+      return void process.stdout.write(csvText(['name', 'unit', 'type', 'value', 'labeled', 'levels', 'description'],
+        rows.map((r) => [r.name, r.unit, r.type, r.value, String(r.labeled), r.levels.join(';'), r.description]), flags['no-headers']));
     }
-    process.stdout.write(plainTable(['name', 'unit', 'type', 'levels', 'description'],
-      rows.map((r) => [r.name + (r.labeled ? ' (labeled)' : '') + (r.aliases.length ? ` [${r.aliases.join(', ')}]` : ''), r.unit, r.type, r.levels.join(','), r.description])));
+    const wide = format === 'wide';
+    process.stdout.write(plainTable(['name', 'unit', 'type', ...(wide ? ['value', 'aliases'] : []), 'levels', 'description'],
+      rows.map((r) => [r.name + (r.labeled ? ' (labeled)' : '') + (!wide && r.aliases.length ? ` [${r.aliases.join(', ')}]` : ''), r.unit, r.type,
+        ...(wide ? [r.value, r.aliases.join(',') || '-'] : []), r.levels.join(','), r.description]), flags['no-headers']));
   }
 }

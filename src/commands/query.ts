@@ -64,7 +64,7 @@ the kubelet's stats period), the counter difference over the kubelet's own times
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Query);
-    this.verbosity = flags.v;
+    this.setVerbosity(flags.v);
     const kube = toKubeFlags(flags);
     const nodeTimeoutMs = parseDuration(flags['node-timeout'], '--node-timeout');
     const labels = flags.labels !== undefined ? parseLabels(flags.labels) : undefined;

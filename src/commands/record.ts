@@ -47,7 +47,7 @@ still be explained.`);
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Record);
-    this.verbosity = flags.v;
+    this.setVerbosity(flags.v);
     const now = Date.now;
     const kube = toKubeFlags(flags);
     const resolutionMs = parseDuration(flags.resolution, '--resolution');

@@ -47,7 +47,7 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Serve);
-    this.verbosity = flags.v;
+    this.setVerbosity(flags.v);
     const kube = toKubeFlags(flags);
     const tls = !!flags['tls-cert-file'];
     if (tls !== !!flags['tls-private-key-file']) throw usageError('--tls-cert-file and --tls-private-key-file go together', 'pass both');

@@ -63,7 +63,7 @@ in the window say when (SEEN).`);
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Top);
-    this.verbosity = flags.v;
+    this.setVerbosity(flags.v);
     const kube = toKubeFlags(flags);
     const resource = topResource(args.resource, { containers: flags.containers, by: flags.by });
     if (!(TOP_AGGREGATIONS as readonly string[]).includes(flags.agg)) throw usageError(`--agg ${flags.agg} is not one of ${TOP_AGGREGATIONS.join(', ')}`, 'use --agg max (or p95, avg, min, last)');

@@ -3,5 +3,5 @@ export interface Output {
   write(text: string): unknown;
 }
 
-export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'chart'] as const;
+export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml', 'csv', 'chart'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

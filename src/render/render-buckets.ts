@@ -3,6 +3,8 @@ import { renderChart } from './chart.js';
 import { goTime } from './go-time.js';
 import type { Output, OutputFormat } from './output.js';
 import { MemberColumns } from './member-columns.js';
+import { csvText } from './csv-text.js';
+import { documentText } from './document.js';
 import { plainTable } from './plain-table.js';
 import { formatDuration, formatValue } from './units.js';
 
@@ -37,18 +39,21 @@ export function toAggregationResult(s: BucketSeries | undefined, aggs: readonly 
 export function renderBuckets(r: Buckets, format: OutputFormat, out: Output, noHeaders = false): void {
   const members = new MemberColumns(r.target);
   if (format === 'chart') return void out.write(chartOf(r, members));
-  if (format === 'json') {
+  if (format === 'json' || format === 'yaml') {
     const one = (s: BucketSeries | undefined) => toAggregationResult(s, r.aggregations, r.bucketMs);
     const body = r.many ? { items: r.series.map((s) => ({ ...(r.target.kind !== 'pod-list' ? members.json(s.key, s.name) : {}), ...(one(s) as object) })) } : one(r.series[0]);
-    return void out.write(JSON.stringify(body, null, 2) + '\n');
+    return void out.write(documentText(body, format));
   }
+  // wide adds each aggregation's exact value in the metric's base unit
+  const exact = format === 'wide' ? r.aggregations.filter((a) => a !== 'count') : [];
   const labelKeys = [...new Set(r.series.flatMap((s) => Object.keys(s.labels ?? {})))].sort();
-  const head = [...(r.many ? members.head : []), ...labelKeys, 'bucket', ...r.aggregations];
+  const head = [...(r.many ? members.head : []), ...labelKeys, 'bucket', ...r.aggregations, ...exact.map((a) => `${a} (${r.metric.quantity})`)];
   const rows = r.series.flatMap((s) => s.buckets.map((b) => [
     ...(r.many ? members.cells(s.key, s.name) : []), ...labelKeys.map((k) => s.labels?.[k] ?? ''), goTime(b.bucket),
     ...r.aggregations.map((a) => (a === 'count' || format === 'csv' ? String(b[a]) : formatValue(b[a], r.metric.quantity))),
+    ...exact.map((a) => String(b[a])),
   ]));
-  if (format === 'csv') return void out.write([head, ...rows].map((x) => x.join(',')).join('\n') + '\n');
+  if (format === 'csv') return void out.write(csvText(head, rows, noHeaders));
   if (!rows.length) return void out.write(`no ${r.metric.name} samples in this window\n`);
   out.write(plainTable(head, rows, noHeaders));
 }

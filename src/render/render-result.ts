@@ -6,6 +6,8 @@ import { renderChart } from './chart.js';
 import { toMetricResult } from './heapster-json.js';
 import type { Output, OutputFormat } from './output.js';
 import { MemberColumns } from './member-columns.js';
+import { csvText } from './csv-text.js';
+import { documentText } from './document.js';
 import { plainTable } from './plain-table.js';
 import { formatValue } from './units.js';
 
@@ -20,32 +22,34 @@ export function renderResult(r: QueryResult, format: OutputFormat, out: Output, 
     if (format === 'chart') throw usageError('a listing has nothing to chart', 'name a METRIC, or use -o table');
     const head = r.keys ? members.head : ['name'];
     const rows = r.names.map((n, i) => (r.keys ? members.cells(r.keys[i]!, n) : [n]));
-    if (format === 'json') {
+    if (format === 'json' || format === 'yaml') {
       const items = head.length > 1 ? r.names.map((n, i) => members.json(r.keys![i]!, n)) : r.names;
-      return void out.write(JSON.stringify(items, null, 2) + '\n');
+      return void out.write(documentText(items, format));
     }
-    if (format === 'csv') return void out.write([head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n');
+    if (format === 'csv') return void out.write(csvText(head, rows, opts.noHeaders));
     // a header over nothing read as if the plugin had failed; kubectl says "No resources found"
     if (r.names.length === 0) return void out.write(`no ${r.what === 'metrics' ? `metrics for ${r.about}` : r.about} in this window\n`);
     return void out.write(plainTable(head, rows, opts.noHeaders));
   }
   if (r.kind === 'buckets') return renderBuckets(r, format, out, opts.noHeaders);
+  const wide = format === 'wide';
   if (format === 'chart') {
     const series = r.series.map((s) => ({ ...s, name: members.label(s.key, s.name) }));
     return void out.write(renderChart(series, r.metric.quantity, { title: `${r.metric.name} of ${r.about}` }));
   }
-  if (format === 'json') return void out.write(JSON.stringify(jsonOf(r, members), null, 2) + '\n');
+  if (format === 'json' || format === 'yaml') return void out.write(documentText(jsonOf(r, members), format));
   const labelKeys = [...new Set(r.series.flatMap((s) => Object.keys(s.labels ?? {})))].sort();
   const rows: string[][] = [];
   for (const s of r.series) {
     for (const p of s.points) {
       const labels = labelKeys.map((k) => s.labels?.[k] ?? '');
       const value = format === 'csv' ? String(p.value) : formatValue(p.value, r.metric.quantity);
-      rows.push([...(r.many ? members.cells(s.key, s.name) : []), ...labels, goTime(p.timestamp), value]);
+      rows.push([...(r.many ? members.cells(s.key, s.name) : []), ...labels, goTime(p.timestamp), value, ...(wide ? [String(p.value)] : [])]);
     }
   }
-  const head = [...(r.many ? members.head : []), ...labelKeys, 'timestamp', r.metric.name];
-  if (format === 'csv') return void out.write([head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n');
+  // wide adds the exact value in the metric's base unit beside the rounded one people read
+  const head = [...(r.many ? members.head : []), ...labelKeys, 'timestamp', r.metric.name, ...(wide ? [r.metric.quantity] : [])];
+  if (format === 'csv') return void out.write(csvText(head, rows, opts.noHeaders));
   // a metric not kept at the target's level never gets here: runQuery refuses it with the reason
   if (rows.length === 0) return void out.write(`no ${r.metric.name} samples for ${r.about} in this window\n`);
   out.write(plainTable(head, rows, opts.noHeaders));
@@ -60,8 +64,4 @@ function jsonOf(r: Extract<QueryResult, { kind: 'series' }>, members: MemberColu
   if (!r.many) return toMetricResult(r.series[0], r.metric);
   const named = r.target.kind !== 'pod-list';
   return { items: r.series.map((s: Series) => ({ ...(named ? members.json(s.key, s.name) : {}), ...toMetricResult(s, r.metric) })) };
-}
-
-function csvCell(v: string): string {
-  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }

@@ -1,7 +1,8 @@
-import { dump } from 'js-yaml';
 import { usageError } from '../model/index.js';
 import type { TopAnswer, TopRow } from '../query/index.js';
 import type { Output } from './output.js';
+import { csvText } from './csv-text.js';
+import { documentText, rfc3339 } from './document.js';
 import { plainTable } from './plain-table.js';
 import { sparkline } from './sparkline.js';
 
@@ -100,13 +101,11 @@ export function renderTop(a: TopAnswer, format: TopFormat, out: Output, o: TopRe
   const all = columns(a, o).filter((c) => (!c.wide || format !== 'table') && (!c.history || a.source === 'archive'));
   const rows = sorted(a, all, o.sortBy);
   if (format === 'json' || format === 'yaml') {
-    const doc = document(a, rows);
-    return void out.write(format === 'json' ? JSON.stringify(doc, null, 2) + '\n' : dump(doc, { noRefs: true, lineWidth: -1 }));
+    return void out.write(documentText(document(a, rows), format));
   }
   const cells = rows.map((r) => all.map((c) => c.text(r)));
   if (format === 'csv') {
-    const head = all.map((c) => c.head);
-    return void out.write([...(o.noHeaders ? [] : [head]), ...cells].map((r) => r.map(csvCell).join(',')).join('\n') + (cells.length || !o.noHeaders ? '\n' : ''));
+    return void out.write(csvText(all.map((c) => c.head), cells, o.noHeaders));
   }
   if (!rows.length) return void out.write('No resources found\n');
   if (o.colour) colourRatios(all, rows, cells);
@@ -140,8 +139,6 @@ function colourRatios(cols: readonly Column[], rows: readonly TopRow[], cells: s
   });
 }
 
-const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z'));
 
 /** The document JSON and YAML print: base units, RFC 3339 times, null for a request or limit a container lacks. */
 function document(a: TopAnswer, rows: readonly TopRow[]): object {
@@ -151,8 +148,8 @@ function document(a: TopAnswer, rows: readonly TopRow[]): object {
   };
   return {
     kind: 'TopList', level: a.level, source: a.source,
-    ...(a.timestamp !== undefined ? { timestamp: iso(a.timestamp) } : {}),
-    ...(a.window ? { window: { start: iso(a.window.start), end: iso(a.window.end) }, aggregation: a.agg } : {}),
+    ...(a.timestamp !== undefined ? { timestamp: rfc3339(a.timestamp) } : {}),
+    ...(a.window ? { window: { start: rfc3339(a.window.start), end: rfc3339(a.window.end) }, aggregation: a.agg } : {}),
     items: rows.map((r) => ({
       ...(r.namespace !== undefined ? { namespace: r.namespace } : {}), ...(r.kind !== undefined ? { kind: r.kind } : {}),
       ...(r.pod !== undefined ? { pod: r.pod } : {}), name: r.name, ...(r.node !== undefined ? { node: r.node } : {}),
@@ -167,7 +164,7 @@ function document(a: TopAnswer, rows: readonly TopRow[]): object {
       ...(r.values.pods !== undefined ? { pods: r.values.pods } : {}),
       ...(r.values.rx !== undefined || r.values.tx !== undefined ? { network: { rxBytesPerSecond: r.values.rx ?? null, txBytesPerSecond: r.values.tx ?? null } } : {}),
       ...(r.values.ephemeral !== undefined ? { ephemeralStorageBytes: r.values.ephemeral } : {}),
-      ...(a.source === 'archive' ? { firstSeen: iso(r.firstSeen), lastSeen: iso(r.lastSeen), gone: !!r.gone, ...(r.trend ? { trend: r.trend } : {}) } : {}),
+      ...(a.source === 'archive' ? { firstSeen: rfc3339(r.firstSeen), lastSeen: rfc3339(r.lastSeen), gone: !!r.gone, ...(r.trend ? { trend: r.trend } : {}) } : {}),
     })),
   };
 }

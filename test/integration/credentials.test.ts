@@ -87,7 +87,7 @@ test('a token that stays refused ends a recording through the CLI as failed, wit
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stderr, /error: the API server at \S+ rejected the credentials \(401 Unauthorized\)/);
   const ls = await cli(['archive', 'ls', '--archive', archive, '-o', 'json'], pluginEnv());
-  const [rec] = JSON.parse(ls.stdout);
+  const [rec] = JSON.parse(ls.stdout).items;
   assert.is(rec.status, 'failed');
   assert.match(rec.lastError, /401 Unauthorized/);
 });

@@ -39,7 +39,7 @@ test('a full disk: one line naming the path and what to do, exit 1, the recordin
   assert.is(spawnSync('mount', ['-o', 'remount,size=64m', mnt]).status, 0);
   const ls = await cli(['archive', 'ls', '--archive', archive, '-o', 'json'], env);
   assert.is(ls.code, 0, ls.stderr);
-  const [rec] = JSON.parse(ls.stdout);
+  const [rec] = JSON.parse(ls.stdout).items;
   assert.is(rec.status, 'interrupted');
   assert.ok(rec.ticks >= 1, `${rec.ticks} ticks were written before the disk filled`);
   const v = await cli(['archive', 'verify', '--archive', archive], env);

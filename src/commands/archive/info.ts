@@ -1,17 +1,20 @@
-import { Args } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { selectGaps, selectRecordings, selectSnapshots } from '../../archive/index.js';
 import { archiveFlag, openArchive } from '../../cli/archive-flags.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { usageError } from '../../model/index.js';
 import { closest } from '../../query/index.js';
-import { formatBytes, formatDuration, goTime } from '../../render/index.js';
-import { statusOf } from './ls.js';
+import { documentText, formatBytes, formatDuration, goTime, rfc3339 } from '../../render/index.js';
+import { recordingDocument, statusOf } from './ls.js';
 
 export default class ArchiveInfo extends BaseCommand {
   static override summary = 'Show one recording: cluster, context, window, files by kind and level, gaps.';
-  static override examples = ['kubectl heapster archive info incident-4711'];
+  static override examples = ['kubectl heapster archive info incident-4711', 'kubectl heapster archive info incident-4711 -o yaml'];
   static override args = { name: Args.string({ required: true, description: 'the recording' }) };
-  static override flags = { ...archiveFlag };
+  static override flags = {
+    ...archiveFlag,
+    output: Flags.string({ char: 'o', options: ['text', 'json', 'yaml'], default: 'text', description: 'output format' }),
+  };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ArchiveInfo);
@@ -26,6 +29,14 @@ export default class ArchiveInfo extends BaseCommand {
       const k = `${s.kind} L${s.level}`;
       const e = byKind.get(k) ?? { files: 0, bytes: 0, rows: 0 };
       byKind.set(k, { files: e.files + 1, bytes: e.bytes + s.bytes, rows: e.rows + s.rows });
+    }
+    if (flags.output === 'json' || flags.output === 'yaml') {
+      const doc = {
+        kind: 'Recording', ...recordingDocument(r, Date.now()),
+        snapshots: [...byKind].map(([k, v]) => ({ kind: k.split(' ')[0], level: Number(k.split(' L')[1]), ...v })),
+        gapList: gaps.map((g) => ({ timestamp: rfc3339(g.ts), node: g.node, reason: g.reason, message: g.message })),
+      };
+      return void process.stdout.write(documentText(doc, flags.output));
     }
     const lines = [
       `name:        ${r.name}`,
