@@ -1,6 +1,6 @@
 import { ApiClient, collectBatch, listNodes, resourceMetricSets, type CollectOptions, type LoadedConfig, type NodeFailure, type NodeQuery } from '../cluster/index.js';
 import { NODE_METRICS, PluginError, processBatch, type Batch, type ClusterObjects, type PodInfo } from '../model/index.js';
-import { BatchHistory, missingError, type Target } from '../query/index.js';
+import { BatchHistory, missingError, resolveWorkload, type Target } from '../query/index.js';
 
 export interface LiveOptions {
   config: LoadedConfig;
@@ -139,7 +139,9 @@ function nodeQuery(t: Target, labelSelector: string | undefined): NodeQuery {
  * pods of its namespace do not have is an error here, naming the closest of them, before any node
  * is scraped (a typo cost a scrape of every node).
  */
-function nodesFor(t: Target, objects: ClusterObjects): ReadonlySet<string> | undefined {
+function nodesFor(target: Target, objects: ClusterObjects): ReadonlySet<string> | undefined {
+  // a workload's pods are known once the pods are listed: none is an error before any scrape
+  const t = resolveWorkload(target, objects.pods.values());
   if (t.kind === 'pod' || t.kind === 'container' || t.kind === 'containers') {
     const names = [...objects.pods.values()].filter((p) => p.namespace === t.namespace).map((p) => p.name);
     // a namespace without pods: scraping every node lets the error name the closest namespace

@@ -3,10 +3,11 @@ import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { archiveFlag, openArchive, recordingFlags, resolveScope, windowFlags } from '../cli/archive-flags.js';
 import { liveHistory } from '../cli/live-history.js';
+import { readPodObjects } from '../archive/index.js';
 import { loadKubeConfig } from '../cluster/index.js';
 import { usageError } from '../model/index.js';
 import {
-  ArchiveHistory, parseAggregations, requireLevel, parseDuration, parseLabels, parseTarget, parseWindow, resolveMetric, runQuery, type History, type QueryResult, type Window,
+  ArchiveHistory, parseAggregations, resolveWorkload, requireLevel, parseDuration, parseLabels, parseTarget, parseWindow, resolveMetric, runQuery, type History, type QueryResult, type Window,
 } from '../query/index.js';
 import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../render/index.js';
 import { prose } from '../cli/prose.js';
@@ -77,7 +78,10 @@ the kubelet's stats period), the counter difference over the kubelet's own times
       const archive = await openArchive(flags.archive, true);
       const scope = await resolveScope(archive, flags, kube);
       const namespace = flags.namespace ?? (flags.context || flags.kubeconfig ? (await loadKubeConfig(kube)).namespace : 'default');
-      const target = parseTarget(args.target, { namespace, allNamespaces: flags['all-namespaces'] });
+      const parsed = parseTarget(args.target, { namespace, allNamespaces: flags['all-namespaces'] });
+      const target = parsed.kind === 'pod-list' && parsed.workload
+        ? resolveWorkload(parsed, (await readPodObjects(await archive.files({ kind: 'pods', ...scope }), window.end ?? now)).map((p) => ({ ...p, name: p.pod })))
+        : parsed;
       const history = new ArchiveHistory(archive, scope);
       const result = await runQuery(history, { target, metric: args.metric, labels, window, labelSelector: flags.selector, ...(aggregations ? { aggregations, bucketMs: bucketMs ?? 0 } : {}) });
       // nothing in the window is a question the archive cannot answer: say what it does hold
@@ -96,15 +100,15 @@ the kubelet's stats period), the counter difference over the kubelet's own times
       ? parseDuration(flags['rate-interval'], '--rate-interval')
       : isRate && metric.name !== 'cpu/usage_rate' ? 15_000 : 0;
     const config = await loadKubeConfig(kube);
-    const target = parseTarget(args.target, { namespace: flags.namespace ?? config.namespace, allNamespaces: flags['all-namespaces'] });
+    const parsed = parseTarget(args.target, { namespace: flags.namespace ?? config.namespace, allNamespaces: flags['all-namespaces'] });
     // a metric the model does not keep at the target's level is refused before anything is scraped
-    if (metric) requireLevel(target, metric);
+    if (metric) requireLevel(parsed, metric);
     const live = await liveHistory({
-      config, target, metric: metric?.name, rateIntervalMs, concurrency: flags.concurrency, nodeTimeoutMs,
+      config, target: parsed, metric: metric?.name, rateIntervalMs, concurrency: flags.concurrency, nodeTimeoutMs,
       requestTimeoutMs: kube.requestTimeoutMs ?? 0, nodeSelector: flags['node-selector'],
       onWait: (ms) => process.stderr.isTTY && process.stderr.write(`scraping twice, ${ms / 1000}s apart, for counter rates...\n`),
       // what metrics.k8s.io serves: a pod's or node's cpu rate and working set
-      ...(metric && (metric.name === 'memory/working_set' || (metric.name === 'cpu/usage_rate' && rateIntervalMs === 0)) && !['cluster', 'namespace', 'namespaces'].includes(target.kind)
+      ...(metric && (metric.name === 'memory/working_set' || (metric.name === 'cpu/usage_rate' && rateIntervalMs === 0)) && !['cluster', 'namespace', 'namespaces'].includes(parsed.kind)
         ? { onFallback: (line: string) => process.stderr.write(`note: ${line}\n`) } : {}),
     });
     if (live.failures.length) {
@@ -112,6 +116,7 @@ the kubelet's stats period), the counter difference over the kubelet's own times
       const list = live.failures.map((f) => `${f.node} (${f.reason}: ${f.message})`).join(', ');
       process.stderr.write(`warning: ${live.failures.length} of ${total} nodes did not answer: ${list}\n`);
     }
+    const target = resolveWorkload(parsed, live.objects.pods.values());
     const result = await runQuery(live.history, { target, metric: args.metric, labels, window: {}, labelSelector: flags.selector });
     renderResult(result, flags.output as OutputFormat, process.stdout, { noHeaders: flags['no-headers'] });
   }

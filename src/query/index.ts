@@ -15,3 +15,4 @@ export { fieldSelector } from './field-selector.js';
 export { TOP_AGGREGATIONS, type TopAggregation, type TopAnswer, type TopLevel, type TopRequest, type TopRow, type TopValues } from './top-types.js';
 export { topFromBatch } from './top-live.js';
 export { topFromArchive, type TopWindow } from './top-archive.js';
+export { resolveWorkload, type OwnedPod } from './resolve-workload.js';

@@ -1,4 +1,4 @@
-import { usageError, type EntityType } from '../model/index.js';
+import { usageError, WORKLOAD_KINDS, type EntityType, type Workload } from '../model/index.js';
 
 /** What a query names: one entity, a list of pods, or a collection to list or to show every member of. */
 export type Target =
@@ -8,7 +8,8 @@ export type Target =
   | { kind: 'pod'; namespace: string; pod: string }
   | { kind: 'container'; namespace: string; pod: string; container: string }
   | { kind: 'freecontainer'; node: string; container: string }
-  | { kind: 'pod-list'; namespace: string; pods: string[] }
+  /** `workload`: the pods a Deployment, StatefulSet, DaemonSet or Job owns, found by resolveWorkload */
+  | { kind: 'pod-list'; namespace: string; pods: string[]; workload?: Workload }
   | { kind: 'nodes' }
   | { kind: 'namespaces' }
   | { kind: 'pods'; namespace?: string }
@@ -30,6 +31,7 @@ export const TARGET_FORMS = [
   'cluster', 'nodes', 'nodes/NODE', 'nodes/NODE/freecontainers', 'nodes/NODE/freecontainers/C', 'namespaces',
   'namespaces/NS', 'namespaces/NS/pods', 'namespaces/NS/pods/POD', 'namespaces/NS/pods/POD/containers',
   'namespaces/NS/pods/POD/containers/C', 'namespaces/NS/pod-list/P1,P2', 'pods (with -n or -A)', 'po/POD (with -n)',
+  'deployments|statefulsets|daemonsets|jobs/NS/NAME', 'deploy/NAME (with -n)',
 ];
 
 /** Parses Heapster's paths and kubectl's short forms (`ns/NS`, `no/NODE`, `po/POD` with `-n`). */
@@ -55,6 +57,12 @@ export function parseTarget(text: string, ctx: TargetContext): Target {
       if (pods.length) return { kind: 'pod-list', namespace: a, pods };
     }
     throw bad();
+  }
+  const kind = WORKLOAD_KINDS[head];
+  if (kind) {
+    // NS/NAME as Heapster's paths name things, or NAME in -n's namespace as kubectl does
+    if (a === undefined || c !== undefined) throw bad();
+    return { kind: 'pod-list', namespace: b === undefined ? ctx.namespace : a, pods: [], workload: { kind, name: b ?? a } };
   }
   if (POD.has(head)) {
     if (a === undefined) return ctx.allNamespaces ? { kind: 'pods' } : { kind: 'pods', namespace: ctx.namespace };
@@ -93,7 +101,7 @@ export function describeTarget(t: Target): string {
     case 'pod': return `pod ${t.namespace}/${t.pod}`;
     case 'container': return `container ${t.container} of pod ${t.namespace}/${t.pod}`;
     case 'freecontainer': return `system container ${t.container} on node ${t.node}`;
-    case 'pod-list': return `pods ${t.pods.join(',')} in ${t.namespace}`;
+    case 'pod-list': return t.workload ? `${t.workload.kind} ${t.namespace}/${t.workload.name}` : `pods ${t.pods.join(',')} in ${t.namespace}`;
     case 'nodes': return 'nodes';
     case 'namespaces': return 'namespaces';
     case 'pods': return t.namespace ? `pods in ${t.namespace}` : 'pods in all namespaces';

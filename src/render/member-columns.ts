@@ -26,6 +26,14 @@ export class MemberColumns {
     return this.spans ? { namespace: namespaceOf(key), name } : { name };
   }
 
+  /**
+   * Whether JSON items carry the member's name: Heapster's pod-list answer is its items in the order
+   * asked, without names; a workload's pods were not named by the user, so they are.
+   */
+  static named(target: Target): boolean {
+    return target.kind !== 'pod-list' || !!target.workload;
+  }
+
   /** one string, for a chart's legend */
   label(key: string, name: string): string {
     return this.spans ? `${namespaceOf(key)}/${name}` : name;

@@ -41,7 +41,7 @@ export function renderBuckets(r: Buckets, format: OutputFormat, out: Output, noH
   if (format === 'chart') return void out.write(chartOf(r, members));
   if (format === 'json' || format === 'yaml') {
     const one = (s: BucketSeries | undefined) => toAggregationResult(s, r.aggregations, r.bucketMs);
-    const body = r.many ? { items: r.series.map((s) => ({ ...(r.target.kind !== 'pod-list' ? members.json(s.key, s.name) : {}), ...(one(s) as object) })) } : one(r.series[0]);
+    const body = r.many ? { items: r.series.map((s) => ({ ...(MemberColumns.named(r.target) ? members.json(s.key, s.name) : {}), ...(one(s) as object) })) } : one(r.series[0]);
     return void out.write(documentText(body, format));
   }
   // wide adds each aggregation's exact value in the metric's base unit

@@ -62,6 +62,6 @@ function jsonOf(r: Extract<QueryResult, { kind: 'series' }>, members: MemberColu
     throw usageError(`${r.metric.name} has several label sets and Heapster's JSON holds one`, `pick one with --labels (found: ${found.join(' | ')})`);
   }
   if (!r.many) return toMetricResult(r.series[0], r.metric);
-  const named = r.target.kind !== 'pod-list';
+  const named = MemberColumns.named(r.target);
   return { items: r.series.map((s: Series) => ({ ...(named ? members.json(s.key, s.name) : {}), ...toMetricResult(s, r.metric) })) };
 }

@@ -2,8 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { load } from 'js-yaml';
 import { cli, kubectl, pluginEnv } from '../helpers/run-cli.js';
-import { recordSim, RES } from '../helpers/recorded.js';
-import { testSim, type TestSim } from '../helpers/sim.js';
+import { podWorkingSet } from '../../src/simulator/stats.js';
+import { podsAt, recordSim, RES, scrapedAt } from '../helpers/recorded.js';
+import { getJson, testSim, type TestSim } from '../helpers/sim.js';
 
 let sim: TestSim;
 let env: NodeJS.ProcessEnv;
@@ -108,6 +109,38 @@ test('metrics -o yaml is the -o json document; kubectl heapster help works, and 
   const bad = await cli(['help', 'qeury'], env);
   assert.is(bad.code, 2);
   assert.is(bad.stderr, 'error: unknown command "qeury" for "kubectl heapster"; did you mean query?\n');
+});
+
+test('query deployments/NS/NAME: the pods its ReplicaSets own, recorded and live; a workload without pods names the real ones', async () => {
+  const objects = (await getJson(sim, '/api/v1/pods')).items;
+  // worked out from the owner references: a ReplicaSet DEPLOY-HASH whose pods carry pod-template-hash HASH
+  const byDeploy = new Map<string, string[]>();
+  for (const o of objects) {
+    const ref = o.metadata.ownerReferences?.find((r: any) => r.controller);
+    const hash = o.metadata.labels?.['pod-template-hash'];
+    if (ref?.kind !== 'ReplicaSet' || !hash || !ref.name.endsWith(`-${hash}`)) continue;
+    const k = `${o.metadata.namespace}/${ref.name.slice(0, -hash.length - 1)}`;
+    byDeploy.set(k, [...(byDeploy.get(k) ?? []), o.metadata.name].sort());
+  }
+  const [key, names] = [...byDeploy].sort((a, b) => b[1].length - a[1].length)[0]!;
+  const [ns, deploy] = key.split('/') as [string, string];
+  const r = await cli(['query', `deployments/${ns}/${deploy}`, 'memory/working_set', '--archive', dir, '-o', 'json'], env);
+  assert.is(r.code, 0, r.stderr);
+  const items = JSON.parse(r.stdout).items;
+  assert.equal(items.map((i: any) => i.name).sort(), names);
+  for (const it of items) {
+    for (const m of it.metrics) {
+      const ts = Date.parse(m.timestamp);
+      const at = podsAt(sim, scrapedAt(ts)).find(({ p }) => p.namespace === ns && p.name === it.name)!;
+      assert.is(m.value, podWorkingSet(at.p, at.tt), `${it.name} at ${m.timestamp}`);
+    }
+  }
+  const live = await cli(['query', `deploy/${deploy}`, '-n', ns, 'memory/working_set', '--live', '-o', 'json'], env);
+  assert.is(live.code, 0, live.stderr);
+  assert.equal(JSON.parse(live.stdout).items.map((i: any) => i.name).sort(), names);
+  const typo = await cli(['query', `deployments/${ns}/${deploy}x`, 'memory/working_set', '--archive', dir], env);
+  assert.is(typo.code, 2);
+  assert.match(typo.stderr, new RegExp(`^error: no pods of Deployment ${ns}/${deploy}x; did you mean ${deploy}\\b`));
 });
 
 test.run();
