@@ -1,4 +1,4 @@
-import type { ContainerSpec, NodeInfo, PodInfo } from '../model/index.js';
+import type { ContainerSpec, NodeInfo, PodInfo, Termination } from '../model/index.js';
 import { resourceAmount } from './quantity.js';
 
 /** The parts of the core/v1 Node and Pod objects the plugin reads. */
@@ -27,8 +27,14 @@ export interface WirePod {
   status?: {
     /** RFC 3339 in JSON; milliseconds from the protobuf decoder */
     phase?: string; qosClass?: string; startTime?: string | number;
-    containerStatuses?: { name: string; restartCount?: number }[];
+    containerStatuses?: WireContainerStatus[];
   };
+}
+export interface WireContainerStatus {
+  name: string;
+  restartCount?: number;
+  /** finishedAt: RFC 3339 in JSON; milliseconds from the protobuf decoder */
+  lastState?: { terminated?: { reason?: string; exitCode?: number; finishedAt?: string | number } };
 }
 export interface WireList<T> { items?: T[] | null; metadata?: { continue?: string; resourceVersion?: string } }
 
@@ -46,15 +52,24 @@ export function toNodeInfo(n: WireNode): NodeInfo {
   };
 }
 
+/** A restarted container's last end, kept so a report can say a pod was OOM-killed. */
+function termination(s: WireContainerStatus | undefined): { lastTermination?: Termination } {
+  const t = s?.lastState?.terminated;
+  if (!t) return {};
+  const at = typeof t.finishedAt === 'number' ? t.finishedAt : t.finishedAt ? Date.parse(t.finishedAt) : 0;
+  return { lastTermination: { reason: shared(t.reason ?? ''), exitCode: t.exitCode ?? 0, at: Number.isFinite(at) ? at : 0 } };
+}
+
 export function toPodInfo(p: WirePod, namespaceUids?: ReadonlyMap<string, string>): PodInfo {
-  const restarts = new Map((p.status?.containerStatuses ?? []).map((s) => [s.name, s.restartCount ?? 0]));
+  const statuses = new Map((p.status?.containerStatuses ?? []).map((s) => [s.name, s]));
   const owner = p.metadata.ownerReferences?.find((o) => o.controller) ?? p.metadata.ownerReferences?.[0];
   const containers: ContainerSpec[] = (p.spec?.containers ?? []).map((c) => ({
     name: shared(c.name),
     image: shared(c.image ?? ''),
     requests: amounts(c.resources?.requests),
     limits: amounts(c.resources?.limits),
-    ...(restarts.has(c.name) ? { restartCount: restarts.get(c.name)! } : {}),
+    ...(statuses.has(c.name) ? { restartCount: statuses.get(c.name)!.restartCount ?? 0 } : {}),
+    ...termination(statuses.get(c.name)),
   }));
   const started = p.status?.startTime;
   const start = typeof started === 'number' ? started : started ? Date.parse(started) : NaN;

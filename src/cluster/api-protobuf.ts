@@ -1,4 +1,4 @@
-import type { WireList, WireNode, WirePod } from './api-objects.js';
+import type { WireContainerStatus, WireList, WireNode, WirePod } from './api-objects.js';
 import { ProtoReader } from './proto-reader.js';
 
 /**
@@ -195,13 +195,36 @@ function podStatus(r: ProtoReader, s: NonNullable<WirePod['status']>): void {
   }
 }
 
-function containerStatus(r: ProtoReader): { name: string; restartCount?: number } {
+function containerStatus(r: ProtoReader): WireContainerStatus {
   const end = r.enter();
-  const c: { name: string; restartCount?: number } = { name: '' };
+  const c: WireContainerStatus = { name: '' };
   for (let t = r.tag(end); t; t = r.tag(end)) {
     if (t === F(1)) c.name = r.string();
     else if (t === V(5)) c.restartCount = r.uint();
+    else if (t === F(3)) c.lastState = containerState(r);
     else r.skip(t);
   }
   return c;
+}
+
+/** ContainerState: only `terminated` (field 3) is read, for how a restarted container ended. */
+function containerState(r: ProtoReader): NonNullable<WireContainerStatus['lastState']> {
+  const end = r.enter();
+  const s: NonNullable<WireContainerStatus['lastState']> = {};
+  for (let t = r.tag(end); t; t = r.tag(end)) {
+    if (t !== F(3)) {
+      r.skip(t);
+      continue;
+    }
+    const tEnd = r.enter();
+    const term: NonNullable<typeof s.terminated> = {};
+    for (let u = r.tag(tEnd); u; u = r.tag(tEnd)) {
+      if (u === V(1)) term.exitCode = r.uint();
+      else if (u === F(3)) term.reason = r.string();
+      else if (u === F(6)) term.finishedAt = r.time();
+      else r.skip(u);
+    }
+    s.terminated = term;
+  }
+  return s;
 }

@@ -43,6 +43,15 @@ export interface ContainerSpec {
   requests: Readonly<Record<string, number>>;
   limits: Readonly<Record<string, number>>;
   restartCount?: number;
+  /** how the container last ended, when it restarted: `OOMKilled`, `Error`, `Completed`... */
+  lastTermination?: Termination;
+}
+
+export interface Termination {
+  reason: string;
+  exitCode: number;
+  /** ms; 0 when the API server did not say */
+  at: number;
 }
 
 /** A pod as the API server describes it, reduced to what the model and the archive keep. */

@@ -1,7 +1,7 @@
 import { between, hex, unit } from './random.js';
 import { kubeTime } from './summary.js';
 import { restartCount, containerStart } from './stats.js';
-import type { Fault, SimNode, SimPod, Workload } from './workload.js';
+import type { Fault, SimContainer, SimNode, SimPod, Workload } from './workload.js';
 
 const GiB = 2 ** 30;
 
@@ -143,11 +143,22 @@ export function podObject(p: SimPod, t: number): Record<string, unknown> {
     hostIP: hostIp(p.node), podIPs: [{ ip: '10.244.0.1' }],
   });
   (o.status.containerStatuses as Record<string, unknown>[]).forEach((c, k) => Object.assign(c, {
-    lastState: {}, imageID: `${String(c.image)}@sha256:${uidHex}${uidHex}`,
+    imageID: `${String(c.image)}@sha256:${uidHex}${uidHex}`,
     // a container's ID: 64 hex digits, different for each container of the pod
     containerID: `containerd://${uidHex.slice(k)}${uidHex}${uidHex.slice(0, k)}`,
   }));
   return o;
+}
+
+/**
+ * How a restarted container last ended: a container with a memory limit was OOM-killed (exit 137),
+ * one without exited with an error, at the instant it was started again.
+ */
+function lastState(p: SimPod, c: SimContainer, t: number): Record<string, unknown> {
+  if (restartCount(p, c, t) === 0) return {};
+  const at = containerStart(p, c, t);
+  const oom = c.limits.memory !== undefined;
+  return { terminated: { exitCode: oom ? 137 : 1, reason: oom ? 'OOMKilled' : 'Error', startedAt: kubeTime(at - c.restartEveryMs), finishedAt: kubeTime(at) } };
 }
 
 /** The parts of a pod the plugin reads: the archive bench builds 30,000 of these a tick and needs no more. */
@@ -168,6 +179,7 @@ export function podCore(p: SimPod, t: number): Record<string, unknown> {
       containerStatuses: p.containers.map((c) => ({
         name: c.name, image: c.image, ready: true, started: true, restartCount: restartCount(p, c, t),
         state: { running: { startedAt: kubeTime(containerStart(p, c, t)) } },
+        lastState: lastState(p, c, t),
       })),
     },
   };

@@ -42,6 +42,7 @@ test('pods listed in protobuf are the pods listed in JSON, field for field', asy
   assert.equal(proto, json);
   // the comparison covers what varies from pod to pod
   assert.ok(json.some((p) => p.containers.some((c) => (c.restartCount ?? 0) > 0)), 'a restarted container');
+  assert.ok(json.some((p) => p.containers.some((c) => c.lastTermination?.reason === 'OOMKilled' && c.lastTermination.exitCode === 137 && c.lastTermination.at > 0)), 'how one ended');
   assert.ok(json.some((p) => p.containers.some((c) => Object.keys(c.limits).length === 0)), 'a container without limits');
   assert.ok(new Set(json.map((p) => p.ownerKind)).size >= 2, 'owners of several kinds');
   assert.ok(json.every((p) => Number.isFinite(p.startTime)), 'start times');
