@@ -15,6 +15,8 @@ export interface ApiResponse {
   body: string;
   /** a protobuf body's bytes */
   bytes?: Buffer;
+  /** the server's Date header: its clock, to the second */
+  date?: string;
 }
 
 export interface ClientOptions {
@@ -252,7 +254,7 @@ function readBody(res: http.IncomingMessage, path: string): Promise<string | Buf
 }
 
 function response(res: http.IncomingMessage, body: string | Buffer): ApiResponse {
-  const head = { status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? '') };
+  const head = { status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), ...(res.headers.date ? { date: res.headers.date } : {}) };
   return typeof body === 'string' ? { ...head, body } : { ...head, body: '', bytes: body };
 }
 

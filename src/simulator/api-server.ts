@@ -125,6 +125,8 @@ export class SimApiServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    // the Date header is the server's clock, as a real API server's is: here the simulator's
+    res.setHeader('Date', new Date(this.o.now()).toUTCString());
     const url = new URL(req.url ?? '/', 'https://sim');
     const who = this.authenticate(req);
     const done = (status: number, body: string | Buffer, type = 'application/json') => {
