@@ -79,6 +79,8 @@ export async function archiveBench(print) {
   ]);
   const q1 = await timeCli(['query', `namespaces/${ns}`, 'memory/usage', '--archive', dir, '-o', 'json'], env);
   const q2 = await timeCli(['query', `namespaces/${ns}/pod-list/${pods.join(',')}`, 'cpu/usage_rate', '--agg', 'p95', '--bucket', '1h', '--archive', dir, '-o', 'json'], env);
+  const day = ['--start', new Date(start + ticks * RES - 86_400_000).toISOString(), '--end', new Date(start + ticks * RES).toISOString()];
+  const top = await timeCli(['top', 'pods', '-A', '--archive', dir, ...day], env, 3);
   const exportDir = mkdtempSync(path.join(tmpdir(), 'kh-bench-export-'));
   const q3 = await timeCli(['export', '--output', path.join(exportDir, 'day.parquet'), '--archive', dir], env, 1);
   const sampleBytes = (await archive.catalog(true, async (con) => {
@@ -96,6 +98,8 @@ export async function archiveBench(print) {
     ['query ns memory/usage: peak RSS MB', q1.rssMb.toFixed(0)],
     [`query pod-list (${pods.length} pods) p95 by 1h, whole CLI: warm ms (cold ${q2.coldMs.toFixed(0)})`, q2.warmMs.toFixed(0)],
     ['query pod-list p95: peak RSS MB', q2.rssMb.toFixed(0)],
+    [`top pods -A over the day (--since 24h), whole CLI: warm ms (first ${top.coldMs.toFixed(0)})`, top.warmMs.toFixed(0)],
+    ['top pods -A over the day: peak RSS MB', top.rssMb.toFixed(0)],
     ['export to Parquet, whole day: s', (q3.coldMs / 1000).toFixed(1)],
     ['export: peak RSS MB', q3.rssMb.toFixed(0)],
   ];

@@ -4,6 +4,7 @@ import { processBatch, RateBase } from '../../dist/model/index.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { RUN_FLAGS } from './run-flags.mjs';
+import { timeCli, timeCommand } from './time-cli.mjs';
 
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
 // `record` repeats the watched scrape for hours, so its median is taken over nine: about every third
@@ -89,6 +90,10 @@ export async function scrapeBench(startSimulatorProcess) {
     }
     client.close();
     const rss = process.resourceUsage().maxRSS / 1024;
+    // `top pods -A` as users run it, beside the real kubectl top (metrics.k8s.io, which the simulator serves)
+    const topEnv = { ...process.env, KUBECONFIG: sim.kubeconfig, NO_COLOR: '1' };
+    const top = await timeCli(['top', 'pods', '-A'], topEnv, 3);
+    const kubectlTop = await timeCommand('kubectl', ['top', 'pods', '-A'], topEnv, 3);
     const failed = [cold, ...watched, ...oneShot, ...cold3].reduce((s, x) => s + x.failed, 0);
     if (failed) console.error(`warning: ${failed} node scrapes failed`);
     const last = watched.at(-1);
@@ -106,6 +111,8 @@ export async function scrapeBench(startSimulatorProcess) {
       [`scrape: wall s, full scrape (first, fresh process, median of ${COLD})`, (median(cold3.map((s) => s.wall)) / 1000).toFixed(2), '< 5 s'],
       [`scrape: wall s, full scrape (next, median of ${WATCHED})`, (median(watched.map((s) => s.wall)) / 1000).toFixed(2), '< 5 s'],
       ['scrape: peak RSS MB', rss.toFixed(0)],
+      [`top pods -A live, whole process: warm ms (first ${top.coldMs.toFixed(0)})`, top.warmMs.toFixed(0), `kubectl top pods -A: ${kubectlTop.warmMs.toFixed(0)} ms`],
+      ['top pods -A live: peak RSS MB', top.rssMb.toFixed(0), `kubectl top pods -A: ${kubectlTop.rssMb.toFixed(0)} MB`],
     ];
   } finally {
     sim.stop();
