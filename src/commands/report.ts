@@ -28,7 +28,7 @@ shows the reader's own zone. Without a window, the whole recording (or everythin
   static override flags = {
     ...kubeFlags, ...archiveFlag, ...windowFlags, ...recordingFlags,
     namespace: Flags.string({ char: 'n', description: 'report one namespace instead of the cluster' }),
-    output: Flags.string({ char: 'o', required: true, description: 'the HTML file to write; - for standard output' }),
+    output: Flags.string({ required: true, description: 'the HTML file to write; - for standard output' }),
     force: Flags.boolean({ description: 'replace an existing --output file' }),
     top: Flags.integer({ description: 'pods in each top list', default: 10, min: 1, max: 100 }),
   };

@@ -20,7 +20,7 @@ test("oclif's parse errors keep their reason, on one line", async () => {
   assert.is(await usage(['simulate', '--nodes', '0']), 'error: --nodes: expected an integer greater than or equal to 1 but received: 0; see `kubectl heapster simulate --help`');
   assert.is(await usage(['simulate', '--nodes', 'x']), 'error: --nodes: expected an integer but received: x; see `kubectl heapster simulate --help`');
   assert.is(await usage(['query']), 'error: missing TARGET; see `kubectl heapster query --help`');
-  assert.is(await usage(['query', 'nodes', '-o', 'yaml']), 'error: --output yaml: expected one of table, json, csv, chart; see `kubectl heapster query --help`');
+  assert.is(await usage(['query', 'nodes', '-o', 'xml']), 'error: --output xml: expected one of table, wide, json, yaml, csv, chart; see `kubectl heapster query --help`');
   assert.is(await usage(['export']), 'error: missing required flag --output; see `kubectl heapster export --help`');
   assert.is(await usage(['query', 'a', 'b', 'c', 'd']), 'error: Unexpected arguments: c, d; see `kubectl heapster query --help`');
 });

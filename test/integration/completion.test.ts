@@ -23,8 +23,9 @@ async function offered(...words: string[]): Promise<{ choices: string[]; directi
 
 // ---
 test('kubectl completes the commands, and the subcommands of a topic', async () => {
-  assert.equal((await offered('')).choices.sort(), ['archive', 'export', 'metrics', 'query', 'record', 'serve', 'simulate', 'top']);
-  assert.equal((await offered('re')).choices, ['record']);
+  assert.equal((await offered('')).choices.sort(), ['archive', 'doctor', 'export', 'help', 'metrics', 'query', 'record', 'report', 'serve', 'simulate', 'top']);
+  assert.equal((await offered('rec')).choices, ['record']);
+  assert.equal((await offered('re')).choices, ['record', 'report']);
   assert.equal((await offered('archive', '')).choices.sort(), ['compact', 'info', 'ls', 'prune', 'repair', 'verify']);
 });
 
@@ -34,7 +35,7 @@ test('kubectl completes metric names and aliases from the catalogue, and the fla
   assert.ok(expected.length > 4);
   assert.equal(memory.choices.sort(), expected.sort());
   assert.is(memory.directive, 4, 'no file names among metric names');
-  assert.equal((await offered('query', '-o', '')).choices, ['table', 'json', 'csv', 'chart']);
+  assert.equal((await offered('query', '-o', '')).choices, ['table', 'wide', 'json', 'yaml', 'csv', 'chart']);
   assert.equal((await offered('record', '--node-')).choices.sort(), ['--node-selector', '--node-timeout']);
   // a flag that takes a path leaves completion to the shell's file names
   assert.equal(await offered('query', '--kubeconfig', ''), { choices: [], directive: 0 });

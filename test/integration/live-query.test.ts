@@ -127,7 +127,9 @@ test('usage errors exit 2 with one line: a bad flag, an unknown metric, a bad ta
   for (const [args, text] of [
     [['query', 'ns', '--live', '--frobnicate'], /Nonexistent flag: --frobnicate/],
     [['query', 'ns/web', 'memory/usgae', '--live'], /unknown metric "memory\/usgae"; did you mean memory\/usage/],
-    [['query', 'deployments/x', 'memory/usage', '--live'], /"deployments\/x" is not a target/],
+    [['query', 'services/x', 'memory/usage', '--live'], /"services\/x" is not a target/],
+    // a workload is a target: one without pods says which ones the namespace has
+    [['query', 'deployments/x', 'memory/usage', '--live'], /no pods of Deployment default\/x; /],
     [['query', 'ns/wbe', 'memory/usage', '--live'], /no namespace "wbe" in the data; did you mean web/],
     // a name far from every node is not given guesses as to what was meant, but the listing
     [['query', 'nodes/zzz', 'memory/usage', '--live'], /no node "zzz" in the data; the closest are node-01, node-02, node-03, none of them near; `kubectl heapster query nodes` with the same flags lists all 3\n/],

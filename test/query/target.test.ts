@@ -28,10 +28,13 @@ test("kubectl's short forms and collections", () => {
   assert.equal(parseTarget('ns/a/pods', ctx), { kind: 'pods', namespace: 'a' });
   assert.equal(parseTarget('ns/a/pods/p/containers', ctx), { kind: 'containers', namespace: 'a', pod: 'p' });
   assert.equal(parseTarget('nodes/n1/freecontainers', ctx), { kind: 'freecontainers', node: 'n1' });
+  // workloads: NS/NAME, or NAME in the context's namespace; their pods are found later, from pod objects
+  assert.equal(parseTarget('deployments/web/frontend', ctx), { kind: 'pod-list', namespace: 'web', pods: [], workload: { kind: 'Deployment', name: 'frontend' } });
+  assert.equal(parseTarget('sts/db', ctx), { kind: 'pod-list', namespace: ctx.namespace, pods: [], workload: { kind: 'StatefulSet', name: 'db' } });
 });
 
 test('anything else is a usage error that lists the forms', () => {
-  for (const bad of ['deployments/x', 'nodes/n1/pods', 'ns/a/pod-list/', 'cluster/x', 'namespaces//pods']) {
+  for (const bad of ['services/x', 'deployments/a/b/c', 'nodes/n1/pods', 'ns/a/pod-list/', 'cluster/x', 'namespaces//pods']) {
     try {
       parseTarget(bad, ctx);
       assert.unreachable(bad);
