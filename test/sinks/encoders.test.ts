@@ -1,0 +1,81 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { uncompress } from 'snappyjs';
+import { newMetricSet, type Batch } from '../../src/model/index.js';
+import { graphiteLines, influxLines, kafkaMessages, openTsdbPoints, promSeries, writeRequestBody } from '../../src/sinks/index.js';
+
+// the reference's fixture (heapster-sinks.md §1.1): points A, B and C at 2017-10-16T09:15:00Z
+const T = Date.UTC(2017, 9, 16, 9, 15);
+function fixture(): Batch {
+  const c = newMetricSet('namespace:prod/pod:web-1/container:app', 'pod_container', {
+    type: 'pod_container', nodename: 'node-01', hostname: 'node-01', host_id: '', pod_id: '5e1f1c7a-b2a4-11e7-9a0e-42010a800002',
+    pod_name: 'web-1', namespace_name: 'prod', namespace_id: '2c6d9b1e-b2a4-11e7-9a0e-42010a800002', labels: 'app:web,tier:fe',
+    container_name: 'app', container_base_image: 'nginx:1.13',
+  });
+  c.values.set('cpu/usage_rate', 250);
+  c.labeled.add('filesystem/usage', { resource_id: '/' }, 40960);
+  const n = newMetricSet('node:node-01', 'node', { type: 'node', nodename: 'node-01', hostname: 'node-01', host_id: '', labels: 'kubernetes.io/hostname:node-01' });
+  n.values.set('cpu/node_utilization', 0.42);
+  return { timestamp: T, sets: new Map([[c.key, c], [n.key, n]]) };
+}
+
+test('InfluxDB: the reference\'s lines byte for byte, default schema and withfields=true (§4.6)', () => {
+  assert.equal(influxLines(fixture(), { withFields: false, clusterName: 'default', disableCounterMetrics: false }), [
+    'cpu/usage_rate,cluster_name=default,container_base_image=nginx:1.13,container_name=app,labels=app:web\\,tier:fe,namespace_name=prod,nodename=node-01,pod_name=web-1,type=pod_container value=250i 1508145300000000000',
+    'filesystem/usage,cluster_name=default,container_base_image=nginx:1.13,container_name=app,labels=app:web\\,tier:fe,namespace_name=prod,nodename=node-01,pod_name=web-1,resource_id=/,type=pod_container value=40960i 1508145300000000000',
+    'cpu/node_utilization,cluster_name=default,labels=kubernetes.io/hostname:node-01,nodename=node-01,type=node value=0.42 1508145300000000000',
+  ]);
+  assert.equal(influxLines(fixture(), { withFields: true, clusterName: 'default', disableCounterMetrics: false }), [
+    'cpu,cluster_name=default,container_base_image=nginx:1.13,container_name=app,labels=app:web\\,tier:fe,namespace_name=prod,nodename=node-01,pod_name=web-1,type=pod_container usage_rate=250i 1508145300000000000',
+    'filesystem,cluster_name=default,container_base_image=nginx:1.13,container_name=app,labels=app:web\\,tier:fe,namespace_name=prod,nodename=node-01,pod_name=web-1,resource_id=/,type=pod_container usage=40960i 1508145300000000000',
+    'cpu,cluster_name=default,labels=kubernetes.io/hostname:node-01,nodename=node-01,type=node node_utilization=0.42 1508145300000000000',
+  ]);
+  // Go's shortest float never takes an exponent; counters go with disable_counter_metrics
+  const b = fixture();
+  const node = b.sets.get('node:node-01')!;
+  node.values.set('cpu/node_utilization', 1e-7);
+  node.values.set('cpu/usage', 123456789);
+  const lines = influxLines(b, { withFields: false, clusterName: 'c1', disableCounterMetrics: true });
+  assert.ok(lines.some((l) => l.includes(' value=0.0000001 ')));
+  assert.not.ok(lines.some((l) => l.startsWith('cpu/usage,')));
+  assert.ok(influxLines(b, { withFields: false, clusterName: 'c1', disableCounterMetrics: false }).some((l) => l.startsWith('cpu/usage,') && l.includes(' value=123456789i ')));
+});
+
+test('Graphite: Heapster\'s paths, %f floats, seconds; a filesystem\'s resource id in its path (§5.4)', () => {
+  assert.equal(graphiteLines(fixture(), 'kubernetes'), [
+    'kubernetes.nodes.node-01.pods.prod.web-1.containers.app.cpu.usage_rate 250 1508145300',
+    'kubernetes.nodes.node-01.pods.prod.web-1.containers.app.filesystem._.usage 40960 1508145300',
+    'kubernetes.nodes.node-01.cpu.node_utilization 0.420000 1508145300',
+  ]);
+});
+
+test('OpenTSDB: plain values only, the type in the name, labels sanitised, cluster tag (§6.5)', () => {
+  assert.equal(openTsdbPoints(fixture(), 'k8s-cluster'), [
+    '{"metric":"cpu_usage_rate_gauge","timestamp":1508145300,"value":250,"tags":{"cluster":"k8s-cluster","container_base_image":"nginx_1.13","container_name":"app","hostname":"node-01","labels":"app_web_tier_fe","namespace_id":"2c6d9b1e-b2a4-11e7-9a0e-42010a800002","namespace_name":"prod","nodename":"node-01","pod_id":"5e1f1c7a-b2a4-11e7-9a0e-42010a800002","pod_name":"web-1","type":"pod_container"}}',
+    '{"metric":"cpu_node_utilization_gauge","timestamp":1508145300,"value":0.42,"tags":{"cluster":"k8s-cluster","hostname":"node-01","labels":"kubernetes.io/hostname_node-01","nodename":"node-01","type":"node"}}',
+  ]);
+});
+
+test('Kafka: the message values byte for byte (§7.4)', () => {
+  assert.equal(kafkaMessages(fixture()), [
+    '{"MetricsName":"cpu/usage_rate","MetricsValue":{"value":250},"MetricsTimestamp":"2017-10-16T09:15:00Z","MetricsTags":{"container_base_image":"nginx:1.13","container_name":"app","host_id":"","hostname":"node-01","labels":"app:web,tier:fe","namespace_id":"2c6d9b1e-b2a4-11e7-9a0e-42010a800002","namespace_name":"prod","nodename":"node-01","pod_id":"5e1f1c7a-b2a4-11e7-9a0e-42010a800002","pod_name":"web-1","type":"pod_container"}}',
+    '{"MetricsName":"filesystem/usage","MetricsValue":{"value":40960},"MetricsTimestamp":"2017-10-16T09:15:00Z","MetricsTags":{"container_base_image":"nginx:1.13","container_name":"app","host_id":"","hostname":"node-01","labels":"app:web,tier:fe","namespace_id":"2c6d9b1e-b2a4-11e7-9a0e-42010a800002","namespace_name":"prod","nodename":"node-01","pod_id":"5e1f1c7a-b2a4-11e7-9a0e-42010a800002","pod_name":"web-1","resource_id":"/","type":"pod_container"}}',
+    '{"MetricsName":"cpu/node_utilization","MetricsValue":{"value":0.42},"MetricsTimestamp":"2017-10-16T09:15:00Z","MetricsTags":{"host_id":"","hostname":"node-01","labels":"kubernetes.io/hostname:node-01","nodename":"node-01","type":"node"}}',
+  ]);
+});
+
+test('remote write: heapster_ names, labels sorted with __name__, the reference\'s sample and label bytes, snappy block (§12)', () => {
+  const { series, metadata } = promSeries(fixture(), 'default');
+  assert.equal(series.map((s) => s.labels.find(([k]) => k === '__name__')![1]), ['heapster_cpu_usage_rate', 'heapster_filesystem_usage', 'heapster_cpu_node_utilization']);
+  assert.equal(series[2]!.labels, [['__name__', 'heapster_cpu_node_utilization'], ['cluster_name', 'default'], ['hostname', 'node-01'],
+    ['labels', 'kubernetes.io/hostname:node-01'], ['nodename', 'node-01'], ['type', 'node']]);
+  assert.equal(series[1]!.labels.find(([k]) => k === 'resource_id'), ['resource_id', '/']);
+  assert.is(metadata.get('heapster_cpu_usage_rate')!.type, 'gauge');
+  const raw = Buffer.from(uncompress(writeRequestBody(series, metadata.values())));
+  const hex = raw.toString('hex');
+  assert.ok(hex.includes('0900000000' + '00406f40' + '10a084dca3f22b'), 'A\'s sample: 250 at 1508145300000 ms');
+  assert.ok(hex.includes('09e17a14ae47e1da3f10a084dca3f22b'), 'C\'s sample');
+  assert.ok(hex.includes('0a230a085f5f6e616d655f5f1217' + Buffer.from('heapster_cpu_usage_rate').toString('hex')), 'the __name__ label');
+});
+
+test.run();
