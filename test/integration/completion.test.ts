@@ -23,7 +23,7 @@ async function offered(...words: string[]): Promise<{ choices: string[]; directi
 
 // ---
 test('kubectl completes the commands, and the subcommands of a topic', async () => {
-  assert.equal((await offered('')).choices.sort(), ['archive', 'doctor', 'export', 'help', 'metrics', 'query', 'record', 'report', 'serve', 'simulate', 'top']);
+  assert.equal((await offered('')).choices.sort(), ['archive', 'doctor', 'export', 'help', 'metrics', 'query', 'record', 'report', 'serve', 'simulate', 'sink', 'top']);
   assert.equal((await offered('rec')).choices, ['record']);
   assert.equal((await offered('re')).choices, ['record', 'report']);
   assert.equal((await offered('archive', '')).choices.sort(), ['compact', 'info', 'ls', 'prune', 'repair', 'verify']);

@@ -71,6 +71,9 @@ test('remote write: heapster_ names, labels sorted with __name__, the reference\
     ['labels', 'kubernetes.io/hostname:node-01'], ['nodename', 'node-01'], ['type', 'node']]);
   assert.equal(series[1]!.labels.find(([k]) => k === 'resource_id'), ['resource_id', '/']);
   assert.is(metadata.get('heapster_cpu_usage_rate')!.type, 'gauge');
+  const withCounter = fixture();
+  withCounter.sets.get('node:node-01')!.values.set('cpu/usage', 123456789);
+  assert.is(promSeries(withCounter, 'default').metadata.get('heapster_cpu_usage')!.type, 'counter', 'cumulative metrics are counters');
   const raw = Buffer.from(uncompress(writeRequestBody(series, metadata.values())));
   const hex = raw.toString('hex');
   assert.ok(hex.includes('0900000000' + '00406f40' + '10a084dca3f22b'), 'A\'s sample: 250 at 1508145300000 ms');

@@ -1,0 +1,116 @@
+import {
+  clusterKey, joinLabels, L, namespaceKey, newMetricSet, nodeKey, podContainerKey, podKey, sysContainerKey, type Batch, type EntityType, type MetricSet,
+} from '../model/index.js';
+import { readArchive, whereClause, type SampleFilter } from './read-samples.js';
+
+export interface RecordedFiles {
+  samples: readonly string[];
+  pods: readonly string[];
+  nodes: readonly string[];
+}
+
+interface PodMeta { uid: string; labels: string; images: Map<string, string> }
+interface NodeMeta { hostname: string; labels: string }
+
+/**
+ * A recorded window as the batches the recorder had, oldest first and one at a time, with the
+ * labels Heapster gave each set rebuilt from the pod and node objects kept beside the samples
+ * (their newest version at the window's end): what a sink is sent afterwards, or again. What the
+ * archive does not keep (a namespace's uid, a node's host id) is left empty, as Heapster left
+ * labels it did not know.
+ */
+export async function readRecordedBatches(files: RecordedFiles, f: SampleFilter, range: { start: number; end: number },
+  onBatch: (b: Batch) => Promise<void> | void, chunkMs = 3_600_000): Promise<number> {
+  if (!files.samples.length) return 0;
+  const pods = await podMeta(files.pods, range.end);
+  const nodes = await nodeMeta(files.nodes, range.end);
+  let count = 0;
+  for (let from = range.start; from <= range.end; from += chunkMs) {
+    const to = Math.min(range.end, from + chunkMs - 1);
+    // one chunk of ticks at a time, so a day of a large cluster never sits in memory whole
+    const rows = await readArchive(files.samples, async (con, src) => {
+      const r = await con.runAndReadAll(`SELECT epoch_ms(ts) AS ts, type, node, namespace, pod, container, pod_uid, metric, resource_id, value
+        FROM ${src} WHERE ${whereClause(f, { start: from, end: to })} ORDER BY ts`);
+      return r.getColumnsObject();
+    });
+    const n = rows.ts?.length ?? 0;
+    let i = 0;
+    while (i < n) {
+      const ts = Number(rows.ts![i]);
+      const sets = new Map<string, MetricSet>();
+      for (; i < n && Number(rows.ts![i]) === ts; i++) {
+        const s = (k: string) => (rows[k]![i] === null ? null : String(rows[k]![i]));
+        const type = String(rows.type![i]) as EntityType;
+        const key = keyOf(type, s('node'), s('namespace'), s('pod'), s('container'));
+        let set = sets.get(key);
+        if (!set) sets.set(key, (set = newMetricSet(key, type, labelsOf(type, s('node'), s('namespace'), s('pod'), s('container'), s('pod_uid'), pods, nodes))));
+        const id = s('resource_id');
+        const value = Number(rows.value![i]);
+        if (id === null) set.values.set(String(rows.metric![i]), value);
+        else set.labeled.add(String(rows.metric![i]), { [L.resourceId]: id }, value);
+      }
+      await onBatch({ timestamp: ts, sets });
+      count++;
+    }
+  }
+  return count;
+}
+
+function keyOf(type: EntityType, node: string | null, ns: string | null, pod: string | null, container: string | null): string {
+  switch (type) {
+    case 'cluster': return clusterKey();
+    case 'node': return nodeKey(node ?? '');
+    case 'ns': return namespaceKey(ns ?? '');
+    case 'pod': return podKey(ns ?? '', pod ?? '');
+    case 'pod_container': return podContainerKey(ns ?? '', pod ?? '', container ?? '');
+    case 'sys_container': return sysContainerKey(node ?? '', container ?? '');
+  }
+}
+
+function labelsOf(type: EntityType, node: string | null, ns: string | null, pod: string | null, container: string | null, uid: string | null,
+  pods: Map<string, PodMeta>, nodes: Map<string, NodeMeta>): Record<string, string> {
+  const l: Record<string, string> = { [L.type]: type };
+  if (node !== null) {
+    const n = nodes.get(node);
+    Object.assign(l, { [L.nodename]: node, [L.hostname]: n?.hostname || node, [L.hostId]: '' });
+    if (type === 'node') l[L.labels] = n?.labels ?? '';
+  }
+  if (ns !== null) Object.assign(l, { [L.namespaceName]: ns, [L.namespaceId]: '' });
+  if (pod !== null) {
+    const p = pods.get(`${ns}/${pod}`);
+    Object.assign(l, { [L.podName]: pod, [L.podId]: uid ?? p?.uid ?? '', [L.labels]: p?.labels ?? '' });
+  }
+  if (container !== null) {
+    l[L.containerName] = container;
+    if (type === 'pod_container') l[L.containerBaseImage] = pods.get(`${ns}/${pod}`)?.images.get(container) ?? '';
+  }
+  return l;
+}
+
+async function podMeta(files: readonly string[], at: number): Promise<Map<string, PodMeta>> {
+  const out = new Map<string, PodMeta>();
+  if (!files.length) return out;
+  await readArchive(files, async (con, from) => {
+    const r = await con.runAndReadAll(`SELECT namespace, pod, uid, CAST(labels AS VARCHAR) AS labels, CAST(containers AS VARCHAR) AS containers FROM ${from}
+      WHERE ts <= make_timestamp(${Math.floor(at)}::BIGINT * 1000) QUALIFY row_number() OVER (PARTITION BY namespace, pod ORDER BY ts DESC) = 1`);
+    for (const o of r.getRowObjects()) {
+      const containers = JSON.parse(String(o.containers ?? '[]')) as { name: string; image: string }[];
+      out.set(`${o.namespace}/${o.pod}`, {
+        uid: String(o.uid ?? ''), labels: joinLabels(JSON.parse(String(o.labels ?? '{}'))), images: new Map(containers.map((c) => [c.name, c.image])),
+      });
+    }
+  });
+  return out;
+}
+
+async function nodeMeta(files: readonly string[], at: number): Promise<Map<string, NodeMeta>> {
+  const out = new Map<string, NodeMeta>();
+  if (!files.length) return out;
+  await readArchive(files, async (con, from) => {
+    const r = await con.runAndReadAll(`SELECT node, hostname, CAST(labels AS VARCHAR) AS labels FROM ${from}
+      WHERE ts <= make_timestamp(${Math.floor(at)}::BIGINT * 1000) QUALIFY row_number() OVER (PARTITION BY node ORDER BY ts DESC) = 1`);
+    for (const o of r.getRowObjects()) out.set(String(o.node), { hostname: String(o.hostname ?? ''), labels: joinLabels(JSON.parse(String(o.labels ?? '{}'))) });
+  });
+  return out;
+}
+

@@ -1,0 +1,56 @@
+import { Flags } from '@oclif/core';
+import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
+import { usageError } from '../model/index.js';
+import { makeSink, parseSinkSpec, SinkError, type Sink, type SinkCredentials } from '../sinks/index.js';
+
+export const sinkFlags = {
+  sink: Flags.string({ multiple: true, description: 'send every batch here too: influxdb:URL?db=k8s, prometheus:URL (remote write), graphite:tcp://HOST:PORT, opentsdb:URL; repeatable' }),
+  'sink-credentials': Flags.string({ description: 'a YAML file of sink options kept off the command line: {influxdb: {user: u, pw: p}}' }),
+};
+
+/**
+ * The sinks a command was given, probed before anything is sent: a server that refuses the
+ * credentials or the database is found here, with one line, before a recording begins.
+ */
+export async function openSinks(specs: readonly string[], credentialsFile: string | undefined): Promise<Sink[]> {
+  const creds = credentialsFile ? readCredentials(credentialsFile) : {};
+  const sinks = specs.map((s) => makeSink(parseSinkSpec(s, creds)));
+  try {
+    for (const s of sinks) await s.probe();
+  } catch (e) {
+    for (const s of sinks) s.close();
+    throw e;
+  }
+  return sinks;
+}
+
+function readCredentials(file: string): SinkCredentials {
+  let doc: unknown;
+  try {
+    doc = load(readFileSync(file, 'utf8'));
+  } catch (e) {
+    // the file's contents are secrets: its name and the parser's reason only, never a line of it
+    throw usageError(`--sink-credentials ${file} cannot be read: ${(e as Error).message.split('\n')[0]!.replace(/ \(\d+:\d+\)$/, '').slice(0, 80)}`, 'give a YAML mapping: {influxdb: {user: u, pw: p}}');
+  }
+  const ok = doc && typeof doc === 'object' && Object.values(doc).every((v) => v && typeof v === 'object' && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number'));
+  if (!ok) throw usageError(`--sink-credentials ${file} is not a mapping of sink to options`, 'give a YAML mapping: {influxdb: {user: u, pw: p}, "prometheus:mimir:8080": {bearer_token: t}}');
+  return Object.fromEntries(Object.entries(doc as Record<string, Record<string, unknown>>).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([o, x]) => [o, String(x)]))]));
+}
+
+/**
+ * One batch to one sink, tried again with a doubling wait while the failure is one that waiting
+ * can mend (the server down or busy); a refused batch is not retried.
+ */
+export async function sendWithRetry(sink: Sink, send: () => Promise<number>, attempts: number, firstWaitMs = 1000): Promise<number> {
+  for (let i = 0; ; i++) {
+    try {
+      return await send();
+    } catch (e) {
+      if (!(e instanceof SinkError) || !e.retryable || i + 1 >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, firstWaitMs * 2 ** i));
+      // a database dropped under us, or a server restarted empty: set up again before the retry
+      await sink.probe().catch(() => undefined);
+    }
+  }
+}
