@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
-import { usageError } from '../model/index.js';
-import { makeSink, parseSinkSpec, SinkError, type Sink, type SinkCredentials } from '../sinks/index.js';
+import { readRecordedBatches, type Archive } from '../archive/index.js';
+import { usageError, type Batch } from '../model/index.js';
+import { makeSink, parseSinkSpec, SinkError, type Sink, type SinkCredentials, type SinkQueue } from '../sinks/index.js';
 
 export const sinkFlags = {
   sink: Flags.string({ multiple: true, description: 'send every batch here too: influxdb:URL?db=k8s, prometheus:URL (remote write), graphite:tcp://HOST:PORT, opentsdb:URL; repeatable' }),
@@ -53,4 +54,26 @@ export async function sendWithRetry(sink: Sink, send: () => Promise<number>, att
       await sink.probe().catch(() => undefined);
     }
   }
+}
+
+/** A recorded batch read back by its time, for a sink that fell behind (see SinkQueue). */
+export function replayFrom(archive: Archive, recording: string): (ts: number) => Promise<Batch | undefined> {
+  return async (ts) => {
+    const files = {
+      samples: await archive.files({ kind: 'samples', recording, start: ts, end: ts }),
+      pods: await archive.files({ kind: 'pods', recording, end: ts }),
+      nodes: await archive.files({ kind: 'nodes', recording, end: ts }),
+    };
+    let found: Batch | undefined;
+    await readRecordedBatches(files, { recording }, { start: ts, end: ts }, (b) => void (found = b));
+    return found;
+  };
+}
+
+/** `influxdb 120 sent, 3 pending` for each sink, for the progress line. */
+export function sinkProgress(queues: readonly SinkQueue[]): string {
+  return queues.map((q) => {
+    const s = q.status;
+    return `, ${q.sink.shown.split(':')[0]} ${s.sent} sent${s.pending ? `, ${s.pending} pending` : ''}${s.failed ? `, ${s.failed} failed` : ''}`;
+  }).join('');
 }

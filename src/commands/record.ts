@@ -4,12 +4,14 @@ import { archiveFlag, archiveNotice } from '../cli/archive-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { progressPrinter } from '../cli/progress.js';
+import { openSinks, replayFrom, sinkFlags, sinkProgress } from '../cli/sink-flags.js';
 import { checkRecordScope } from '../cli/record-scope.js';
 import { ApiClient, clusterIdentity, loadKubeConfig } from '../cluster/index.js';
 import { PluginError, usageError } from '../model/index.js';
 import { labelSelector, parseDuration, parseTime } from '../query/index.js';
 import { abortableSleep, runRecorder } from '../record/index.js';
 import { formatBytes, goTime } from '../render/index.js';
+import { SinkQueue } from '../sinks/index.js';
 import { prose } from '../cli/prose.js';
 import { shellWord } from '../cli/shell-word.js';
 
@@ -43,6 +45,9 @@ still be explained.`);
     'node-selector': Flags.string({ description: 'only scrape nodes with these labels' }),
     concurrency: Flags.integer({ description: 'nodes scraped at once (0: fitted to the cluster size)', default: 0, min: 0 }),
     'node-timeout': Flags.string({ description: 'how long one kubelet may take to answer', default: '10s' }),
+    ...sinkFlags,
+    'sink-queue': Flags.integer({ description: 'batches each sink holds in memory; past it, a slow sink reads them back from the archive', default: 10, min: 1 }),
+    'sink-drain': Flags.string({ description: 'at the end, how long sinks may take to send what they hold', default: '30s' }),
   };
 
   async run(): Promise<void> {
@@ -60,6 +65,9 @@ still be explained.`);
     const config = await loadKubeConfig(kube);
     const started = now();
     const name = checkName(flags.name ?? `${config.contextName}-${goTime(started).replace(/[-:]/g, '').replace('T', '-').replace('Z', '')}`.replace(/[^a-zA-Z0-9._-]/g, '-'), 'the recording name');
+    const drainMs = parseDuration(flags['sink-drain'], '--sink-drain', { zero: true });
+    // a sink that refuses (credentials, database, no receiver) is found before anything is recorded
+    const sinks = flags.sink?.length ? await openSinks(flags.sink, flags['sink-credentials']) : [];
     const client = await ApiClient.create(config, { maxSockets: flags.concurrency || 64 });
     const namespace = flags.namespace && !flags['all-namespaces'] ? flags.namespace : undefined;
     let archive: Archive;
@@ -71,8 +79,10 @@ still be explained.`);
       if (existing.length > 0) throw usageError(`a recording "${name}" already exists`, 'pick another --name');
     } catch (e) {
       client.close();
+      for (const s of sinks) s.close();
       throw e;
     }
+    const queues = sinks.map((sink) => new SinkQueue(sink, { bound: flags['sink-queue'], replay: replayFrom(archive, name) }));
     const writer = await TickWriter.start(archive, {
       name, cluster: clusterIdentity(config), context: config.contextName, server: config.server,
       resolutionMs, startedAt: started, status: 'recording', nodes: 0, ticks: 0,
@@ -110,15 +120,22 @@ still be explained.`);
         client, archive, writer, resolutionMs, until, nodeSelector: flags['node-selector'],
         scope: { ...(namespace ? { namespace } : {}), ...(podMatches ? { podMatches } : {}) },
         concurrency: flags.concurrency, nodeTimeoutMs, requestTimeoutMs: kube.requestTimeoutMs || 30_000,
-        now, sleep: abortableSleep, signal: stop.signal, onTick: progressPrinter(process.stderr, started, now),
+        now, sleep: abortableSleep, signal: stop.signal, onTick: progressPrinter(process.stderr, started, now, () => sinkProgress(queues)),
+        onBatch: (b) => queues.forEach((q) => q.offer(b)),
         onBehind: (ms, missed) => process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}warning: the recorder fell ${Math.round(ms / 1000)}s behind --resolution ${flags.resolution} (${missed} boundaries kept as gaps); a slower --resolution or fewer nodes (--node-selector) keeps up\n`),
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
       const window = sum.first !== undefined ? `${goTime(sum.first)} to ${goTime(sum.last!)}` : 'no batch written';
       // the archive named as it was given: without it, the hints would read the default archive
       const where = `--recording ${name}${flags.archive ? ` --archive ${shellWord(archive.dir)}` : ''}`;
+      const sent = await Promise.all(queues.map((q) => q.drain(drainMs)));
       process.stdout.write([
         `recording "${name}": ${sum.ticks} ticks, ${window}`,
+        ...queues.map((q, i) => {
+          const s = sent[i]!;
+          const left = s.pending ? `; send the rest with kubectl heapster sink push ${where} --start ${goTime(s.oldestPending!)} --sink ${q.sink.shown}` : '';
+          return `  sink ${q.sink.shown}: ${s.sent} batches sent, ${s.pending} pending, ${s.failed} failed${s.lastError && (s.pending || s.failed) ? ` (last: ${s.lastError})` : ''}${left}`;
+        }),
         `  ${sum.rows} samples in ${sum.files} files (${formatBytes(sum.bytes)}), ${sum.gaps} gaps${sum.lastError ? ` (last: ${sum.lastError})` : ''}`,
         `query it: kubectl heapster query namespaces ${where}`,
         `          kubectl heapster query cluster memory/usage ${where} -o chart`,
@@ -132,6 +149,8 @@ still be explained.`);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       client.close();
+      // after a failure the sinks stop at once; what they did not send is in the archive for sink push
+      if (status !== 'done') await Promise.all(queues.map((q) => q.drain(0)));
       try {
         await writer.finish(status, failure);
       } catch (e) {

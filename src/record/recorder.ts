@@ -1,7 +1,7 @@
 import type { Archive, TickWriter } from '../archive/index.js';
 import { compact } from '../archive/index.js';
 import { collectBatch, nodeWatch, PodWatch, type ApiClient, type NodeFailure } from '../cluster/index.js';
-import { PluginError, podKey, processBatch, RateBase } from '../model/index.js';
+import { PluginError, podKey, processBatch, RateBase, type Batch } from '../model/index.js';
 import { narrowBatch, type RecordScope } from './narrow.js';
 
 export interface RecorderOptions {
@@ -22,6 +22,8 @@ export interface RecorderOptions {
   /** aborting it finishes the batch in hand, writes it, and stops */
   signal: AbortSignal;
   onTick?: (t: TickReport) => void;
+  /** each batch once it is in the archive: the sinks take it from here */
+  onBatch?: (b: Batch) => void;
   /** said once, when the recorder first falls behind its resolution: by how much, and how many boundaries */
   onBehind?: (behindMs: number, missed: number) => void;
   /**
@@ -127,6 +129,7 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
         const keptPods = [...got.objects.pods.values()].filter((p) => (!o.scope.namespace || p.namespace === o.scope.namespace) && (!o.scope.podMatches || o.scope.podMatches(p.labels)));
         const gaps = got.failures.map((f: NodeFailure) => ({ ts: batch.timestamp, node: f.node, reason: f.reason, message: f.message }));
         const w = await o.writer.write(kept, keptPods, [...got.objects.nodes.values()], gaps);
+        o.onBatch?.(kept);
         backoff = 0;
         sum.ticks++;
         sum.rows += w.rows;

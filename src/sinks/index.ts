@@ -7,3 +7,4 @@ export { promSeries, promName, writeRequestBody, type PromSeries, type PromMetad
 export { parseSinkSpec, redact, SINK_NAMES, type SinkCredentials, type SinkSpec } from './sink-spec.js';
 export { makeSink } from './make-sink.js';
 export { SinkError, type Sink } from './sink.js';
+export { SinkQueue, type SinkQueueOptions, type SinkStats } from './sink-queue.js';

@@ -52,10 +52,13 @@ const stopper = (child: ChildProcess) => () => new Promise<void>((resolve) => {
   child.kill('SIGTERM');
 });
 
-/** InfluxDB 1.x from Debian's `influxdb` package; `auth`: with auth-enabled, as production servers run. */
-export async function startInflux(o: { auth?: boolean } = {}): Promise<RunningServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kh-influx-'));
-  const [port, rpc] = [await freePort(), await freePort()];
+/**
+ * InfluxDB 1.x from Debian's `influxdb` package; `auth`: with auth-enabled, as production servers
+ * run; `again`: the same server started again (its port and data), after `stop`.
+ */
+export async function startInflux(o: { auth?: boolean; again?: RunningServer } = {}): Promise<RunningServer> {
+  const dir = o.again?.dir ?? mkdtempSync(path.join(tmpdir(), 'kh-influx-'));
+  const [port, rpc] = o.again ? [o.again.port, await freePort()] : [await freePort(), await freePort()];
   writeFileSync(path.join(dir, 'influxdb.conf'), `reporting-disabled = true
 bind-address = "127.0.0.1:${rpc}"
 [meta]

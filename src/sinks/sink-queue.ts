@@ -1,0 +1,127 @@
+import type { Batch } from '../model/index.js';
+import { SinkError, type Sink } from './sink.js';
+
+export interface SinkQueueOptions {
+  /** batches held in memory; past it, batches are only remembered by time and read back from the archive */
+  bound: number;
+  /** a batch already in the archive, read back for a sink that fell behind */
+  replay: (timestamp: number) => Promise<Batch | undefined>;
+  /** the first wait after a failure, doubling to `maxWaitMs` */
+  firstWaitMs?: number;
+  maxWaitMs?: number;
+}
+
+export interface SinkStats {
+  sent: number;
+  pending: number;
+  failed: number;
+  /** the oldest batch not yet sent, ms */
+  oldestPending?: number;
+  lastError?: string;
+}
+
+/**
+ * One sink's side of a recording. `offer` never waits, so a slow or dead sink never slows the
+ * scrape: batches queue in memory up to `bound`, and past it only their times are kept, to be read
+ * back from the archive (where every offered batch already is) when the sink can take them. One
+ * loop sends in time order; a failure waiting can mend is retried with a doubling wait, and a batch
+ * the server refuses is counted as failed and passed over.
+ */
+export class SinkQueue {
+  private readonly memory: Batch[] = [];
+  /** times of batches that did not fit, all newer than those in memory */
+  private readonly spooled: number[] = [];
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private readonly stats: SinkStats = { sent: 0, pending: 0, failed: 0 };
+
+  constructor(readonly sink: Sink, private readonly o: SinkQueueOptions) {}
+
+  offer(batch: Batch): void {
+    // once anything is spooled, later batches follow it there, so the order stays that of time
+    if (this.spooled.length || this.memory.length >= this.o.bound) this.spooled.push(batch.timestamp);
+    else this.memory.push(batch);
+    this.running ??= this.loop();
+    this.wake?.();
+  }
+
+  get status(): SinkStats {
+    const oldest = this.memory[0]?.timestamp ?? this.spooled[0];
+    return { ...this.stats, pending: this.memory.length + this.spooled.length, ...(oldest !== undefined ? { oldestPending: oldest } : {}) };
+  }
+
+  /** Sends what is queued for at most `deadlineMs`, then stops; what is left stays pending in the stats. */
+  async drain(deadlineMs: number): Promise<SinkStats> {
+    // timers that hold the process open: a recorder ending must wait for its sinks, up to the deadline
+    await new Promise<void>((resolve) => {
+      const empty = () => this.memory.length + this.spooled.length === 0;
+      const finish = () => {
+        clearTimeout(deadline);
+        clearInterval(poll);
+        resolve();
+      };
+      const deadline = setTimeout(finish, deadlineMs);
+      const poll = setInterval(() => empty() && finish(), 50);
+      if (empty()) finish();
+    });
+    this.stopping = true;
+    this.wake?.();
+    this.sink.close();
+    return this.status;
+  }
+
+  private async next(): Promise<Batch | undefined> {
+    const m = this.memory[0];
+    if (m) return m;
+    const ts = this.spooled[0];
+    if (ts === undefined) return undefined;
+    const b = await this.o.replay(ts);
+    // a batch the archive cannot give back is one this sink will never get: counted, not retried
+    if (!b) {
+      this.spooled.shift();
+      this.stats.failed++;
+      this.stats.lastError = `the batch of ${new Date(ts).toISOString()} could not be read back from the archive`;
+    }
+    return b ?? this.next();
+  }
+
+  private done(): void {
+    if (this.memory.length) this.memory.shift();
+    else this.spooled.shift();
+  }
+
+  private async loop(): Promise<void> {
+    let wait = 0;
+    while (!this.stopping) {
+      const batch = await this.next();
+      if (!batch) {
+        await new Promise<void>((r) => (this.wake = r));
+        this.wake = undefined;
+        continue;
+      }
+      try {
+        await this.sink.send(batch);
+        this.stats.sent++;
+        this.done();
+        wait = 0;
+      } catch (e) {
+        const err = e instanceof SinkError ? e : new SinkError((e as Error).message, true);
+        this.stats.lastError = err.message;
+        if (!err.retryable) {
+          this.stats.failed++;
+          this.done();
+          continue;
+        }
+        wait = Math.min(wait ? wait * 2 : this.o.firstWaitMs ?? 1000, this.o.maxWaitMs ?? 30_000);
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, wait);
+          this.wake = () => (this.stopping ? (clearTimeout(t), r()) : undefined);
+        });
+        this.wake = undefined;
+        // the server may have come back empty (a database dropped): set up again before the retry
+        if (!this.stopping) await this.sink.probe().catch(() => undefined);
+      }
+    }
+  }
+}
