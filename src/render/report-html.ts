@@ -47,7 +47,6 @@ export interface ReportData {
   gaps: ReportGap[];
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const td = (s: string, cls = '') => `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(s)}</td>`;
 const pct = (v: number | undefined, of: number | null | undefined) => (v === undefined || !of ? '-' : `${Math.floor((100 * v) / of)}%`);
 const amount = (v: number | null | undefined, q: Quantity) => (v === undefined || v === null ? '-' : formatValue(v, q));
@@ -62,10 +61,10 @@ export function reportHtml(r: ReportData): string {
   const charts = (cs: readonly ReportChart[]) => cs.map((c) => svgChart(c.series, c)).join('\n');
   const body = [
     `<header><h1>${escapeHtml(title)}</h1>`,
-    `<p>Window ${escapeHtml(iso(r.window.start))} to ${escapeHtml(iso(r.window.end))} (${escapeHtml(formatDuration(r.window.end - r.window.start))}), all times UTC; hover a chart for your own time zone.`
-      + ` Generated ${escapeHtml(iso(r.generatedAt))} by kubectl-heapster ${escapeHtml(r.version)} from the archive.</p>`,
+    `<p>Window ${escapeHtml(goTime(r.window.start))} to ${escapeHtml(goTime(r.window.end))} (${escapeHtml(formatDuration(r.window.end - r.window.start))}), all times UTC; hover a chart for your own time zone.`
+      + ` Generated ${escapeHtml(goTime(r.generatedAt))} by kubectl-heapster ${escapeHtml(r.version)} from the archive.</p>`,
     `<table class="meta"><thead><tr><th>recording</th><th>from</th><th>to</th><th>resolution</th><th>nodes</th></tr></thead><tbody>`
-      + r.recordings.map((x) => `<tr>${td(x.name)}${td(iso(x.start))}${td(iso(x.end))}${td(formatDuration(x.resolutionMs))}${td(String(x.nodes), 'n')}</tr>`).join('')
+      + r.recordings.map((x) => `<tr>${td(x.name)}${td(goTime(x.start))}${td(goTime(x.end))}${td(formatDuration(x.resolutionMs))}${td(String(x.nodes), 'n')}</tr>`).join('')
       + `</tbody></table>`,
     `<nav><a href="#cluster">Cluster</a> · <a href="#namespaces">Namespaces</a> · <a href="#pods">Top pods</a> · <a href="#events">Restarts, OOM kills, deaths</a> · <a href="#nodes">Nodes</a> · <a href="#gaps">Gaps</a></nav></header>`,
     `<h2 id="cluster">${r.namespace ? `Namespace ${escapeHtml(r.namespace)}` : 'Cluster'}: CPU and memory</h2>`, charts(r.charts.cluster),
@@ -78,10 +77,10 @@ export function reportHtml(r: ReportData): string {
     `<h2 id="gaps">Gaps: scrapes that did not answer</h2>`, gapTable(r.gaps),
   ].join('\n');
   const data = JSON.stringify({
-    cluster: r.cluster, window: { start: iso(r.window.start), end: iso(r.window.end) },
+    cluster: r.cluster, window: { start: goTime(r.window.start), end: goTime(r.window.end) },
     charts: [...r.charts.cluster, ...r.charts.namespaces, ...r.charts.pods, ...r.charts.nodes].map((c) => ({
       title: c.title, target: c.target, metric: c.metric, command: c.command,
-      series: c.series.map((s) => ({ name: s.name, points: s.points.map((p) => [iso(p.timestamp), p.value]) })),
+      series: c.series.map((s) => ({ name: s.name, points: s.points.map((p) => [goTime(p.timestamp), p.value]) })),
     })),
   }).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>
@@ -116,8 +115,8 @@ function eventTable(events: readonly ReportEvent[]): string {
   if (!events.length) return '<p class="empty">none: no pod restarted, was OOM-killed, started or died in the window</p>';
   return `<table><thead><tr><th>namespace</th><th>pod</th><th>node</th><th>restarts in window</th><th>OOM-killed</th><th>died (last seen)</th><th>started (first seen)</th></tr></thead><tbody>`
     + events.map((e) => `<tr>${td(e.namespace)}${td(e.pod)}${td(e.node ?? '')}${td(e.restarts ? String(e.restarts) : '-', 'n')}`
-      + `${td(e.oomKilled.map((o) => `${o.container} at ${iso(o.at)}`).join(', ') || '-', e.oomKilled.length ? 'hot' : '')}`
-      + `${td(e.gone !== undefined ? iso(e.gone) : '-')}${td(e.started !== undefined ? iso(e.started) : '-')}</tr>`).join('') + '</tbody></table>';
+      + `${td(e.oomKilled.map((o) => `${o.container} at ${goTime(o.at)}`).join(', ') || '-', e.oomKilled.length ? 'hot' : '')}`
+      + `${td(e.gone !== undefined ? goTime(e.gone) : '-')}${td(e.started !== undefined ? goTime(e.started) : '-')}</tr>`).join('') + '</tbody></table>';
 }
 
 function nodeTable(rows: readonly TopRow[]): string {
@@ -125,14 +124,14 @@ function nodeTable(rows: readonly TopRow[]): string {
   return `<table><thead><tr><th>node</th><th>peak CPU</th><th>allocatable CPU</th><th>peak CPU %</th><th>peak memory</th><th>allocatable memory</th><th>peak memory %</th><th>seen</th></tr></thead><tbody>`
     + rows.map((r) => `<tr>${td(r.name)}${td(amount(r.values.cpu, 'millicores'), 'n')}${td(amount(r.values.cpuAllocatable, 'millicores'), 'n')}${td(pct(r.values.cpu, r.values.cpuAllocatable), 'n')}`
       + `${td(amount(r.values.memory, 'bytes'), 'n')}${td(r.values.memAllocatable !== undefined ? formatBytes(r.values.memAllocatable) : '-', 'n')}${td(pct(r.values.memory, r.values.memAllocatable), 'n')}`
-      + `${td(r.gone ? `stopped answering after ${iso(r.lastSeen!)}` : 'to the end')}</tr>`).join('') + '</tbody></table>';
+      + `${td(r.gone ? `stopped answering after ${goTime(r.lastSeen!)}` : 'to the end')}</tr>`).join('') + '</tbody></table>';
 }
 
 function gapTable(gaps: readonly ReportGap[]): string {
   if (!gaps.length) return '<p class="empty">none: every node answered every scrape</p>';
   const shown = gaps.slice(0, 200);
   return `<table><thead><tr><th>time</th><th>node</th><th>why</th><th>message</th></tr></thead><tbody>`
-    + shown.map((g) => `<tr>${td(iso(g.ts))}${td(g.node)}${td(g.reason)}${td(g.message)}</tr>`).join('') + '</tbody></table>'
+    + shown.map((g) => `<tr>${td(goTime(g.ts))}${td(g.node)}${td(g.reason)}${td(g.message)}</tr>`).join('') + '</tbody></table>'
     + (gaps.length > shown.length ? `<p>… and ${gaps.length - shown.length} more: <code>kubectl heapster archive info RECORDING</code> lists them</p>` : '');
 }
 

@@ -2,7 +2,8 @@ import { usageError } from '../model/index.js';
 import type { TopAnswer, TopRow } from '../query/index.js';
 import type { Output } from './output.js';
 import { csvText } from './csv-text.js';
-import { documentText, rfc3339 } from './document.js';
+import { documentText } from './document.js';
+import { goTime } from './go-time.js';
 import { plainTable } from './plain-table.js';
 import { sparkline } from './sparkline.js';
 
@@ -148,8 +149,8 @@ function document(a: TopAnswer, rows: readonly TopRow[]): object {
   };
   return {
     kind: 'TopList', level: a.level, source: a.source,
-    ...(a.timestamp !== undefined ? { timestamp: rfc3339(a.timestamp) } : {}),
-    ...(a.window ? { window: { start: rfc3339(a.window.start), end: rfc3339(a.window.end) }, aggregation: a.agg } : {}),
+    ...(a.timestamp !== undefined ? { timestamp: goTime(a.timestamp) } : {}),
+    ...(a.window ? { window: { start: goTime(a.window.start), end: goTime(a.window.end) }, aggregation: a.agg } : {}),
     items: rows.map((r) => ({
       ...(r.namespace !== undefined ? { namespace: r.namespace } : {}), ...(r.kind !== undefined ? { kind: r.kind } : {}),
       ...(r.pod !== undefined ? { pod: r.pod } : {}), name: r.name, ...(r.node !== undefined ? { node: r.node } : {}),
@@ -164,7 +165,9 @@ function document(a: TopAnswer, rows: readonly TopRow[]): object {
       ...(r.values.pods !== undefined ? { pods: r.values.pods } : {}),
       ...(r.values.rx !== undefined || r.values.tx !== undefined ? { network: { rxBytesPerSecond: r.values.rx ?? null, txBytesPerSecond: r.values.tx ?? null } } : {}),
       ...(r.values.ephemeral !== undefined ? { ephemeralStorageBytes: r.values.ephemeral } : {}),
-      ...(a.source === 'archive' ? { firstSeen: rfc3339(r.firstSeen), lastSeen: rfc3339(r.lastSeen), gone: !!r.gone, ...(r.trend ? { trend: r.trend } : {}) } : {}),
+      ...(a.source === 'archive' ? { firstSeen: maybeTime(r.firstSeen), lastSeen: maybeTime(r.lastSeen), gone: !!r.gone, ...(r.trend ? { trend: r.trend } : {}) } : {}),
     })),
   };
 }
+
+const maybeTime = (ms: number | undefined) => (ms === undefined ? undefined : goTime(ms));

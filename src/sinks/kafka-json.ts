@@ -11,7 +11,8 @@ const goString = (s: string) => JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, 
  * too; a labeled value's own labels merged in), keys sorted. Values Go could not marshal are left out.
  */
 export function kafkaMessages(batch: Batch): string[] {
-  const time = new Date(batch.timestamp).toISOString().replace(/\.?0+Z$/, 'Z').replace(/\.Z$/, 'Z');
+  // render's goTime, which sinks/ may not import (design.md): RFC 3339 as Go's time.Time marshals it
+  const time = new Date(batch.timestamp).toISOString().replace(/\.?0+Z$/, 'Z');
   const out: string[] = [];
   for (const p of pointsOf(batch)) {
     if (!Number.isFinite(p.value)) continue;

@@ -4,7 +4,7 @@ import { archiveFlag, openArchive } from '../../cli/archive-flags.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { usageError } from '../../model/index.js';
 import { closest } from '../../query/index.js';
-import { documentText, formatBytes, formatDuration, goTime, rfc3339 } from '../../render/index.js';
+import { documentText, formatBytes, formatDuration, goTime } from '../../render/index.js';
 import { recordingDocument, statusOf } from './ls.js';
 
 export default class ArchiveInfo extends BaseCommand {
@@ -34,7 +34,7 @@ export default class ArchiveInfo extends BaseCommand {
       const doc = {
         kind: 'Recording', ...recordingDocument(r, Date.now()),
         snapshots: [...byKind].map(([k, v]) => ({ kind: k.split(' ')[0], level: Number(k.split(' L')[1]), ...v })),
-        gapList: gaps.map((g) => ({ timestamp: rfc3339(g.ts), node: g.node, reason: g.reason, message: g.message })),
+        gapList: gaps.map((g) => ({ timestamp: goTime(g.ts), node: g.node, reason: g.reason, message: g.message })),
       };
       return void process.stdout.write(documentText(doc, flags.output));
     }

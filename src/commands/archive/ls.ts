@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { selectRecordings, wasKilled, type Recording, type RecordingStats } from '../../archive/index.js';
 import { archiveFlag, openArchive } from '../../cli/archive-flags.js';
 import { BaseCommand } from '../../cli/base-command.js';
-import { csvText, documentText, formatBytes, formatDuration, goTime, plainTable, rfc3339 } from '../../render/index.js';
+import { csvText, documentText, formatBytes, formatDuration, goTime, plainTable } from '../../render/index.js';
 
 const FORMATS = ['table', 'wide', 'json', 'yaml', 'csv'] as const;
 
@@ -26,7 +26,7 @@ export default class ArchiveLs extends BaseCommand {
     if (flags.output === 'csv') {
       const head = ['name', 'cluster', 'context', 'server', 'start', 'end', 'resolution_seconds', 'nodes', 'ticks', 'samples', 'files', 'bytes', 'gaps', 'status'];
       return void process.stdout.write(csvText(head, recs.map((r) => [
-        r.name, r.cluster, r.context, r.server, rfc3339(r.tsMin) ?? '', rfc3339(r.tsMax) ?? '', String(r.resolutionMs / 1000),
+        r.name, r.cluster, r.context, r.server, r.tsMin !== undefined ? goTime(r.tsMin) : '', r.tsMax !== undefined ? goTime(r.tsMax) : '', String(r.resolutionMs / 1000),
         String(r.nodes), String(r.ticks), String(r.rows), String(r.files), String(r.bytes), String(r.gaps), statusOf(r, now),
       ]), flags['no-headers']));
     }
@@ -49,8 +49,8 @@ export function recordingDocument(r: RecordingStats, now: number): object {
   return {
     name: r.name, cluster: r.cluster, context: r.context, server: r.server, status: statusOf(r, now),
     ...(r.lastError ? { lastError: r.lastError } : {}),
-    startedAt: rfc3339(r.startedAt), ...(r.endedAt !== undefined ? { endedAt: rfc3339(r.endedAt) } : {}),
-    window: r.tsMin !== undefined ? { start: rfc3339(r.tsMin), end: rfc3339(r.tsMax) } : null,
+    startedAt: goTime(r.startedAt), ...(r.endedAt !== undefined ? { endedAt: goTime(r.endedAt) } : {}),
+    window: r.tsMin !== undefined ? { start: goTime(r.tsMin), end: goTime(r.tsMax!) } : null,
     resolutionSeconds: r.resolutionMs / 1000, nodes: r.nodes, ticks: r.ticks,
     samples: r.rows, files: r.files, bytes: r.bytes, gaps: r.gaps,
   };
