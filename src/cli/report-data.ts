@@ -3,7 +3,7 @@ import { podKey } from '../model/index.js';
 import {
   ArchiveHistory, runQuery, topFromArchive, type ArchiveScope, type Series, type Target, type TopRow,
 } from '../query/index.js';
-import type { ReportChart, ReportData, ReportEvent } from '../render/index.js';
+import { goTime, type ReportChart, type ReportData, type ReportEvent } from '../render/index.js';
 
 export interface ReportRequest {
   start: number;
@@ -26,14 +26,15 @@ const CPU = 'cpu/usage_rate', MEM = 'memory/working_set', USAGE = 'memory/usage'
 export async function buildReport(archive: Archive, scope: ArchiveScope, req: ReportRequest): Promise<ReportData> {
   const history = new ArchiveHistory(archive, scope);
   const window = { start: req.start, end: req.end };
-  const span = `--start ${iso(req.start)} --end ${iso(req.end)}${req.cliScope}`;
+  const span = `--start ${goTime(req.start)} --end ${goTime(req.end)}${req.cliScope}`;
   const seriesOf = async (target: Target, metric: string): Promise<Series[]> => {
     const r = await runQuery(history, { target, metric, window });
     return r.kind === 'series' ? r.series : [];
   };
   const chart = async (title: string, targetText: string, target: Target, metric: string, quantity: ReportChart['quantity'], extra: Partial<ReportChart> = {}): Promise<ReportChart> => {
     const series = await seriesOf(target, metric);
-    if (!series.length || (series.length === 1 && !series[0]!.name)) series.forEach((s) => (s.name ||= targetText));
+    // a single entity's series (the cluster, a namespace) has no member name: the chart names it
+    for (const s of series) s.name ||= targetText;
     return { title, target: targetText, metric, quantity, series, command: `kubectl heapster query ${targetText} ${metric} ${span}`, ...extra };
   };
 
@@ -53,22 +54,23 @@ export async function buildReport(archive: Archive, scope: ArchiveScope, req: Re
   const pods = await topFromArchive(archive, scope, { level: 'pods', ...(ns !== undefined ? { namespace: ns } : {}) }, topWindow);
   const by = (k: 'memory' | 'cpu') => [...pods].filter((r) => r.values[k] !== undefined).sort((a, b) => b.values[k]! - a.values[k]! || a.name.localeCompare(b.name)).slice(0, req.top);
   const topMemory = by('memory'), topCpu = by('cpu');
-  const podChart = async (r: TopRow, metric: string): Promise<ReportChart> => {
+  const podChart = (r: TopRow, metric: string, series: Series | undefined): ReportChart => {
     const memory = metric === MEM;
-    const refs = [
-      ...(memory ? [['request', r.values.memRequest], ['limit', r.values.memLimit]] : [['request', r.values.cpuRequest], ['limit', r.values.cpuLimit]]) as [string, number | null | undefined][],
-    ].filter(([, v]) => typeof v === 'number').map(([label, value]) => ({ label, value: value as number }));
+    const refs = ([['request', memory ? r.values.memRequest : r.values.cpuRequest], ['limit', memory ? r.values.memLimit : r.values.cpuLimit]] as const)
+      .filter(([, v]) => typeof v === 'number').map(([label, value]) => ({ label, value: value as number }));
     const text = `namespaces/${r.namespace}/pods/${r.name}`;
-    const series = await history.series([podKey(r.namespace!, r.name)], metric, undefined, window);
-    series.forEach((s) => (s.name ||= `${r.namespace}/${r.name}`));
     return {
       title: `${memory ? 'Memory (working set)' : 'CPU'} of ${r.namespace}/${r.name}`, target: text, metric, quantity: memory ? 'bytes' : 'millicores',
-      series, refs, command: `kubectl heapster query ${text} ${metric} ${span}`, height: 180, width: 440,
+      series: series ? [{ ...series, name: series.name || `${r.namespace}/${r.name}` }] : [], refs,
+      command: `kubectl heapster query ${text} ${metric} ${span}`, height: 180, width: 440,
     };
   };
+  // the charted pods' series in one read per metric, not one scan of the window per pod
   const podCharts: ReportChart[] = [];
-  for (const r of topMemory.slice(0, 5)) podCharts.push(await podChart(r, MEM));
-  for (const r of topCpu.slice(0, 5)) podCharts.push(await podChart(r, CPU));
+  for (const [rows, metric] of [[topMemory.slice(0, 5), MEM], [topCpu.slice(0, 5), CPU]] as const) {
+    const series = await history.series(rows.map((r) => podKey(r.namespace!, r.name)), metric, undefined, window);
+    rows.forEach((r, i) => podCharts.push(podChart(r, metric, series[i])));
+  }
 
   const nodes = await topFromArchive(archive, scope, { level: 'nodes' }, topWindow);
   const nodeCharts = [
@@ -114,4 +116,3 @@ function podEvents(rows: readonly TopRow[], objects: Awaited<ReturnType<typeof r
   return events.sort((a, b) => weight(b) - weight(a) || a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod));
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
