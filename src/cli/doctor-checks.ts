@@ -47,8 +47,8 @@ export async function runChecks(o: DoctorOptions, report: (c: Check) => void): P
   let client: ApiClient | undefined;
   try {
     client = await ApiClient.create(config);
-    const reachable = await serverChecks(client, o, report);
-    await archiveChecks(o, reachable ? client : undefined, report);
+    const sampled = await serverChecks(client, o, report);
+    await archiveChecks(o, sampled, report);
   } catch (e) {
     report({ name: 'api server', verdict: 'FAIL', detail: lineOf(e), fix: 'check that the cluster is up and the kubeconfig server (or --server) is right' });
     await archiveChecks(o, undefined, report);
@@ -57,13 +57,19 @@ export async function runChecks(o: DoctorOptions, report: (c: Check) => void): P
   }
 }
 
-async function serverChecks(client: ApiClient, o: DoctorOptions, report: (c: Check) => void): Promise<boolean> {
+/** What the kubelet probes saw, for the disk estimate: metric sets per sampled node, and the cluster's nodes. */
+interface Sampled {
+  setsPerNode: number;
+  nodes: number;
+}
+
+async function serverChecks(client: ApiClient, o: DoctorOptions, report: (c: Check) => void): Promise<Sampled | undefined> {
   const t0 = Date.now();
   const version = await client.get('/version', o.timeoutMs);
   const t1 = Date.now();
   if (version.status === 401) {
     report({ name: 'credentials', verdict: 'FAIL', detail: lineOf(statusError(version, '/version', client.server)), fix: 'log in again (or renew the token) for this context; `kubectl auth whoami` shows who you are' });
-    return false;
+    return undefined;
   }
   const v = version.status === 200 ? (JSON.parse(version.body) as { gitVersion?: string }).gitVersion : undefined;
   report({ name: 'api server', verdict: 'ok', detail: `${client.server} answered in ${t1 - t0} ms${v ? `, Kubernetes ${v}` : ''}` });
@@ -93,12 +99,13 @@ async function serverChecks(client: ApiClient, o: DoctorOptions, report: (c: Che
   const served = metricsApi.status === 200;
   report(served ? { name: 'metrics.k8s.io', verdict: 'ok', detail: 'served: top and query --live fall back to it where kubelets are refused' }
     : { name: 'metrics.k8s.io', verdict: 'note', detail: `not served (${metricsApi.status}): no fallback when nodes/proxy is denied`, fix: 'optional: install metrics-server for it' });
-  if (!nodes) return true;
+  if (!nodes) return undefined;
   const items = (JSON.parse(nodes.body) as { items?: { metadata: { name: string } }[] }).items ?? [];
   if (!items.length) {
     report({ name: 'nodes/proxy', verdict: 'FAIL', detail: 'the cluster has no nodes to scrape', fix: 'check `kubectl get nodes`' });
-    return true;
+    return undefined;
   }
+  let sets = 0, answered = 0;
   for (const n of items.slice(0, Math.max(1, o.sample))) {
     const p = `/api/v1/nodes/${encodeURIComponent(n.metadata.name)}/proxy/stats/summary`;
     const start = Date.now();
@@ -107,6 +114,9 @@ async function serverChecks(client: ApiClient, o: DoctorOptions, report: (c: Che
       const ms = Date.now() - start;
       if (r.status === 200) {
         report({ name: `kubelet ${n.metadata.name}`, verdict: 'ok', detail: `summary in ${ms} ms, ${formatBytes(Buffer.byteLength(r.body))}` });
+        const summary = JSON.parse(r.body) as { pods?: { containers?: unknown[] }[] };
+        sets += 1 + (summary.pods ?? []).reduce((x, p) => x + 1 + (p.containers?.length ?? 0), 0);
+        answered++;
         continue;
       }
       if (r.status === 403) {
@@ -121,7 +131,16 @@ async function serverChecks(client: ApiClient, o: DoctorOptions, report: (c: Che
       report({ name: `kubelet ${n.metadata.name}`, verdict: 'FAIL', detail: `${lineOf(e)} after ${Date.now() - start} ms`, fix: 'the node may be down or unreachable from the API server: `kubectl describe node`; --node-timeout gives it longer' });
     }
   }
-  return true;
+  if (!answered) return undefined;
+  // the node count, for scaling the sample: the list probed above was cut at --sample
+  const list = (JSON.parse(nodes.body) as { metadata?: { remainingItemCount?: number } }).metadata;
+  const total = items.length + (list?.remainingItemCount ?? 0);
+  return { setsPerNode: sets / answered, nodes: list?.remainingItemCount !== undefined || items.length < Math.max(1, o.sample) ? total : await countNodes(client, o, total) };
+}
+
+async function countNodes(client: ApiClient, o: DoctorOptions, fallback: number): Promise<number> {
+  const r = await client.get('/api/v1/nodes', o.timeoutMs).catch(() => undefined);
+  return r?.status === 200 ? ((JSON.parse(r.body) as { items?: unknown[] }).items ?? []).length : fallback;
 }
 
 /** A pod watch that the server ends after one second, as the recorder's would run for half an hour. */
@@ -139,7 +158,7 @@ async function watchCheck(client: ApiClient, report: (c: Check) => void): Promis
   }
 }
 
-async function archiveChecks(o: DoctorOptions, client: ApiClient | undefined, report: (c: Check) => void): Promise<void> {
+async function archiveChecks(o: DoctorOptions, sampled: Sampled | undefined, report: (c: Check) => void): Promise<void> {
   const dir = archiveDir(o.archive);
   let rate: { bytesPerDay: number; from: string } | undefined;
   if (!existsSync(dir)) {
@@ -164,7 +183,11 @@ async function archiveChecks(o: DoctorOptions, client: ApiClient | undefined, re
       report({ name: 'catalog', verdict: 'FAIL', detail: lineOf(e), fix: 'kubectl heapster archive repair --rebuild' });
     }
   }
-  if (!rate && client) rate = await estimatedRate(client, o);
+  // before anything is recorded: about 25 metrics for each node, pod and container the sampled
+  // kubelets reported, scaled to every node, at the 1.25 bytes a sample compacted files take on the bench
+  if (!rate && sampled) {
+    rate = { bytesPerDay: sampled.setsPerNode * sampled.nodes * 25 * 1.25 * (86_400_000 / o.resolutionMs), from: `estimated for ${sampled.nodes} nodes at ${formatDuration(o.resolutionMs)}` };
+  }
   let probe = dir;
   while (!existsSync(probe)) probe = path.dirname(probe);
   const fs = statfsSync(probe);
@@ -175,32 +198,6 @@ async function archiveChecks(o: DoctorOptions, client: ApiClient | undefined, re
     : { name: 'disk space', verdict: 'ok', detail: text });
 }
 
-/**
- * Before anything is recorded: samples a tick would hold (about 25 metrics for each node, pod and
- * container of the sampled kubelets, scaled to every node), at the 1.25 bytes a sample compacted
- * files take on the bench.
- */
-async function estimatedRate(client: ApiClient, o: DoctorOptions): Promise<{ bytesPerDay: number; from: string } | undefined> {
-  try {
-    const nodes = await client.get('/api/v1/nodes', o.timeoutMs);
-    const names = ((JSON.parse(nodes.body) as { items?: { metadata: { name: string } }[] }).items ?? []).map((n) => n.metadata.name);
-    let sets = 0, sampled = 0;
-    for (const name of names.slice(0, Math.max(1, o.sample))) {
-      const r = await client.get(`/api/v1/nodes/${encodeURIComponent(name)}/proxy/stats/summary`, o.timeoutMs);
-      if (r.status !== 200) continue;
-      const s = JSON.parse(r.body) as { pods?: { containers?: unknown[] }[] };
-      sets += 1 + (s.pods ?? []).reduce((n, p) => n + 1 + (p.containers?.length ?? 0), 0);
-      sampled++;
-    }
-    if (!sampled) return undefined;
-    const perTick = (sets / sampled) * names.length * 25 * 1.25;
-    return { bytesPerDay: perTick * (86_400_000 / o.resolutionMs), from: `estimated for ${names.length} nodes at ${formatDuration(o.resolutionMs)}` };
-  } catch {
-    return undefined;
-  }
-}
-
-/** What went wrong without the error's own advice: the check's fix says what to do. */
 function lineOf(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0]!;
 }
