@@ -56,16 +56,16 @@ export async function sendWithRetry(sink: Sink, send: () => Promise<number>, att
   }
 }
 
-/** A recorded batch read back by its time, for a sink that fell behind (see SinkQueue). */
-export function replayFrom(archive: Archive, recording: string): (ts: number) => Promise<Batch | undefined> {
-  return async (ts) => {
+/** Recorded batches read back by time, for a sink that fell behind (see SinkQueue). */
+export function replayFrom(archive: Archive, recording: string): (from: number, to: number) => Promise<Batch[]> {
+  return async (from, to) => {
     const files = {
-      samples: await archive.files({ kind: 'samples', recording, start: ts, end: ts }),
-      pods: await archive.files({ kind: 'pods', recording, end: ts }),
-      nodes: await archive.files({ kind: 'nodes', recording, end: ts }),
+      samples: await archive.files({ kind: 'samples', recording, start: from, end: to }),
+      pods: await archive.files({ kind: 'pods', recording, end: to }),
+      nodes: await archive.files({ kind: 'nodes', recording, end: to }),
     };
-    let found: Batch | undefined;
-    await readRecordedBatches(files, { recording }, { start: ts, end: ts }, (b) => void (found = b));
+    const found: Batch[] = [];
+    await readRecordedBatches(files, { recording }, { start: from, end: to }, (b) => void found.push(b));
     return found;
   };
 }

@@ -4,8 +4,8 @@ import { SinkError, type Sink } from './sink.js';
 export interface SinkQueueOptions {
   /** batches held in memory; past it, batches are only remembered by time and read back from the archive */
   bound: number;
-  /** a batch already in the archive, read back for a sink that fell behind */
-  replay: (timestamp: number) => Promise<Batch | undefined>;
+  /** the batches already in the archive from `from` to `to`, read back for a sink that fell behind */
+  replay: (from: number, to: number) => Promise<Batch[]>;
   /** the first wait after a failure, doubling to `maxWaitMs` */
   firstWaitMs?: number;
   maxWaitMs?: number;
@@ -71,24 +71,29 @@ export class SinkQueue {
     return this.status;
   }
 
+  /**
+   * The oldest batch owed. Spooled ones come back from the archive `bound` at a time, in one read
+   * (the pod and node objects that label them are read once for the lot, not once a batch).
+   */
   private async next(): Promise<Batch | undefined> {
-    const m = this.memory[0];
-    if (m) return m;
-    const ts = this.spooled[0];
-    if (ts === undefined) return undefined;
-    const b = await this.o.replay(ts);
-    // a batch the archive cannot give back is one this sink will never get: counted, not retried
-    if (!b) {
-      this.spooled.shift();
-      this.stats.failed++;
-      this.stats.lastError = `the batch of ${new Date(ts).toISOString()} could not be read back from the archive`;
+    if (!this.memory.length && this.spooled.length) {
+      const times = this.spooled.splice(0, this.o.bound);
+      const back = new Map((await this.o.replay(times[0]!, times.at(-1)!)).map((b) => [b.timestamp, b]));
+      // ahead of anything offered during the read: these are older
+      this.memory.unshift(...times.flatMap((ts) => back.get(ts) ?? []));
+      for (const ts of times) {
+        if (!back.has(ts)) {
+          // a batch the archive cannot give back is one this sink will never get: counted, not retried
+          this.stats.failed++;
+          this.stats.lastError = `the batch of ${new Date(ts).toISOString()} could not be read back from the archive`;
+        }
+      }
     }
-    return b ?? this.next();
+    return this.memory[0];
   }
 
   private done(): void {
-    if (this.memory.length) this.memory.shift();
-    else this.spooled.shift();
+    this.memory.shift();
   }
 
   private async loop(): Promise<void> {
