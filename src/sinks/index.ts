@@ -1,4 +1,4 @@
-export { pointsOf, COUNTER_METRICS, type Point } from './points.js';
+export { pointsOf, pointsOfSet, COUNTER_METRICS, type Point } from './points.js';
 export { influxLines, type InfluxOptions } from './influx-line.js';
 export { graphiteLines } from './graphite-line.js';
 export { openTsdbPoints } from './opentsdb-json.js';
@@ -8,3 +8,5 @@ export { parseSinkSpec, redact, SINK_NAMES, type SinkCredentials, type SinkSpec 
 export { makeSink } from './make-sink.js';
 export { SinkError, type Sink } from './sink.js';
 export { SinkQueue, type SinkQueueOptions, type SinkStats } from './sink-queue.js';
+export { elasticsearchBulk, type ElasticsearchOptions } from './elasticsearch-bulk.js';
+export { openMetricsHeader, openMetricsLines, OPENMETRICS_EOF } from './openmetrics-text.js';

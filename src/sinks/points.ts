@@ -14,10 +14,13 @@ export interface Point {
 
 /** The points of a batch in Heapster's order: per set, the plain values, then the labeled ones. */
 export function* pointsOf(batch: Batch): IterableIterator<Point> {
-  for (const set of batch.sets.values()) {
-    for (const [name, value] of set.values) yield point(name, value, set);
-    for (const lv of set.labeled) yield { ...point(lv.name, lv.value, set), labels: lv.labels };
-  }
+  for (const set of batch.sets.values()) yield* pointsOfSet(set);
+}
+
+/** One set's points: the plain values, then the labeled ones. */
+export function* pointsOfSet(set: MetricSet): IterableIterator<Point> {
+  for (const [name, value] of set.values) yield point(name, value, set);
+  for (const lv of set.labeled) yield { ...point(lv.name, lv.value, set), labels: lv.labels };
 }
 
 function point(name: string, value: number, set: MetricSet): Point {

@@ -82,9 +82,9 @@ bind-address = "127.0.0.1:${rpc}"
   return { url, port, dir, stop: stopper(child) };
 }
 
-/** Prometheus 2.42 from Debian's `prometheus` package, taking remote writes. */
-export async function startPrometheus(): Promise<RunningServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kh-prom-'));
+/** Prometheus 2.42 from Debian's `prometheus` package, taking remote writes; `dir`: one whose `data` already holds blocks. */
+export async function startPrometheus(o: { dir?: string } = {}): Promise<RunningServer> {
+  const dir = o.dir ?? mkdtempSync(path.join(tmpdir(), 'kh-prom-'));
   const port = await freePort();
   writeFileSync(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
   const { child, log } = start('prometheus', [`--config.file=${dir}/prometheus.yml`, `--storage.tsdb.path=${dir}/data`, `--web.listen-address=127.0.0.1:${port}`,

@@ -2,7 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { uncompress } from 'snappyjs';
 import { newMetricSet, type Batch } from '../../src/model/index.js';
-import { graphiteLines, influxLines, kafkaMessages, openTsdbPoints, promSeries, writeRequestBody } from '../../src/sinks/index.js';
+import {
+  elasticsearchBulk, graphiteLines, influxLines, kafkaMessages, openMetricsHeader, openMetricsLines, openTsdbPoints, promSeries, writeRequestBody,
+} from '../../src/sinks/index.js';
 
 // the reference's fixture (heapster-sinks.md §1.1): points A, B and C at 2017-10-16T09:15:00Z
 const T = Date.UTC(2017, 9, 16, 9, 15);
@@ -62,6 +64,45 @@ test('Kafka: the message values byte for byte (§7.4)', () => {
     '{"MetricsName":"filesystem/usage","MetricsValue":{"value":40960},"MetricsTimestamp":"2017-10-16T09:15:00Z","MetricsTags":{"container_base_image":"nginx:1.13","container_name":"app","host_id":"","hostname":"node-01","labels":"app:web,tier:fe","namespace_id":"2c6d9b1e-b2a4-11e7-9a0e-42010a800002","namespace_name":"prod","nodename":"node-01","pod_id":"5e1f1c7a-b2a4-11e7-9a0e-42010a800002","pod_name":"web-1","resource_id":"/","type":"pod_container"}}',
     '{"MetricsName":"cpu/node_utilization","MetricsValue":{"value":0.42},"MetricsTimestamp":"2017-10-16T09:15:00Z","MetricsTags":{"host_id":"","hostname":"node-01","labels":"kubernetes.io/hostname:node-01","nodename":"node-01","type":"node"}}',
   ]);
+});
+
+test('Elasticsearch: the reference\'s documents byte for byte, ids aside (§8.4); a family document holds the set\'s values of that family and tag set', () => {
+  const lines = elasticsearchBulk(fixture(), { index: 'heapster', clusterName: 'default' });
+  const id = /"_id":"([0-9a-f-]{36})"/;
+  const ids = lines.filter((_, i) => i % 2 === 0).map((l) => id.exec(l)![1]);
+  assert.is(new Set(ids).size, 3);
+  const tagsA = '"MetricsTags":{"cluster_name":"default","container_base_image":"nginx:1.13","container_name":"app","host_id":"","hostname":"node-01","labels":"app:web,tier:fe","namespace_id":"2c6d9b1e-b2a4-11e7-9a0e-42010a800002","namespace_name":"prod","nodename":"node-01","pod_id":"5e1f1c7a-b2a4-11e7-9a0e-42010a800002","pod_name":"web-1"';
+  assert.equal(lines.map((l) => l.replace(id, '"_id":"<uuid-v1>"')), [
+    '{"index":{"_id":"<uuid-v1>","_index":"heapster-2017.10.16","_type":"cpu"}}',
+    `{"CpuMetricsTimestamp":"2017-10-16T09:15:00Z","Metrics":{"cpu/usage_rate":{"value":250}},${tagsA},"type":"pod_container"}}`,
+    '{"index":{"_id":"<uuid-v1>","_index":"heapster-2017.10.16","_type":"filesystem"}}',
+    `{"FilesystemMetricsTimestamp":"2017-10-16T09:15:00Z","Metrics":{"filesystem/usage":{"value":40960}},${tagsA},"resource_id":"/","type":"pod_container"}}`,
+    '{"index":{"_id":"<uuid-v1>","_index":"heapster-2017.10.16","_type":"cpu"}}',
+    '{"CpuMetricsTimestamp":"2017-10-16T09:15:00Z","Metrics":{"cpu/node_utilization":{"value":0.42}},"MetricsTags":{"cluster_name":"default","host_id":"","hostname":"node-01","labels":"kubernetes.io/hostname:node-01","nodename":"node-01","type":"node"}}',
+  ]);
+  // a real set: one cpu document with every cpu value (keys sorted), one filesystem document per resource id, uptime alone
+  const b = fixture();
+  const c = b.sets.get('namespace:prod/pod:web-1/container:app')!;
+  c.values.set('cpu/usage', 9000).set('cpu/request', 100).set('uptime', 86400000);
+  c.labeled.add('filesystem/limit', { resource_id: '/' }, 1e9);
+  c.labeled.add('filesystem/usage', { resource_id: 'logs' }, 512);
+  const docs = elasticsearchBulk(b, { index: 'heapster', clusterName: 'default' }).filter((_, i) => i % 2 === 1).map((l) => JSON.parse(l));
+  assert.equal(docs.map((d) => Object.keys(d.Metrics ?? { [d.MetricsName]: 0 })), [
+    ['uptime'], ['cpu/request', 'cpu/usage', 'cpu/usage_rate'], ['filesystem/limit', 'filesystem/usage'], ['filesystem/usage'], ['cpu/node_utilization'],
+  ]);
+  assert.equal(Object.keys(docs[0]), ['GeneralMetricsTimestamp', 'MetricsTags', 'MetricsName', 'MetricsValue']);
+  assert.is(docs[3].MetricsTags.resource_id, 'logs');
+});
+
+test('OpenMetrics: the remote-write names and labels, escaped values, seconds; cumulative metrics typed unknown', () => {
+  const b = fixture();
+  b.sets.get('node:node-01')!.values.set('cpu/usage', 123);
+  b.sets.get('node:node-01')!.labels.labels = 'a:"q"\\x';
+  const { series, metadata } = promSeries(b, 'default');
+  assert.is(openMetricsLines(series[0]!), 'heapster_cpu_usage_rate{cluster_name="default",container_base_image="nginx:1.13",container_name="app",hostname="node-01",labels="app:web,tier:fe",namespace_id="2c6d9b1e-b2a4-11e7-9a0e-42010a800002",namespace_name="prod",nodename="node-01",pod_id="5e1f1c7a-b2a4-11e7-9a0e-42010a800002",pod_name="web-1",type="pod_container"} 250 1508145300\n');
+  assert.match(openMetricsLines(series.find((s) => s.labels.some(([, v]) => v === 'heapster_cpu_usage'))!), /labels="a:\\"q\\"\\\\x"/);
+  assert.is(openMetricsHeader(metadata.get('heapster_cpu_usage')!), "# HELP heapster_cpu_usage Heapster's cpu/usage (cumulative)\n# TYPE heapster_cpu_usage unknown\n");
+  assert.is(openMetricsHeader(metadata.get('heapster_cpu_usage_rate')!), "# HELP heapster_cpu_usage_rate Heapster's cpu/usage_rate\n# TYPE heapster_cpu_usage_rate gauge\n");
 });
 
 test('remote write: heapster_ names, labels sorted with __name__, the reference\'s sample and label bytes, snappy block (§12)', () => {

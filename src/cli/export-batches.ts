@@ -1,0 +1,149 @@
+import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync, type WriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { readRecordedBatches, type Archive, type SampleFilter } from '../archive/index.js';
+import { PluginError, usageError, type Batch } from '../model/index.js';
+import type { ArchiveScope, Window } from '../query/index.js';
+import {
+  elasticsearchBulk, influxLines, kafkaMessages, OPENMETRICS_EOF, openMetricsHeader, openMetricsLines, promSeries,
+} from '../sinks/index.js';
+
+/** Formats written from whole batches, in the schema of a Heapster sink or of Prometheus. */
+export const BATCH_FORMATS = ['influx', 'openmetrics', 'kafka-json', 'elasticsearch-bulk'] as const;
+export type BatchFormat = (typeof BATCH_FORMATS)[number];
+
+/** Heapster's defaults for what its sinks were told on the command line: the database, the cluster name, the index. */
+const DATABASE = 'k8s';
+const CLUSTER_NAME = 'default';
+const INDEX = 'heapster';
+
+export interface BatchExport {
+  format: BatchFormat;
+  /** a file, or `-` for standard output */
+  dest: string;
+  force: boolean;
+  stdout?: NodeJS.WritableStream;
+}
+
+/**
+ * Writes recorded batches as a sink would have sent them, so they can be loaded with the target's
+ * own tools: `influx -import`, `promtool tsdb create-blocks-from openmetrics`, a Kafka producer,
+ * Elasticsearch's `_bulk`. Returns the samples written; the file appears only once complete.
+ */
+export async function exportBatches(archive: Archive, scope: ArchiveScope, f: SampleFilter, w: Window, o: BatchExport): Promise<number> {
+  if (o.dest !== '-') {
+    const st = statSync(o.dest, { throwIfNoEntry: false });
+    if (st?.isDirectory()) throw usageError(`--output ${o.dest} is a folder`, 'give a file name');
+    if (st && !o.force) throw usageError(`--output ${o.dest} exists`, 'pass --force to replace it, or pick another name');
+    if (!existsSync(path.dirname(path.resolve(o.dest)))) throw usageError(`the folder of --output ${o.dest} does not exist`, 'create it first, or pick another path');
+  }
+  const snaps = await archive.snapshots({ kind: 'samples', ...scope, ...w, ...(f.metric ? { metric: f.metric } : {}) });
+  if (!snaps.length) return 0;
+  const range = { start: Math.max(w.start ?? -Infinity, Math.min(...snaps.map((s) => s.tsMin))), end: Math.min(w.end ?? Infinity, Math.max(...snaps.map((s) => s.tsMax))) };
+  const files = {
+    samples: snaps.map((s) => path.join(archive.dir, s.file)),
+    pods: await archive.files({ kind: 'pods', ...scope, end: range.end }),
+    nodes: await archive.files({ kind: 'nodes', ...scope, end: range.end }),
+  };
+  const tmp = o.dest === '-' ? undefined : path.join(path.dirname(path.resolve(o.dest)), `.tmp-${path.basename(o.dest)}-${process.pid}`);
+  const out = tmp ? createWriteStream(tmp, { mode: 0o600, flags: 'wx' }) : o.stdout ?? process.stdout;
+  const spool = o.format === 'openmetrics' ? new FamilySpool() : undefined;
+  let samples = 0;
+  try {
+    if (o.format === 'influx') await write(out, `# DDL\nCREATE DATABASE ${DATABASE}\n# DML\n# CONTEXT-DATABASE: ${DATABASE}\n`);
+    await readRecordedBatches(files, f, range, async (b) => {
+      const { text, n } = spool ? spool.add(b) : encode(o.format as Exclude<BatchFormat, 'openmetrics'>, b);
+      samples += n;
+      if (text) await write(out, text);
+    });
+    if (spool) {
+      await spool.writeTo(out);
+      await write(out, OPENMETRICS_EOF);
+    }
+    if (tmp) {
+      (out as WriteStream).end();
+      await once(out, 'close');
+      const fd = openSync(tmp, 'r');
+      fsyncSync(fd);
+      closeSync(fd);
+      if (samples) renameSync(tmp, o.dest);
+    }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.syscall) throw new PluginError('archive', `writing ${o.dest} failed: ${err.code ?? err.message}`, 'check the path and the free disk space');
+    throw e;
+  } finally {
+    if (tmp) {
+      if (!(out as WriteStream).closed) (out as WriteStream).destroy();
+      rmSync(tmp, { force: true });
+    }
+    spool?.remove();
+  }
+  return samples;
+}
+
+function encode(format: Exclude<BatchFormat, 'openmetrics'>, b: Batch): { text: string; n: number } {
+  const lines = format === 'influx' ? influxLines(b, { withFields: false, clusterName: CLUSTER_NAME, disableCounterMetrics: false })
+    : format === 'kafka-json' ? kafkaMessages(b)
+      : elasticsearchBulk(b, { index: INDEX, clusterName: CLUSTER_NAME });
+  const n = format === 'elasticsearch-bulk' ? lines.reduce((k, l, i) => k + (i % 2 ? documentValues(l) : 0), 0) : lines.length;
+  return { text: lines.length ? `${lines.join('\n')}\n` : '', n };
+}
+
+/** The values one Elasticsearch document holds: a family document many, a general one one. */
+const documentValues = (doc: string) => (doc.startsWith('{"GeneralMetricsTimestamp"') ? 1 : (doc.match(/\{"value":/g) ?? []).length);
+
+async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+/**
+ * OpenMetrics wants each metric family's samples together, and batches hold every family: each
+ * family's lines go to its own file in a private temporary folder, joined at the end, so a day of
+ * samples never sits in memory.
+ */
+class FamilySpool {
+  private readonly dir = mkdtempSync(path.join(tmpdir(), 'kubectl-heapster-openmetrics-'));
+  private readonly families = new Map<string, { header: string; file: string; fd: number }>();
+
+  add(b: Batch): { text: string; n: number } {
+    const { series, metadata } = promSeries(b, CLUSTER_NAME);
+    const byFamily = new Map<string, string[]>();
+    for (const s of series) {
+      const name = s.labels.find(([k]) => k === '__name__')![1];
+      let lines = byFamily.get(name);
+      if (!lines) byFamily.set(name, (lines = []));
+      lines.push(openMetricsLines(s));
+    }
+    for (const [name, lines] of byFamily) {
+      let fam = this.families.get(name);
+      if (!fam) {
+        const file = path.join(this.dir, `${this.families.size}.om`);
+        this.families.set(name, (fam = { header: openMetricsHeader(metadata.get(name)!), file, fd: openSync(file, 'wx', 0o600) }));
+      }
+      writeAll(fam.fd, lines.join(''));
+    }
+    return { text: '', n: series.length };
+  }
+
+  async writeTo(out: NodeJS.WritableStream): Promise<void> {
+    for (const [, fam] of [...this.families].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      closeSync(fam.fd);
+      fam.fd = -1;
+      await write(out, fam.header);
+      await pipeline(createReadStream(fam.file), out, { end: false });
+    }
+  }
+
+  remove(): void {
+    for (const fam of this.families.values()) if (fam.fd >= 0) closeSync(fam.fd);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function writeAll(fd: number, text: string): void {
+  const b = Buffer.from(text, 'utf8');
+  for (let off = 0; off < b.length;) off += writeSync(fd, b, off);
+}
