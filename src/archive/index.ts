@@ -14,3 +14,4 @@ export { exportSamples, exportFormatFor, EXPORT_FORMATS, type ExportFormat, type
 export { readTop, type TopSqlQuery, type TopSqlRow, type TopGroup, type TopAgg } from './read-top.js';
 export { readPodObjects, type PodObjectRow } from './read-pods.js';
 export { readRecordedBatches, type RecordedFiles } from './recorded-batches.js';
+export { readManifest, type SinkRecord } from './manifest.js';

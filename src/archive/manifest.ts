@@ -11,6 +11,19 @@ import { appendLineDurably, HOST, isTempName, writeFileDurably } from './durable
 export interface Manifest extends Recording {
   pid: number;
   host: string;
+  /** what each sink of the recording was sent, as of the last save */
+  sinks?: SinkRecord[];
+}
+
+/** One sink's account in a recording: the sink as shown (no credentials), batches sent, pending, failed. */
+export interface SinkRecord {
+  sink: string;
+  sent: number;
+  pending: number;
+  failed: number;
+  /** the oldest batch not sent, ms: where a `sink push` would start */
+  oldestPending?: number;
+  lastError?: string;
 }
 
 const manifestFile = (dir: string, name: string) => path.join(dir, RECORDINGS_DIR, `${name}.json`);
@@ -22,9 +35,11 @@ export function writeManifest(dir: string, r: Recording): void {
 }
 
 /** Updates a manifest written before (a finished or repaired recording); a missing one is written anew. */
-export function updateManifest(dir: string, r: Recording, keepWriter = true): void {
+export function updateManifest(dir: string, r: Recording & { sinks?: SinkRecord[] }, keepWriter = true): void {
   const old = readManifest(dir, r.name);
-  const m: Manifest = { ...r, pid: keepWriter && old ? old.pid : process.pid, host: keepWriter && old ? old.host : HOST };
+  const sinks = r.sinks ?? old?.sinks;
+  // a repair knows nothing of the sinks: what the recorder last saved of them is kept
+  const m: Manifest = { ...r, pid: keepWriter && old ? old.pid : process.pid, host: keepWriter && old ? old.host : HOST, ...(sinks ? { sinks } : {}) };
   writeFileDurably(manifestFile(dir, r.name), `${JSON.stringify(m, null, 1)}\n`);
 }
 

@@ -3,7 +3,7 @@ import { Archive, utcDate } from './archive.js';
 import { insertGaps, insertRecording, insertSnapshots, updateRecording, type Gap, type Recording, type Snapshot } from './catalog.js';
 import { writeNodes, writePods } from './dimension-writer.js';
 import { openScratchDb, type OpenDb } from './duck.js';
-import { appendGaps, updateManifest, writeManifest } from './manifest.js';
+import { appendGaps, updateManifest, writeManifest, type SinkRecord } from './manifest.js';
 import { SampleWriter } from './sample-writer.js';
 
 export interface TickResult {
@@ -23,6 +23,8 @@ export class TickWriter {
   private ticks = 0;
   private nodes = 0;
   private lastTs: number | undefined;
+  private sinks: (() => SinkRecord[]) | undefined;
+  private sinksSaved = { text: '', at: 0 };
 
   private constructor(
     private readonly archive: Archive,
@@ -37,6 +39,28 @@ export class TickWriter {
     await archive.catalog(false, (con) => insertRecording(con, recording));
     const scratch = await openScratchDb();
     return new TickWriter(archive, recording, await SampleWriter.create(scratch.con), scratch);
+  }
+
+  /**
+   * The sinks' accounts, kept in the recording's manifest (the file a catalog is rebuilt from) when
+   * they change, at most every 10 s while recording so a 1 s resolution does not sync a file a tick,
+   * and at the end: `archive info` shows them, and a killed recorder leaves what it last knew.
+   */
+  reportSinks(accounts: () => SinkRecord[]): void {
+    this.sinks = accounts;
+  }
+
+  private saveSinks(final: boolean, status: Recording['status'], lastError?: string): void {
+    if (!this.sinks && !final) return;
+    const sinks = this.sinks?.();
+    const text = JSON.stringify(sinks ?? null);
+    const now = Date.now();
+    if (!final && (text === this.sinksSaved.text || now - this.sinksSaved.at < 10_000)) return;
+    this.sinksSaved = { text, at: now };
+    updateManifest(this.archive.dir, {
+      ...this.recording, status, ticks: this.ticks, nodes: this.nodes, ...(this.lastTs !== undefined ? { endedAt: this.lastTs } : {}),
+      ...(lastError ? { lastError } : {}), ...(sinks ? { sinks } : {}),
+    });
   }
 
   get name(): string {
@@ -93,6 +117,7 @@ export class TickWriter {
       await updateRecording(con, name, { ticks: this.ticks, nodes: nodes.length, endedAt: batch.timestamp });
       await con.run('COMMIT');
     });
+    this.saveSinks(false, 'recording');
     return { rows: snaps.filter((s) => s.kind === 'samples').reduce((s, x) => s + x.rows, 0), bytes: snaps.reduce((s, x) => s + x.bytes, 0), files: snaps.length };
   }
 
@@ -106,8 +131,7 @@ export class TickWriter {
   async finish(status: 'done' | 'interrupted' | 'failed', lastError?: string): Promise<void> {
     this.samples.close();
     this.scratch.close();
-    const ended = { ...this.recording, status, ticks: this.ticks, nodes: this.nodes, ...(this.lastTs !== undefined ? { endedAt: this.lastTs } : {}), ...(lastError ? { lastError } : {}) };
-    updateManifest(this.archive.dir, ended);
+    this.saveSinks(true, status, lastError);
     await this.archive.catalog(false, (con) => updateRecording(con, this.recording.name, { status, ...(lastError ? { lastError } : {}) }));
   }
 }

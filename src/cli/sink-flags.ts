@@ -1,13 +1,21 @@
 import { Flags } from '@oclif/core';
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
-import { readRecordedBatches, type Archive } from '../archive/index.js';
+import { readRecordedBatches, type Archive, type SinkRecord } from '../archive/index.js';
+import { goTime } from '../render/index.js';
 import { usageError, type Batch } from '../model/index.js';
-import { makeSink, parseSinkSpec, SinkError, type Sink, type SinkCredentials, type SinkQueue } from '../sinks/index.js';
+import { makeSink, parseSinkSpec, SinkError, type Sink, type SinkCredentials, type SinkQueue, type SinkStats } from '../sinks/index.js';
 
 export const sinkFlags = {
   sink: Flags.string({ multiple: true, description: 'send every batch here too: influxdb:URL?db=k8s, prometheus:URL (remote write), graphite:tcp://HOST:PORT, opentsdb:URL; repeatable' }),
   'sink-credentials': Flags.string({ description: 'a YAML file of sink options kept off the command line: {influxdb: {user: u, pw: p}}' }),
+};
+
+/** What a command that records (record, serve --live) adds: how much each sink holds, and how long it may finish. */
+export const liveSinkFlags = {
+  ...sinkFlags,
+  'sink-queue': Flags.integer({ description: 'batches each sink holds in memory; past it, a slow sink reads them back from the archive', default: 10, min: 1 }),
+  'sink-drain': Flags.string({ description: 'at the end, how long sinks may take to send what they hold', default: '30s' }),
 };
 
 /**
@@ -76,4 +84,15 @@ export function sinkProgress(queues: readonly SinkQueue[]): string {
     const s = q.status;
     return `, ${q.sink.shown.split(':')[0]} ${s.sent} sent${s.pending ? `, ${s.pending} pending` : ''}${s.failed ? `, ${s.failed} failed` : ''}`;
   }).join('');
+}
+
+/** Each sink's account as the recording's manifest keeps it. */
+export function sinkAccounts(queues: readonly SinkQueue[]): SinkRecord[] {
+  return queues.map((q) => ({ sink: q.sink.shown, ...q.status }));
+}
+
+/** A sink's line in a recording's summary, with the `sink push` that sends what it still owes. */
+export function sinkSummaryLine(shown: string, s: SinkStats, where: string): string {
+  const left = s.pending && s.oldestPending !== undefined ? `; send the rest with kubectl heapster sink push ${where} --start ${goTime(s.oldestPending)} --sink ${shown}` : '';
+  return `sink ${shown}: ${s.sent} batches sent, ${s.pending} pending, ${s.failed} failed${s.lastError && (s.pending || s.failed) ? ` (last: ${s.lastError})` : ''}${left}`;
 }

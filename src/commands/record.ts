@@ -4,7 +4,7 @@ import { archiveFlag, archiveNotice } from '../cli/archive-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { progressPrinter } from '../cli/progress.js';
-import { openSinks, replayFrom, sinkFlags, sinkProgress } from '../cli/sink-flags.js';
+import { liveSinkFlags, openSinks, replayFrom, sinkAccounts, sinkProgress, sinkSummaryLine } from '../cli/sink-flags.js';
 import { checkRecordScope } from '../cli/record-scope.js';
 import { ApiClient, clusterIdentity, loadKubeConfig } from '../cluster/index.js';
 import { PluginError, usageError } from '../model/index.js';
@@ -45,9 +45,7 @@ still be explained.`);
     'node-selector': Flags.string({ description: 'only scrape nodes with these labels' }),
     concurrency: Flags.integer({ description: 'nodes scraped at once (0: fitted to the cluster size)', default: 0, min: 0 }),
     'node-timeout': Flags.string({ description: 'how long one kubelet may take to answer', default: '10s' }),
-    ...sinkFlags,
-    'sink-queue': Flags.integer({ description: 'batches each sink holds in memory; past it, a slow sink reads them back from the archive', default: 10, min: 1 }),
-    'sink-drain': Flags.string({ description: 'at the end, how long sinks may take to send what they hold', default: '30s' }),
+    ...liveSinkFlags,
   };
 
   async run(): Promise<void> {
@@ -87,6 +85,7 @@ still be explained.`);
       name, cluster: clusterIdentity(config), context: config.contextName, server: config.server,
       resolutionMs, startedAt: started, status: 'recording', nodes: 0, ticks: 0,
     });
+    if (queues.length) writer.reportSinks(() => sinkAccounts(queues));
     const stop = new AbortController();
     // the first Ctrl-C is answered at once; a second one stops now, as a kill would: every batch
     // already written stays, and the next command finds the recording ended
@@ -131,11 +130,7 @@ still be explained.`);
       const sent = await Promise.all(queues.map((q) => q.drain(drainMs)));
       process.stdout.write([
         `recording "${name}": ${sum.ticks} ticks, ${window}`,
-        ...queues.map((q, i) => {
-          const s = sent[i]!;
-          const left = s.pending ? `; send the rest with kubectl heapster sink push ${where} --start ${goTime(s.oldestPending!)} --sink ${q.sink.shown}` : '';
-          return `  sink ${q.sink.shown}: ${s.sent} batches sent, ${s.pending} pending, ${s.failed} failed${s.lastError && (s.pending || s.failed) ? ` (last: ${s.lastError})` : ''}${left}`;
-        }),
+        ...queues.map((q, i) => `  ${sinkSummaryLine(q.sink.shown, sent[i]!, where)}`),
         `  ${sum.rows} samples in ${sum.files} files (${formatBytes(sum.bytes)}), ${sum.gaps} gaps${sum.lastError ? ` (last: ${sum.lastError})` : ''}`,
         `query it: kubectl heapster query namespaces ${where}`,
         `          kubectl heapster query cluster memory/usage ${where} -o chart`,

@@ -13,6 +13,8 @@ import { startServer } from '../serve/index.js';
 import { prose } from '../cli/prose.js';
 import { recordedText } from '../cli/recorded-windows.js';
 import { shellWord } from '../cli/shell-word.js';
+import { liveSinkFlags, openSinks, replayFrom, sinkAccounts, sinkSummaryLine } from '../cli/sink-flags.js';
+import { SinkQueue } from '../sinks/index.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -29,6 +31,7 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
     'kubectl heapster serve',
     'kubectl heapster serve --recording incident-4711 --at 2026-11-26T14:05:00Z',
     'kubectl heapster serve --live --resolution 30s',
+    'kubectl heapster serve --live --sink influxdb:http://influx.example:8086?db=k8s   # a running Heapster, --sink and all',
     'kubectl heapster serve --address 0.0.0.0 --token "$(cat token)" --tls-cert-file tls.crt --tls-private-key-file tls.key',
   ];
 
@@ -43,6 +46,7 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
     at: Flags.string({ description: 'the minute kubectl top shows (default: the newest batch)' }),
     live: Flags.boolean({ description: 'also record the current cluster in this process' }),
     resolution: Flags.string({ description: 'with --live: time between scrapes', default: '60s' }),
+    ...liveSinkFlags,
   };
 
   async run(): Promise<void> {
@@ -56,7 +60,11 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
     if (!LOOPBACK.has(flags.address) && !flags.token && !flags['client-ca-file']) {
       throw usageError(`refusing to serve cluster data on ${flags.address} without authentication`, 'pass --token, or --client-ca-file with TLS, or keep --address 127.0.0.1');
     }
+    if (flags.sink?.length && !flags.live) throw usageError('--sink sends what is recorded, and serve records only with --live', 'add --live, or send a recording with `kubectl heapster sink push`');
+    const drainMs = parseDuration(flags['sink-drain'], '--sink-drain', { zero: true });
     const at = flags.at !== undefined ? parseTime(flags.at, '--at', Date.now()) : undefined;
+    // a sink that refuses is found before an archive is made, the server listens or a recording begins
+    const sinks = flags.sink?.length ? await openSinks(flags.sink, flags['sink-credentials']) : [];
     const archive = await Archive.open(archiveDir(flags.archive), !!flags.live, { notice: archiveNotice });
     const stop = new AbortController();
     const resolutionMs = parseDuration(flags.resolution, '--resolution');
@@ -76,27 +84,37 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
       tlsCertFile: flags['tls-cert-file'], tlsKeyFile: flags['tls-private-key-file'], clientCaFile: flags['client-ca-file'], at,
       ...(config ? { live: { resolutionMs, firstBatchBy: () => firstBatch } } : {}),
       ...(flags.v >= 2 ? { log: (l: string) => process.stderr.write(`${goTime(Date.now())} ${l}\n`) } : {}),
-    }).catch((e: unknown) => Promise.reject(listenError(e, flags.address, flags.port)));
+    }).catch((e: unknown) => {
+      for (const s of sinks) s.close();
+      return Promise.reject(listenError(e, flags.address, flags.port));
+    });
     let finish: (() => Promise<void>) | undefined;
     let recording: string | undefined;
     if (config) {
       const client = await ApiClient.create(config).catch(async (e: unknown) => {
         await server.close();
+        for (const s of sinks) s.close();
         throw e;
       });
       const name = recording = checkName(`serve-${goTime(Date.now()).replace(/[-:]/g, '').replace('T', '-').replace(/\..*|Z/g, '')}`, 'recording');
       const writer = await TickWriter.start(archive, { name, cluster: clusterIdentity(config), context: config.contextName, server: config.server, resolutionMs, startedAt: Date.now(), status: 'recording', nodes: 0, ticks: 0 });
+      const queues = sinks.map((sink) => new SinkQueue(sink, { bound: flags['sink-queue'], replay: replayFrom(archive, name) }));
+      if (queues.length) writer.reportSinks(() => sinkAccounts(queues));
       const live = runRecorder({
         client, archive, writer, resolutionMs, scope: {}, concurrency: 0, nodeTimeoutMs: 10_000, requestTimeoutMs: 30_000,
         now: Date.now, sleep: abortableSleep, signal: stop.signal,
+        onBatch: (b) => queues.forEach((q) => q.offer(b)),
       }).catch((e) => process.stderr.write(`error: recording stopped: ${(e as Error).message}\n`));
       finish = async () => {
         await live;
         client.close();
+        const sent = await Promise.all(queues.map((q) => q.drain(drainMs)));
         await writer.finish('done');
+        const where = `--recording ${name}${flags.archive ? ` --archive ${shellWord(archive.dir)}` : ''}`;
+        for (const [i, q] of queues.entries()) process.stdout.write(`${sinkSummaryLine(q.sink.shown, sent[i]!, where)}\n`);
       };
     }
-    process.stdout.write(`serving Heapster's API from ${archive.dir} at ${server.url}${recording ? ` (recording live as "${recording}")` : ''}\n` +
+    process.stdout.write(`serving Heapster's API from ${archive.dir} at ${server.url}${recording ? ` (recording live as "${recording}"${sinks.length ? `, sent to ${sinks.map((s) => s.shown).join(', ')}` : ''})` : ''}\n` +
       `  try: curl ${server.url}/api/v1/model/namespaces\n  or:  kubectl --server ${server.url} top pods -A\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { selectGaps, selectRecordings, selectSnapshots } from '../../archive/index.js';
+import { readManifest, selectGaps, selectRecordings, selectSnapshots } from '../../archive/index.js';
 import { archiveFlag, openArchive } from '../../cli/archive-flags.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { usageError } from '../../model/index.js';
@@ -30,11 +30,17 @@ export default class ArchiveInfo extends BaseCommand {
       const e = byKind.get(k) ?? { files: 0, bytes: 0, rows: 0 };
       byKind.set(k, { files: e.files + 1, bytes: e.bytes + s.bytes, rows: e.rows + s.rows });
     }
+    // the sinks' accounts live in the recording's manifest, where the recorder saved them last
+    const sinks = readManifest(archive.dir, r.name)?.sinks ?? [];
     if (flags.output === 'json' || flags.output === 'yaml') {
       const doc = {
         kind: 'Recording', ...recordingDocument(r, Date.now()),
         snapshots: [...byKind].map(([k, v]) => ({ kind: k.split(' ')[0], level: Number(k.split(' L')[1]), ...v })),
         gapList: gaps.map((g) => ({ timestamp: goTime(g.ts), node: g.node, reason: g.reason, message: g.message })),
+        sinks: sinks.map((s) => ({
+          sink: s.sink, sent: s.sent, pending: s.pending, failed: s.failed,
+          ...(s.oldestPending !== undefined ? { oldestPending: goTime(s.oldestPending) } : {}), ...(s.lastError ? { lastError: s.lastError } : {}),
+        })),
       };
       return void process.stdout.write(documentText(doc, flags.output));
     }
@@ -50,6 +56,7 @@ export default class ArchiveInfo extends BaseCommand {
       `gaps:        ${gaps.length}`,
       ...gaps.slice(0, 20).map((g) => `  ${goTime(g.ts)} ${g.node} ${g.reason}: ${g.message}`),
       ...(gaps.length > 20 ? [`  ... ${gaps.length - 20} more`] : []),
+      ...(sinks.length ? ['sinks:', ...sinks.map((s) => `  ${s.sink}: ${s.sent} batches sent, ${s.pending} pending${s.oldestPending !== undefined ? ` (from ${goTime(s.oldestPending)})` : ''}, ${s.failed} failed${s.lastError && (s.pending || s.failed) ? ` (last: ${s.lastError})` : ''}`)] : []),
     ];
     process.stdout.write(lines.join('\n') + '\n');
   }
