@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,6 +52,12 @@ const stopper = (child: ChildProcess) => () => new Promise<void>((resolve) => {
   child.kill('SIGTERM');
 });
 
+/** A stop that also removes the server's folder, for servers no test starts again. */
+const removing = (stop: () => Promise<void>, dir: string) => async () => {
+  await stop();
+  rmSync(dir, { recursive: true, force: true });
+};
+
 /**
  * InfluxDB 1.x from Debian's `influxdb` package; `auth`: with auth-enabled, as production servers
  * run; `again`: the same server started again (its port and data), after `stop`.
@@ -92,4 +98,75 @@ export async function startPrometheus(o: { dir?: string } = {}): Promise<Running
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/-/ready`, child, log);
   return { url, port, dir, stop: stopper(child) };
+}
+
+/**
+ * carbon-cache from Debian's `graphite-carbon`, its TCP and UDP line receivers on one port, whisper
+ * files in its own folder. The schema keeps a point a minute for `since` and two days more (the
+ * packaged one keeps a day at full resolution, and the simulator's clock may be older), and creates
+ * every new series at once (the packaged MAX_CREATES_PER_MINUTE of 50 would hold most of a batch
+ * back). Whisper files are full size from the start, so they are made sparse: a ten-year schema
+ * preallocated filled a 250 GB disk with a few hundred series.
+ */
+export async function startCarbon(since: number): Promise<RunningServer & { whisper: string }> {
+  const days = Math.ceil((Date.now() - since) / 86_400_000) + 2;
+  const dir = mkdtempSync(path.join(tmpdir(), 'kh-carbon-'));
+  const [port, pickle, query] = [await freePort(), await freePort(), await freePort()];
+  writeFileSync(path.join(dir, 'carbon.conf'), `[cache]
+STORAGE_DIR = ${dir}/
+LOCAL_DATA_DIR = ${dir}/whisper/
+WHISPER_DIR = ${dir}/whisper/
+LOG_DIR = ${dir}/log/
+PID_DIR = ${dir}/
+ENABLE_LOGROTATION = False
+USER =
+MAX_CACHE_SIZE = inf
+MAX_UPDATES_PER_SECOND = inf
+MAX_CREATES_PER_MINUTE = inf
+LINE_RECEIVER_INTERFACE = 127.0.0.1
+LINE_RECEIVER_PORT = ${port}
+ENABLE_UDP_LISTENER = True
+UDP_RECEIVER_INTERFACE = 127.0.0.1
+UDP_RECEIVER_PORT = ${port}
+PICKLE_RECEIVER_INTERFACE = 127.0.0.1
+PICKLE_RECEIVER_PORT = ${pickle}
+CACHE_QUERY_INTERFACE = 127.0.0.1
+CACHE_QUERY_PORT = ${query}
+LOG_UPDATES = False
+LOG_CREATES = False
+LOG_LISTENER_CONNECTIONS = False
+WHISPER_AUTOFLUSH = True
+WHISPER_SPARSE_CREATE = True
+WHISPER_FALLOCATE_CREATE = False
+`);
+  writeFileSync(path.join(dir, 'storage-schemas.conf'), `[everything]\npattern = .*\nretentions = 60s:${days}d\n`);
+  const { child, log } = start('carbon-cache', [`--config=${dir}/carbon.conf`, '--nodaemon', `--pidfile=${dir}/carbon.pid`, '--logfile=-', 'start'], dir);
+  // the line receiver takes connections once it is up
+  const t0 = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`carbon-cache exited ${child.exitCode}: ${log().slice(-2000)}`);
+    const up = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => (s.end(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (up) break;
+    if (Date.now() - t0 > 30_000) throw new Error(`carbon-cache did not listen on ${port}: ${log().slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url: `tcp://127.0.0.1:${port}`, port, dir, whisper: path.join(dir, 'whisper'), stop: removing(stopper(child), dir) };
+}
+
+/**
+ * VictoriaMetrics from Debian's `victoria-metrics`: remote write and PromQL on `url`, OpenTSDB's
+ * HTTP /api/put on `opentsdbUrl`. Kept for 100 years (the default month refuses older samples), and
+ * answering for the time asked rather than 30 s before it, uncached, so a test reads what it wrote.
+ */
+export async function startVictoria(): Promise<RunningServer & { opentsdbUrl: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kh-vm-'));
+  const [port, tsdb] = [await freePort(), await freePort()];
+  const { child, log } = start('victoria-metrics', [`-storageDataPath=${dir}/data`, `-httpListenAddr=127.0.0.1:${port}`, `-opentsdbHTTPListenAddr=127.0.0.1:${tsdb}`,
+    '-retentionPeriod=100y', '-search.latencyOffset=0s', '-search.disableCache'], dir);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/health`, child, log);
+  return { url, port, dir, opentsdbUrl: `http://127.0.0.1:${tsdb}`, stop: removing(stopper(child), dir) };
 }

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
@@ -20,7 +20,11 @@ test.before(async () => {
   sim = await testSim({ nodes: 2, podsPerNode: 3 });
   sim.clock.t = Date.now();
 });
-test.after(async () => sim.close());
+// the packed tree is 400 MB once installed: a run must not leave one behind
+test.after(async () => {
+  await sim.close();
+  rmSync(work, { recursive: true, force: true });
+});
 
 function sh(cmd: string, args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = process.env): string {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 240_000 });
