@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { readRecordedBatches, type Archive, type SampleFilter } from '../archive/index.js';
-import { PluginError, usageError, type Batch } from '../model/index.js';
+import { PluginError, PROM_CLUSTER_NAME, usageError, type Batch } from '../model/index.js';
 import type { ArchiveScope, Window } from '../query/index.js';
 import {
   elasticsearchBulk, influxLines, kafkaMessages, OPENMETRICS_EOF, openMetricsHeader, openMetricsLines, promSeries,
@@ -16,7 +16,7 @@ export type BatchFormat = (typeof BATCH_FORMATS)[number];
 
 /** Heapster's defaults for what its sinks were told on the command line: the database, the cluster name, the index. */
 const DATABASE = 'k8s';
-const CLUSTER_NAME = 'default';
+const CLUSTER_NAME = PROM_CLUSTER_NAME;
 const INDEX = 'heapster';
 
 export interface BatchExport {

@@ -11,3 +11,5 @@ export { processBatch, type ClusterObjects } from './process-batch.js';
 export { alignToResolution } from './align.js';
 export { PluginError, usageError, type ErrorCode } from './errors.js';
 export { workloadOf, WORKLOAD_KINDS, type Workload } from './owner.js';
+export { goFixed6, goInt, goJsonFloat, goShortest } from './go-number.js';
+export { promLabelName, promLabels, promName, PROM_CLUSTER_NAME } from './prom-names.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Batch } from '../model/index.js';
 import { goJsonTime, goString, goStringMap } from './go-json.js';
-import { goInt, goJsonFloat } from './go-number.js';
+import { goInt, goJsonFloat } from '../model/index.js';
 import { pointsOfSet, type Point } from './points.js';
 
 export interface ElasticsearchOptions {

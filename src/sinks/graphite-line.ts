@@ -1,5 +1,5 @@
 import { L, type Batch, type MetricSet } from '../model/index.js';
-import { goFixed6, goInt } from './go-number.js';
+import { goFixed6, goInt } from '../model/index.js';
 import { pointsOf } from './points.js';
 
 const esc = (s: string | undefined) => (s ?? '').replace(/[./]/g, '_');

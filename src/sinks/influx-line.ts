@@ -1,5 +1,5 @@
 import { L, type Batch } from '../model/index.js';
-import { goInt, goShortest } from './go-number.js';
+import { goInt, goShortest } from '../model/index.js';
 import { COUNTER_METRICS, pointsOf } from './points.js';
 
 export interface InfluxOptions {

@@ -1,6 +1,6 @@
 import type { Batch } from '../model/index.js';
 import { goJsonTime, goString, goStringMap } from './go-json.js';
-import { goInt, goJsonFloat } from './go-number.js';
+import { goInt, goJsonFloat } from '../model/index.js';
 import { pointsOf } from './points.js';
 
 /**

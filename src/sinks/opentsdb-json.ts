@@ -1,5 +1,5 @@
 import type { Batch } from '../model/index.js';
-import { goInt, goJsonFloat } from './go-number.js';
+import { goInt, goJsonFloat } from '../model/index.js';
 import { pointsOf } from './points.js';
 
 /** Every character OpenTSDB does not take in names and tags becomes `_`. */

@@ -1,4 +1,4 @@
-import { PluginError, type Batch } from '../model/index.js';
+import { PluginError, PROM_CLUSTER_NAME, type Batch } from '../model/index.js';
 import { basicAuth, httpSend } from './http-send.js';
 import { promSeries, writeRequestBody } from './remote-write.js';
 import type { SinkSpec } from './sink-spec.js';
@@ -27,7 +27,7 @@ export class PrometheusSink implements Sink {
     if (u.pathname === '/' || u.pathname === '') u.pathname = '/api/v1/write';
     this.url = u;
     const o = spec.options;
-    this.clusterName = o.get('cluster_name') ?? 'default';
+    this.clusterName = o.get('cluster_name') ?? PROM_CLUSTER_NAME;
     const user = o.get('user'), pw = o.get('pw'), token = o.get('bearer_token');
     this.headers = {
       'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf', 'X-Prometheus-Remote-Write-Version': '0.1.0',

@@ -1,5 +1,5 @@
 import { compress } from 'snappyjs';
-import type { Batch } from '../model/index.js';
+import { promLabels, promName, type Batch } from '../model/index.js';
 import { pointsOf } from './points.js';
 
 /** One series of a remote-write request: labels sorted by name, `__name__` among them. */
@@ -14,12 +14,6 @@ export interface PromMetadata {
   help: string;
 }
 
-/** Anything outside Prometheus's name characters becomes `_`: `cpu/usage_rate` → `heapster_cpu_usage_rate`. */
-export const promName = (heapster: string): string => `heapster_${heapster.replace(/[^a-zA-Z0-9_:]/g, '_')}`;
-const labelName = (s: string) => {
-  const n = s.replace(/[^a-zA-Z0-9_]/g, '_');
-  return /^[0-9]/.test(n) ? `_${n}` : n;
-};
 
 /**
  * A batch as Prometheus series (the mapping in the README): `heapster_` + the Heapster name, every
@@ -33,12 +27,7 @@ export function promSeries(batch: Batch, clusterName: string): { series: PromSer
     if (!Number.isFinite(p.value)) continue;
     const name = promName(p.name);
     if (!metadata.has(name)) metadata.set(name, { name, type: p.kind === 'cumulative' ? 'counter' : 'gauge', help: `Heapster's ${p.name}` });
-    const labels = new Map<string, string>();
-    for (const [k, v] of Object.entries(p.set.labels)) if (v !== '') labels.set(labelName(k), v);
-    for (const [k, v] of Object.entries(p.labels ?? {})) if (v !== '') labels.set(labelName(k), v);
-    labels.set('cluster_name', clusterName);
-    labels.set('__name__', name);
-    series.push({ labels: [...labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)), samples: [[p.value, batch.timestamp]] });
+    series.push({ labels: promLabels(p.name, p.set.labels, p.labels, clusterName), samples: [[p.value, batch.timestamp]] });
   }
   return { series, metadata };
 }
