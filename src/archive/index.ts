@@ -13,5 +13,5 @@ export { verify, type VerifyReport } from './verify.js';
 export { exportSamples, exportFormatFor, EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './export.js';
 export { readTop, type TopSqlQuery, type TopSqlRow, type TopGroup, type TopAgg } from './read-top.js';
 export { readPodObjects, type PodObjectRow } from './read-pods.js';
-export { readRecordedBatches, type RecordedFiles } from './recorded-batches.js';
+export { readRecordedBatches, readRecordedSeries, type RecordedFiles, type RecordedSeries } from './recorded-batches.js';
 export { readManifest, type SinkRecord } from './manifest.js';

@@ -56,6 +56,32 @@ export async function readRecordedBatches(files: RecordedFiles, f: SampleFilter,
   return count;
 }
 
+/** One recorded series: a metric of an entity (and filesystem), labelled as in its batches. */
+export interface RecordedSeries {
+  metric: string;
+  labels: Record<string, string>;
+  /** a labeled value's resource id; null for a plain value */
+  resourceId: string | null;
+}
+
+/**
+ * The distinct series a window holds, labelled as readRecordedBatches labels their sets, without
+ * reading their values into batches: what a series or label listing needs.
+ */
+export async function readRecordedSeries(files: RecordedFiles, f: SampleFilter, range: { start: number; end: number }): Promise<RecordedSeries[]> {
+  if (!files.samples.length) return [];
+  const pods = await podMeta(files.pods, range.end);
+  const nodes = await nodeMeta(files.nodes, range.end);
+  const rows = await readArchive(files.samples, async (con, src) => (await con.runAndReadAll(
+    `SELECT DISTINCT type, node, namespace, pod, container, pod_uid, metric, resource_id FROM ${src} WHERE ${whereClause(f, range)}`)).getRowObjects());
+  const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return rows.map((r) => ({
+    metric: String(r.metric),
+    labels: labelsOf(String(r.type) as EntityType, s(r.node), s(r.namespace), s(r.pod), s(r.container), s(r.pod_uid), pods, nodes),
+    resourceId: s(r.resource_id),
+  }));
+}
+
 function keyOf(type: EntityType, node: string | null, ns: string | null, pod: string | null, container: string | null): string {
   switch (type) {
     case 'cluster': return clusterKey();

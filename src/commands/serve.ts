@@ -31,6 +31,7 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
     'kubectl heapster serve',
     'kubectl heapster serve --recording incident-4711 --at 2026-11-26T14:05:00Z',
     'kubectl heapster serve --live --resolution 30s',
+    'kubectl heapster serve --prometheus --recording incident-4711   # Grafana: a Prometheus data source at http://127.0.0.1:8082',
     'kubectl heapster serve --live --sink influxdb:http://influx.example:8086?db=k8s   # a running Heapster, --sink and all',
     'kubectl heapster serve --address 0.0.0.0 --token "$(cat token)" --tls-cert-file tls.crt --tls-private-key-file tls.key',
   ];
@@ -45,6 +46,7 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
     'client-ca-file': Flags.string({ description: 'require client certificates signed by this CA' }),
     at: Flags.string({ description: 'the minute kubectl top shows (default: the newest batch)' }),
     live: Flags.boolean({ description: 'also record the current cluster in this process' }),
+    prometheus: Flags.boolean({ description: "also answer Prometheus's HTTP API (/api/v1/query, query_range, series, labels): Grafana's Prometheus data source charts the archive" }),
     resolution: Flags.string({ description: 'with --live: time between scrapes', default: '60s' }),
     ...liveSinkFlags,
   };
@@ -81,7 +83,7 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
     const firstBatch = Math.floor(Date.now() / resolutionMs) * resolutionMs + resolutionMs + Math.min(5000, resolutionMs / 4);
     const server = await startServer({
       history, address: flags.address, port: flags.port, token: flags.token,
-      tlsCertFile: flags['tls-cert-file'], tlsKeyFile: flags['tls-private-key-file'], clientCaFile: flags['client-ca-file'], at,
+      tlsCertFile: flags['tls-cert-file'], tlsKeyFile: flags['tls-private-key-file'], clientCaFile: flags['client-ca-file'], at, prometheus: flags.prometheus,
       ...(config ? { live: { resolutionMs, firstBatchBy: () => firstBatch } } : {}),
       ...(flags.v >= 2 ? { log: (l: string) => process.stderr.write(`${goTime(Date.now())} ${l}\n`) } : {}),
     }).catch((e: unknown) => {
@@ -115,7 +117,8 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
       };
     }
     process.stdout.write(`serving Heapster's API from ${archive.dir} at ${server.url}${recording ? ` (recording live as "${recording}"${sinks.length ? `, sent to ${sinks.map((s) => s.shown).join(', ')}` : ''})` : ''}\n` +
-      `  try: curl ${server.url}/api/v1/model/namespaces\n  or:  kubectl --server ${server.url} top pods -A\n`);
+      `  try: curl ${server.url}/api/v1/model/namespaces\n  or:  kubectl --server ${server.url} top pods -A\n` +
+      (flags.prometheus ? `  and: curl '${server.url}/api/v1/query?query=sum+by+(namespace_name)(heapster_memory_usage{type="ns"})'; in Grafana, a Prometheus data source with URL ${server.url}\n` : ''));
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());

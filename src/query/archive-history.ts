@@ -1,8 +1,8 @@
 import {
-  readBuckets, readEntities, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
+  readBuckets, readEntities, readRecordedBatches, readRecordedSeries, type RecordedFiles, type RecordedSeries, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
   type Aggregation, type Archive, type EntityRow, type SampleFilter,
 } from '../archive/index.js';
-import { keyOfParts, parseKey, type EntityType, type KeyParts } from '../model/index.js';
+import { keyOfParts, parseKey, type Batch, type EntityType, type KeyParts } from '../model/index.js';
 import type { BucketSeries, EntityRef, EntityScope, History, LabelFilter, Series, Window } from './history.js';
 import { labelSelector } from './label-selector.js';
 
@@ -89,6 +89,34 @@ export class ArchiveHistory implements History {
 
   async metricNames(key: string, w: Window): Promise<string[]> {
     return readMetricNames(await this.files(w), this.common([key]), w);
+  }
+
+  /** The recorded batches of a window, oldest first, one at a time, labelled as Heapster labelled them. */
+  async recordedBatches(f: SampleFilter, w: { start: number; end: number }, onBatch: (b: Batch) => void | Promise<void>): Promise<void> {
+    await readRecordedBatches(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w, onBatch);
+  }
+
+  /** The distinct series of a window, labelled as in its batches. */
+  async recordedSeries(f: SampleFilter, w: { start: number; end: number }): Promise<RecordedSeries[]> {
+    return readRecordedSeries(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w);
+  }
+
+  /** The oldest and newest batch in scope, if anything was recorded. */
+  async span(): Promise<{ start: number; end: number } | undefined> {
+    const files = await this.archive.snapshots({ kind: 'samples', ...this.scope });
+    return files.length ? { start: Math.min(...files.map((s) => s.tsMin)), end: Math.max(...files.map((s) => s.tsMax)) } : undefined;
+  }
+
+  private recordingFilter(): SampleFilter {
+    return this.scope.recording ? { recording: this.scope.recording } : {};
+  }
+
+  private async recordedFiles(w: { start: number; end: number }, metric?: string): Promise<RecordedFiles> {
+    return {
+      samples: await this.files(w, metric),
+      pods: await this.archive.files({ kind: 'pods', ...this.scope, end: w.end }),
+      nodes: await this.archive.files({ kind: 'nodes', ...this.scope, end: w.end }),
+    };
   }
 
   /** The sample files of the window; with a metric, a compacted day's other metrics' files are left out. */

@@ -10,9 +10,12 @@ export { ArchiveHistory, type ArchiveScope } from './archive-history.js';
 export { parseAggregations, type Aggregation } from './aggregations.js';
 // What the callers of queries (serve) need of the model: the catalogue, entity types and usage
 // errors, from the layer they stand on, as design.md's import table has it.
-export { METRICS, describeMetric, canonicalMetricName, usageError, PluginError, type EntityType } from '../model/index.js';
+export { METRICS, describeMetric, canonicalMetricName, usageError, PluginError, promName, type EntityType } from '../model/index.js';
 export { fieldSelector } from './field-selector.js';
 export { TOP_AGGREGATIONS, type TopAggregation, type TopAnswer, type TopLevel, type TopRequest, type TopRow, type TopValues } from './top-types.js';
 export { topFromBatch } from './top-live.js';
 export { topFromArchive, type TopWindow } from './top-archive.js';
 export { resolveWorkload, type OwnedPod } from './resolve-workload.js';
+export { parsePromql, parsePromDuration, PromqlError, SUPPORTED as PROMQL_SUPPORTED, type Matcher } from './promql-parse.js';
+export { instantQuery, rangeQuery, LOOKBACK_MS, type PromResult } from './promql-eval.js';
+export { seriesLabels } from './prom-source.js';

@@ -8,6 +8,7 @@ import { HttpError } from './heapster-params.js';
 import { exportSchema, metricExport } from './metric-export.js';
 import { answerMetricsApi, discovery } from './metrics-api.js';
 import { answerModel, type ApiAnswer } from './model-api.js';
+import { answerPrometheus } from './prometheus-api.js';
 
 export interface ServeOptions {
   history: ArchiveHistory;
@@ -23,6 +24,8 @@ export interface ServeOptions {
   live?: { resolutionMs: number; firstBatchBy: () => number | undefined };
   log?: (line: string) => void;
   now?: () => number;
+  /** also answer Prometheus's HTTP API (query, query_range, series, labels, ...) */
+  prometheus?: boolean;
 }
 
 export interface RunningServer {
@@ -102,8 +105,11 @@ async function handle(o: ServeOptions, req: http.IncomingMessage, res: http.Serv
   const text = (status: number, message: string) => send(status, message, 'text/plain; charset=utf-8');
   // nothing of the request is looked at before the caller is known
   if (!authorized(o, req)) return text(401, 'Unauthorized');
-  if (req.method !== 'GET') return text(405, '405: Method Not Allowed');
+  const promPath = o.prometheus && /^\/api\/v1\/(query|query_range|series|labels|label\/|metadata|status\/)/.test(req.url ?? '');
+  // Grafana sends PromQL as a form in a POST, as Prometheus allows; Heapster's routes are GET only
+  if (req.method !== 'GET' && !(promPath && req.method === 'POST')) return text(405, '405: Method Not Allowed');
   try {
+    if (promPath) return await prometheus(o, req, send);
     await answer(o, req, send, text);
   } catch (e) {
     if (e instanceof HttpError) return text(e.status, e.message);
@@ -139,6 +145,23 @@ function parseRequest(raw: string | undefined): { url: URL; path: string } {
 }
 
 type Send = (status: number, body: string | Buffer, type: string) => void;
+
+/** Prometheus's API: the URL's parameters and, in a POST, the form's (at most 1 MB). */
+async function prometheus(o: ServeOptions, req: http.IncomingMessage, send: Send): Promise<void> {
+  const { url, path } = parseRequest(req.url);
+  const params = new URLSearchParams(url.searchParams);
+  if (req.method === 'POST') {
+    let body = '';
+    for await (const chunk of req) {
+      body += chunk;
+      if (body.length > 1 << 20) throw new HttpError(413, '413: Request Entity Too Large');
+    }
+    for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
+  }
+  const a = await answerPrometheus(o.history, path, params, (o.now ?? Date.now)());
+  if (!a) return send(404, '404: Page Not Found', 'text/plain; charset=utf-8');
+  send(a.status, JSON.stringify(a.body), 'application/json');
+}
 
 async function answer(o: ServeOptions, req: http.IncomingMessage, send: Send, text: (status: number, message: string) => void): Promise<void> {
   const parsed = parseRequest(req.url);

@@ -1,0 +1,102 @@
+import type { SampleFilter } from '../archive/index.js';
+import { L, METRICS, promLabels, promName, PROM_CLUSTER_NAME } from '../model/index.js';
+import type { ArchiveHistory } from './archive-history.js';
+import type { Matcher } from './promql-parse.js';
+
+/** One Prometheus series of the archive: labels sorted by name, samples in time order. */
+export interface PromData {
+  labels: [string, string][];
+  ts: number[];
+  vs: number[];
+}
+
+/** Heapster's metrics by their Prometheus names (the mapping remote write uses). */
+const BY_PROM_NAME = new Map(METRICS.map((m) => [promName(m.name), m.name]));
+
+/** The label matchers that are columns of the archive, pushed down into its scan. */
+const COLUMN: Record<string, keyof SampleFilter> = {
+  type: 'type', namespace_name: 'namespace', pod_name: 'pod', container_name: 'container', nodename: 'node', resource_id: 'resourceId',
+};
+
+export function matches(labels: readonly [string, string][], ms: readonly Matcher[]): boolean {
+  return ms.every((m) => {
+    const v = labels.find(([k]) => k === m.name)?.[1] ?? '';
+    switch (m.op) {
+      case '=': return v === m.value;
+      case '!=': return v !== m.value;
+      case '=~': return m.re!.test(v);
+      case '!~': return !m.re!.test(v);
+    }
+  });
+}
+
+/** The Heapster metrics whose Prometheus names the matchers allow. */
+function metricsFor(ms: readonly Matcher[]): string[] {
+  const names = ms.filter((m) => m.name === '__name__');
+  return [...BY_PROM_NAME].filter(([prom]) => matches([['__name__', prom]], names)).map(([, heapster]) => heapster);
+}
+
+function pushdown(ms: readonly Matcher[]): SampleFilter {
+  const f: SampleFilter = {};
+  for (const m of ms) {
+    const col = COLUMN[m.name];
+    if (col && m.op === '=' && m.value !== '') (f as Record<string, string>)[col] = m.value;
+  }
+  return f;
+}
+
+const byLabels = (a: PromData | { labels: [string, string][] }, b: { labels: [string, string][] }) => compareLabels(a.labels, b.labels);
+
+/** Prometheus's order of label sets: pair by pair, name then value, then the shorter first. */
+export function compareLabels(a: readonly [string, string][], b: readonly [string, string][]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const [ka, va] = a[i]!;
+    const [kb, vb] = b[i]!;
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    if (va !== vb) return va < vb ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * The series a selector picks in a window, with their samples, labelled exactly as remote write
+ * labels the same recorded batches: so this server and a Prometheus that received them by remote
+ * write hold the same series.
+ */
+export async function selectSeries(history: ArchiveHistory, ms: readonly Matcher[], w: { start: number; end: number }): Promise<PromData[]> {
+  const out = new Map<string, PromData>();
+  const f = pushdown(ms);
+  for (const metric of metricsFor(ms)) {
+    await history.recordedBatches({ ...f, metric }, w, (b) => {
+      for (const set of b.sets.values()) {
+        const add = (name: string, value: number, point?: Record<string, string>) => {
+          if (name !== metric || !Number.isFinite(value)) return;
+          const labels = promLabels(name, set.labels, point, PROM_CLUSTER_NAME);
+          if (!matches(labels, ms)) return;
+          const key = JSON.stringify(labels);
+          let s = out.get(key);
+          if (!s) out.set(key, (s = { labels, ts: [], vs: [] }));
+          s.ts.push(b.timestamp);
+          s.vs.push(value);
+        };
+        const v = set.values.get(metric);
+        if (v !== undefined) add(metric, v);
+        for (const lv of set.labeled) add(lv.name, lv.value, lv.labels);
+      }
+    });
+  }
+  return [...out.values()].sort(byLabels);
+}
+
+/** The label sets of the series the matchers pick in a window (all series without matchers), without their samples. */
+export async function seriesLabels(history: ArchiveHistory, ms: readonly Matcher[], w: { start: number; end: number }): Promise<[string, string][][]> {
+  const seen = new Map<string, [string, string][]>();
+  const metrics = metricsFor(ms);
+  const all = metrics.length === BY_PROM_NAME.size;
+  for (const r of await history.recordedSeries({ ...pushdown(ms), ...(all ? {} : metrics.length === 1 ? { metric: metrics[0]! } : {}) }, w)) {
+    if (!BY_PROM_NAME.has(promName(r.metric))) continue;
+    const labels = promLabels(r.metric, r.labels, r.resourceId === null ? undefined : { [L.resourceId]: r.resourceId }, PROM_CLUSTER_NAME);
+    if (matches(labels, ms)) seen.set(JSON.stringify(labels), labels);
+  }
+  return [...seen.values()].sort((a, b) => compareLabels(a, b));
+}

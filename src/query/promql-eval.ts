@@ -1,0 +1,212 @@
+import { goJsonFloat } from '../model/index.js';
+import type { ArchiveHistory } from './archive-history.js';
+import { compareLabels, selectSeries, type PromData } from './prom-source.js';
+import { PromqlError, type Expr } from './promql-parse.js';
+
+/** How far back an instant selector looks for a series' last sample: Prometheus's default. */
+export const LOOKBACK_MS = 5 * 60_000;
+/** Prometheus refuses a range query of more points a series than this. */
+const MAX_POINTS = 11_000;
+
+type Labels = [string, string][];
+type Vector = { labels: Labels; value: number }[];
+type Selector = Extract<Expr, { kind: 'selector' }>;
+
+export type PromResult =
+  | { resultType: 'vector'; result: { metric: Record<string, string>; value: [number, string] }[] }
+  | { resultType: 'scalar'; result: [number, string] }
+  | { resultType: 'matrix'; result: { metric: Record<string, string>; values: [number, string][] }[] };
+
+/** A sample value as Prometheus's JSON writes it: a string, Go's float format, `NaN`, `+Inf`, `-Inf`. */
+export const promValue = (v: number): string => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : goJsonFloat(v));
+const promTime = (ms: number) => ms / 1000;
+const metricOf = (l: Labels) => Object.fromEntries(l);
+
+/** Every selector of the query, read once for the whole evaluation window. */
+async function load(history: ArchiveHistory, e: Expr, start: number, end: number, data: Map<Selector, PromData[]>): Promise<void> {
+  switch (e.kind) {
+    case 'selector':
+      data.set(e, await selectSeries(history, e.matchers, { start: start - (e.rangeMs ?? LOOKBACK_MS), end }));
+      return;
+    case 'call':
+      for (const a of e.args) await load(history, a, start, end, data);
+      return;
+    case 'aggregate':
+      return load(history, e.expr, start, end, data);
+    case 'number':
+      return;
+  }
+}
+
+/** The index of the last sample at or before `t`, or -1. */
+function lastAtOrBefore(ts: readonly number[], t: number): number {
+  let lo = 0, hi = ts.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ts[mid]! <= t) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** The samples of a series in [from, to], both ends included (Prometheus 2.x). */
+function window(s: PromData, from: number, to: number): { ts: number[]; vs: number[] } {
+  const hi = lastAtOrBefore(s.ts, to);
+  let lo = hi;
+  while (lo >= 0 && s.ts[lo]! >= from) lo--;
+  return { ts: s.ts.slice(lo + 1, hi + 1), vs: s.vs.slice(lo + 1, hi + 1) };
+}
+
+const dropName = (l: Labels): Labels => l.filter(([k]) => k !== '__name__');
+
+/** Prometheus 2.42's extrapolatedRate, step for step, so the floats come out the same. */
+function extrapolatedRate(ts: number[], vs: number[], rangeStart: number, rangeEnd: number, rangeMs: number, isRate: boolean): number | undefined {
+  if (ts.length < 2) return undefined;
+  const n = ts.length;
+  let result = vs[n - 1]! - vs[0]!;
+  let last = 0;
+  for (const v of vs) {
+    if (v < last) result += last;
+    last = v;
+  }
+  let durationToStart = (ts[0]! - rangeStart) / 1000;
+  const durationToEnd = (rangeEnd - ts[n - 1]!) / 1000;
+  const sampledInterval = (ts[n - 1]! - ts[0]!) / 1000;
+  const averageDurationBetweenSamples = sampledInterval / (n - 1);
+  if (result > 0 && vs[0]! >= 0) {
+    const durationToZero = sampledInterval * (vs[0]! / result);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  const threshold = averageDurationBetweenSamples * 1.1;
+  let extrapolateToInterval = sampledInterval;
+  extrapolateToInterval += durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
+  extrapolateToInterval += durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
+  result = result * (extrapolateToInterval / sampledInterval);
+  return isRate ? result / (rangeMs / 1000) : result;
+}
+
+/** Prometheus's quantile: linear interpolation between the closest ranks. */
+function quantile(q: number, values: number[]): number {
+  if (!values.length || Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = q * (sorted.length - 1);
+  const lower = Math.max(0, Math.floor(rank));
+  const upper = Math.min(sorted.length - 1, lower + 1);
+  const weight = rank - Math.floor(rank);
+  return sorted[lower]! * (1 - weight) + sorted[upper]! * weight;
+}
+
+/** Neumaier's compensated sum, one term at a time, as Prometheus's `*_over_time` add. */
+function kahanSumInc(inc: number, sum: number, c: number): [number, number] {
+  const t = sum + inc;
+  return [t, c + (Math.abs(sum) >= Math.abs(inc) ? sum - t + inc : inc - t + sum)];
+}
+
+function overTime(fn: string, vs: number[], q: number): number {
+  switch (fn) {
+    case 'avg_over_time': {
+      // Prometheus keeps a running mean, compensated, not sum / count
+      let mean = 0, count = 0, c = 0;
+      for (const v of vs) {
+        count++;
+        [mean, c] = kahanSumInc(v / count - mean / count, mean, c);
+      }
+      return Number.isFinite(mean) ? mean + c : mean;
+    }
+    case 'min_over_time': return vs.reduce((m, v) => (v < m || Number.isNaN(m) ? v : m), vs[0]!);
+    case 'max_over_time': return vs.reduce((m, v) => (v > m || Number.isNaN(m) ? v : m), vs[0]!);
+    case 'sum_over_time': {
+      let sum = 0, c = 0;
+      for (const v of vs) [sum, c] = kahanSumInc(v, sum, c);
+      return sum + c;
+    }
+    case 'count_over_time': return vs.length;
+    default: return quantile(q, vs);
+  }
+}
+
+function evalAt(e: Expr, t: number, data: Map<Selector, PromData[]>): Vector | number | PromData[] {
+  switch (e.kind) {
+    case 'number': return e.value;
+    case 'selector': {
+      if (e.rangeMs !== undefined) return data.get(e)!.map((s) => ({ labels: s.labels, ...window(s, t - e.rangeMs!, t) })).filter((s) => s.ts.length);
+      const out: Vector = [];
+      for (const s of data.get(e)!) {
+        const i = lastAtOrBefore(s.ts, t);
+        if (i >= 0 && s.ts[i]! >= t - LOOKBACK_MS) out.push({ labels: s.labels, value: s.vs[i]! });
+      }
+      return out;
+    }
+    case 'call': {
+      const sel = e.args.at(-1) as Selector;
+      const q = e.args.length === 2 ? (e.args[0] as Extract<Expr, { kind: 'number' }>).value : NaN;
+      const out: Vector = [];
+      for (const s of data.get(sel)!) {
+        const w = window(s, t - sel.rangeMs!, t);
+        if (!w.ts.length) continue;
+        const value = e.fn === 'rate' || e.fn === 'increase'
+          ? extrapolatedRate(w.ts, w.vs, t - sel.rangeMs!, t, sel.rangeMs!, e.fn === 'rate')
+          : overTime(e.fn, w.vs, q);
+        if (value !== undefined) out.push({ labels: dropName(s.labels), value });
+      }
+      return out;
+    }
+    case 'aggregate': {
+      const v = evalAt(e.expr, t, data);
+      if (!Array.isArray(v) || (v.length && !('value' in v[0]!))) throw new PromqlError(`expected type instant vector in aggregation expression, got ${typeof v === 'number' ? 'scalar' : 'range vector'}`);
+      const groups = new Map<string, { labels: Labels; value: number; count: number }>();
+      for (const { labels, value } of v as Vector) {
+        const kept = e.by ? labels.filter(([k]) => e.by!.includes(k)) : [];
+        const key = JSON.stringify(kept);
+        const g = groups.get(key);
+        if (!g) {
+          groups.set(key, { labels: kept, value: e.op === 'count' ? 1 : value, count: 1 });
+          continue;
+        }
+        g.count++;
+        switch (e.op) {
+          case 'sum': g.value += value; break;
+          case 'count': g.value += 1; break;
+          // Prometheus 2.42's running mean, divided on both sides so it cannot overflow
+          case 'avg': g.value += value / g.count - g.value / g.count; break;
+          case 'max': if (g.value < value || Number.isNaN(g.value)) g.value = value; break;
+          case 'min': if (g.value > value || Number.isNaN(g.value)) g.value = value; break;
+        }
+      }
+      return [...groups.values()].map((g) => ({ labels: g.labels, value: g.value }));
+    }
+  }
+}
+
+/** `/api/v1/query`: the expression at one time. */
+export async function instantQuery(history: ArchiveHistory, e: Expr, t: number): Promise<PromResult> {
+  const data = new Map<Selector, PromData[]>();
+  await load(history, e, t, t, data);
+  const v = evalAt(e, t, data);
+  if (typeof v === 'number') return { resultType: 'scalar', result: [promTime(t), promValue(v)] };
+  if (v.length && 'ts' in v[0]!) {
+    return { resultType: 'matrix', result: (v as PromData[]).map((s) => ({ metric: metricOf(s.labels), values: s.ts.map((x, i) => [promTime(x), promValue(s.vs[i]!)] as [number, string]) })) };
+  }
+  return { resultType: 'vector', result: (v as Vector).map((s) => ({ metric: metricOf(s.labels), value: [promTime(t), promValue(s.value)] })) };
+}
+
+/** `/api/v1/query_range`: the expression at start, start + step, ... up to end. */
+export async function rangeQuery(history: ArchiveHistory, e: Expr, start: number, end: number, step: number): Promise<PromResult> {
+  if (e.kind === 'selector' && e.rangeMs !== undefined) throw new PromqlError('invalid expression type "range vector" for range query, must be Scalar or instant Vector');
+  if ((end - start) / step > MAX_POINTS) throw new PromqlError('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+  const data = new Map<Selector, PromData[]>();
+  await load(history, e, start, end, data);
+  const series = new Map<string, { labels: Labels; values: [number, string][] }>();
+  for (let t = start; t <= end; t += step) {
+    const v = evalAt(e, t, data);
+    const points = typeof v === 'number' ? [{ labels: [] as Labels, value: v }] : (v as Vector);
+    for (const p of points) {
+      const key = JSON.stringify(p.labels);
+      let s = series.get(key);
+      if (!s) series.set(key, (s = { labels: p.labels, values: [] }));
+      s.values.push([promTime(t), promValue(p.value)]);
+    }
+  }
+  return { resultType: 'matrix', result: [...series.values()].sort((a, b) => compareLabels(a.labels, b.labels)).map((s) => ({ metric: metricOf(s.labels), values: s.values })) };
+}
