@@ -42,11 +42,23 @@ console.log(`${'figure'.padEnd(WIDTH)}  ${'value'.padStart(12)}  target`);
 const print = (rows) => {
   for (const [name, value, target] of rows) console.log(`${name.padEnd(WIDTH)}  ${String(value).padStart(12)}  ${target ?? ''}`);
 };
-if (!only || only === 'scrape') print(await scrapeBench(startSimulatorProcess));
-if (!only || only === 'archive' || only === 'serve') {
+// the recurring scrape's CPU per node, which the sinks' per-tick CPU is compared with
+let scrapeMsPerNode = process.env.BENCH_SCRAPE_MS_PER_NODE ?? '';
+if (!only || only === 'scrape') {
+  const rows = await scrapeBench(startSimulatorProcess);
+  print(rows);
+  scrapeMsPerNode = String(rows.find(([name]) => name.includes('next scrapes (watches, rates; median'))?.[1] ?? scrapeMsPerNode);
+}
+if (!only || only === 'archive' || only === 'serve' || only === 'sinks') {
   const a = await archiveBench(print);
   try {
-    print(await serveBench(a.dir, a.ns, a.end));
+    if (only !== 'sinks') print(await serveBench(a.dir, a.ns, a.end));
+    // a window of the day for the sinks: ten minutes of 100 nodes is already millions of samples
+    const minutes = Number(process.env.BENCH_SINK_MINUTES ?? 10);
+    const s = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/bench/sinks.ts'), a.dir, String(a.end - minutes * 60_000), String(a.end), scrapeMsPerNode],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    if (s.status !== 0) console.log(`sinks: the benchmark failed (exit ${s.status})`);
+    else print(JSON.parse(s.stdout.trim().split('\n').at(-1)));
   } finally {
     a.cleanup();
   }

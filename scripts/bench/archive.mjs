@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Archive, TickWriter, compact } from '../../dist/archive/index.js';
-import { decodeSummary, toPodInfo, toNodeInfo } from '../../dist/cluster/index.js';
-import { processBatch, podKey } from '../../dist/model/index.js';
-import { Workload, buildSummary, podCore, nodeObject } from '../../dist/simulator/index.js';
+import { Workload } from '../../dist/simulator/index.js';
+import { simBatch, simNodes } from './sim-batch.mjs';
 import { timeCli } from './time-cli.mjs';
 import { ArchiveHistory, parseTarget, runQuery } from '../../dist/query/index.js';
 
@@ -24,18 +23,12 @@ export async function archiveBench(print) {
     startedAt: start, status: 'recording', nodes: NODES, ticks: 0,
   });
   let prev, samples = 0, ingestMs = 0, genMs = 0;
-  // what the plugin reads of a node does not change with time
-  const nodes = w.nodes.map((n) => toNodeInfo(nodeObject(w, n, undefined, start)));
+  const nodes = simNodes(w, start);
   const ticks = HOURS * 60;
   for (let i = 0; i < ticks; i++) {
     const t = start + i * RES + 5000;
     const g0 = performance.now();
-    const sets = new Map();
-    for (const n of w.nodes) for (const s of decodeSummary(buildSummary(w, n, t), { now: t })) sets.set(s.key, s);
-    // the fields the plugin reads: building the served pods' extras would only slow the simulation
-    const pods = w.nodes.flatMap((n) => w.podsOn(n, t)).map((p) => toPodInfo(podCore(p, t)));
-    const objects = { pods: new Map(pods.map((p) => [podKey(p.namespace, p.name), p])), nodes: new Map(nodes.map((n) => [n.name, n])) };
-    const batch = processBatch({ timestamp: start + (i + 1) * RES, sets }, prev, objects);
+    const { batch, pods } = simBatch(w, t, start + (i + 1) * RES, prev, nodes);
     prev = batch;
     const i0 = performance.now();
     genMs += i0 - g0;

@@ -1,6 +1,6 @@
 import { PluginError, type Batch } from '../model/index.js';
 import { basicAuth, httpSend } from './http-send.js';
-import { influxLines, type InfluxOptions } from './influx-line.js';
+import { influxLineIter, type InfluxOptions } from './influx-line.js';
 import { boolOption, type SinkSpec } from './sink-spec.js';
 import { firstLine, retryableStatus, SinkError, type Sink } from './sink.js';
 
@@ -91,13 +91,21 @@ export class InfluxSink implements Sink {
   }
 
   async send(batch: Batch): Promise<number> {
-    const lines = influxLines(batch, this.format);
-    const chunks: string[] = [];
-    for (let i = 0; i < lines.length; i += CHUNK) chunks.push(lines.slice(i, i + CHUNK).join('\n') + '\n');
-    let next = 0;
+    // the lines are made a request at a time as the workers ask: a large batch never sits in memory as text
+    const lines = influxLineIter(batch, this.format);
+    let count = 0;
+    const nextBody = (): string | undefined => {
+      const chunk: string[] = [];
+      while (chunk.length < CHUNK) {
+        const r = lines.next();
+        if (r.done) break;
+        chunk.push(r.value);
+      }
+      count += chunk.length;
+      return chunk.length ? `${chunk.join('\n')}\n` : undefined;
+    };
     const worker = async () => {
-      while (next < chunks.length) {
-        const body = chunks[next++]!;
+      for (let body = nextBody(); body !== undefined; body = nextBody()) {
         let res;
         try {
           res = await httpSend(this.url('/write', { db: this.db, precision: 'ns' }), {
@@ -113,8 +121,8 @@ export class InfluxSink implements Sink {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, chunks.length) }, worker));
-    return lines.length;
+    await Promise.all(Array.from({ length: this.concurrency }, worker));
+    return count;
   }
 
   close(): void {}

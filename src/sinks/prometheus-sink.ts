@@ -1,6 +1,7 @@
 import { PluginError, PROM_CLUSTER_NAME, type Batch } from '../model/index.js';
 import { basicAuth, httpSend } from './http-send.js';
-import { promSeries, writeRequestBody } from './remote-write.js';
+import { writeRequestBody } from './remote-write.js';
+import { writeRequestChunks } from './write-request-chunks.js';
 import type { SinkSpec } from './sink-spec.js';
 import { firstLine, retryableStatus, SinkError, type Sink } from './sink.js';
 
@@ -55,9 +56,9 @@ export class PrometheusSink implements Sink {
   }
 
   async send(batch: Batch): Promise<number> {
-    const { series, metadata } = promSeries(batch, this.clusterName);
-    for (let i = 0; i < series.length; i += PER_REQUEST) {
-      const body = writeRequestBody(series.slice(i, i + PER_REQUEST), i === 0 ? metadata.values() : []);
+    let sent = 0;
+    for (const { body, series } of writeRequestChunks(batch, this.clusterName, PER_REQUEST)) {
+      sent += series;
       let res;
       try {
         res = await this.post(body);
@@ -66,7 +67,7 @@ export class PrometheusSink implements Sink {
       }
       if (res.status < 200 || res.status >= 300) throw new SinkError(`remote write answered ${res.status}: ${firstLine(res.body)}`, retryableStatus(res.status));
     }
-    return series.length;
+    return sent;
   }
 
   close(): void {}

@@ -49,7 +49,7 @@ export function writeRequestBody(series: readonly PromSeries[], metadata: Iterab
 }
 
 /** The few protobuf encodings remote-write needs. */
-class ProtoWriter {
+export class ProtoWriter {
   private readonly parts: Uint8Array[] = [];
   private size = 0;
 

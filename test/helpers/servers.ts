@@ -73,6 +73,8 @@ bind-address = "127.0.0.1:${rpc}"
   dir = "${dir}/data"
   wal-dir = "${dir}/wal"
   query-log-enabled = false
+  # a 1,000-node batch is some 2 million series; the default limit of a million refuses the rest
+  max-series-per-database = 0
 [monitor]
   store-enabled = false
 [http]

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { uncompress } from 'snappyjs';
 import { newMetricSet, type Batch } from '../../src/model/index.js';
 import {
-  elasticsearchBulk, graphiteLines, influxLines, kafkaMessages, openMetricsHeader, openMetricsLines, openTsdbPoints, promSeries, writeRequestBody,
+  elasticsearchBulk, graphiteLines, influxLines, kafkaMessages, openMetricsHeader, openMetricsLines, openTsdbPoints, promSeries, writeRequestBody, writeRequestChunks,
 } from '../../src/sinks/index.js';
 
 // the reference's fixture (heapster-sinks.md §1.1): points A, B and C at 2017-10-16T09:15:00Z
@@ -120,6 +120,25 @@ test('remote write: heapster_ names, labels sorted with __name__, the reference\
   assert.ok(hex.includes('0900000000' + '00406f40' + '10a084dca3f22b'), 'A\'s sample: 250 at 1508145300000 ms');
   assert.ok(hex.includes('09e17a14ae47e1da3f10a084dca3f22b'), 'C\'s sample');
   assert.ok(hex.includes('0a230a085f5f6e616d655f5f1217' + Buffer.from('heapster_cpu_usage_rate').toString('hex')), 'the __name__ label');
+});
+
+test('remote write, streamed: the chunks hold byte for byte what writeRequestBody(promSeries) holds, in requests of at most N series', () => {
+  const b = fixture();
+  const node = b.sets.get('node:node-01')!;
+  node.values.set('cpu/usage', 123456789).set('memory/usage', 42).set('cpu/node_capacity', NaN);
+  node.labels._9weird = 'x'; // a label that sorts before __name__ once mapped (`_9weird`)
+  node.labeled.add('filesystem/usage', { resource_id: 'logs' }, 7);
+  const { series, metadata } = promSeries(b, 'default');
+  const whole = [...writeRequestChunks(b, 'default', 1000)];
+  assert.is(whole.length, 1);
+  assert.is(whole[0]!.series, series.length);
+  assert.equal(Buffer.from(uncompress(whole[0]!.body)), Buffer.from(uncompress(writeRequestBody(series, metadata.values()))));
+  // one series a request: the series bytes in order, the metadata with the last
+  const ones = [...writeRequestChunks(b, 'default', 1)];
+  assert.is(ones.length, series.length + 1);
+  assert.equal(ones.map((c) => c.series), [...series.map(() => 1), 0]);
+  for (const [i, s] of series.entries()) assert.equal(Buffer.from(uncompress(ones[i]!.body)), Buffer.from(uncompress(writeRequestBody([s]))));
+  assert.equal(Buffer.from(uncompress(ones.at(-1)!.body)), Buffer.from(uncompress(writeRequestBody([], metadata.values()))));
 });
 
 test.run();

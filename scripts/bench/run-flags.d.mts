@@ -1,0 +1,2 @@
+export const RUN: string;
+export const RUN_FLAGS: string[];
