@@ -76,6 +76,32 @@ test('sink push through the real kubectl to InfluxDB 1.6 and Prometheus 2.42: In
   for (const k of ['pod_id', 'namespace_id', 'hostname', 'host_id']) assert.not.ok(keys.includes(k), k);
 });
 
+test('Heapster\'s InfluxDB options against the real server: withfields, cluster_name, disable_counter_metrics, retention', async () => {
+  const r = await cli(['sink', 'push', '--archive', dir, '--recording', 'sim',
+    '--sink', `influxdb:${influx.url}?db=opts&withfields=true&cluster_name=prod&disable_counter_metrics=true&retention=5200w`], env, 120_000);
+  assert.is(r.code, 0, r.stderr);
+  const ql = async (q: string) => ((await (await fetch(`${influx.url}/query?db=opts&epoch=ms&q=${encodeURIComponent(q)}`)).json()) as any).results[0];
+  // withfields: measurement and field split at the first slash
+  const measurements = (await ql('SHOW MEASUREMENTS')).series[0].values.map((v: string[]) => v[0]);
+  assert.ok(measurements.includes('cpu') && measurements.includes('memory'), measurements.join(' '));
+  assert.not.ok(measurements.some((m: string) => m.includes('/')), measurements.join(' '));
+  const cpuFields = (await ql('SHOW FIELD KEYS FROM "cpu"')).series[0].values.map((v: string[]) => v[0]);
+  assert.ok(cpuFields.includes('usage_rate'));
+  // disable_counter_metrics: the cumulative values are not written
+  assert.not.ok(cpuFields.includes('usage'), cpuFields.join(' '));
+  const want = await recorded('nodes/node-01', 'cpu/usage_rate');
+  const got = (await ql(`SELECT usage_rate FROM cpu WHERE type='node' AND nodename='node-01' AND cluster_name='prod'`)).series[0].values
+    .map(([t, v]: [number, number]) => [new Date(t).toISOString().replace('.000Z', 'Z'), v]);
+  assert.equal(got, want);
+  // retention: Heapster's policy, made the default, of the duration asked (long: the simulator's clock is days back,
+  // and InfluxDB refuses points older than the policy keeps)
+  const policies = (await ql('SHOW RETENTION POLICIES ON "opts"')).series[0];
+  const heapster = policies.values.find((v: unknown[]) => v[0] === 'heapster');
+  assert.ok(heapster, JSON.stringify(policies));
+  assert.is(heapster[policies.columns.indexOf('duration')], '873600h0m0s');
+  assert.is(heapster[policies.columns.indexOf('default')], true);
+});
+
 test('a sink that refuses is one line and exit 1 before anything is sent; credentials never shown; --sink-credentials keeps them off the command line', async () => {
   const secure = await startInflux({ auth: true });
   try {
