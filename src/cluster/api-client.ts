@@ -90,12 +90,16 @@ export class ApiClient {
     if (await this.creds.fresh()) this.apply();
   }
 
-  /** After a 401 or a TLS failure: whether fetching the credentials anew changed anything worth a retry. */
-  private async renewed(): Promise<boolean> {
+  /**
+   * After a 401 or a TLS failure: whether the credentials are now other than those the request was
+   * sent with (`used`), after fetching them anew. Another request's renewal may have got the new
+   * token first: then this fetch changes nothing, yet the request deserves its retry.
+   */
+  private async renewed(used?: number): Promise<boolean> {
     try {
       const changed = await this.creds.refresh();
       if (changed) this.apply();
-      return changed;
+      return changed || (used !== undefined && this.creds.version !== used);
     } catch {
       return false;
     }
@@ -118,11 +122,12 @@ export class ApiClient {
    */
   async get(path: string, timeoutMs = 0, accept = 'application/json'): Promise<ApiResponse> {
     await this.ready();
+    const used = this.creds.version;
     try {
       const res = await this.getOnce(path, timeoutMs, accept);
-      if (res.status !== 401 || !(await this.renewed())) return res;
+      if (res.status !== 401 || !(await this.renewed(used))) return res;
     } catch (e) {
-      if (!(e instanceof PluginError) || e.code !== 'tls' || !(await this.renewed())) throw e;
+      if (!(e instanceof PluginError) || e.code !== 'tls' || !(await this.renewed(used))) throw e;
     }
     return this.getOnce(path, timeoutMs, accept);
   }

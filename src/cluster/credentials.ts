@@ -42,6 +42,9 @@ export class Credentials {
     return this.material;
   }
 
+  /** Counts the changes of the material: what a request was sent with, compared after a 401. */
+  version = 0;
+
   /**
    * The material to send now: read again when its files may have changed (at most once a second), or
    * fetched anew when an exec credential is near its expiry. Returns whether anything changed.
@@ -94,7 +97,10 @@ export class Credentials {
       ...(opts.servername ? { servername: opts.servername } : {}),
     };
     const changed = !this.material || JSON.stringify(next) !== JSON.stringify(this.material);
-    if (changed) this.obtainedAt = this.now();
+    if (changed) {
+      this.obtainedAt = this.now();
+      this.version++;
+    }
     this.material = next;
     this.checkedAt = this.now();
     return changed;
