@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { scrapeBench } from './bench/scrape.mjs';
 import { archiveBench } from './bench/archive.mjs';
 import { serveBench } from './bench/serve.mjs';
+import { startupBench } from './bench/startup.mjs';
 import { RUN_FLAGS } from './bench/run-flags.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,6 +43,7 @@ console.log(`${'figure'.padEnd(WIDTH)}  ${'value'.padStart(12)}  target`);
 const print = (rows) => {
   for (const [name, value, target] of rows) console.log(`${name.padEnd(WIDTH)}  ${String(value).padStart(12)}  ${target ?? ''}`);
 };
+if (!only || only === 'startup') print(await startupBench());
 // the recurring scrape's CPU per node, which the sinks' per-tick CPU is compared with
 let scrapeMsPerNode = process.env.BENCH_SCRAPE_MS_PER_NODE ?? '';
 if (!only || only === 'scrape') {

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { load } from 'js-yaml';
 import { cli, kubectl, pluginEnv } from '../helpers/run-cli.js';
+import { ROOT } from '../helpers/paths.js';
 import { podWorkingSet } from '../../src/simulator/stats.js';
 import { podsAt, recordSim, RES, scrapedAt } from '../helpers/recorded.js';
 import { getJson, testSim, type TestSim } from '../helpers/sim.js';
@@ -109,6 +110,18 @@ test('metrics -o yaml is the -o json document; kubectl heapster help works, and 
   const bad = await cli(['help', 'qeury'], env);
   assert.is(bad.code, 2);
   assert.is(bad.stderr, 'error: unknown command "qeury" for "kubectl heapster"; did you mean query?\n');
+});
+
+test('--version answers without loading oclif, and says exactly what oclif would (its userAgent), through kubectl too', async () => {
+  const { Config } = await import('@oclif/core');
+  const config = await Config.load(ROOT);
+  const r = await kubectl(['heapster', '--version'], pluginEnv());
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, `${config.userAgent}\n`);
+  // with anything else beside it, oclif answers as before
+  const help = await cli(['--version', '--help'], pluginEnv());
+  assert.is(help.code, 0, help.stderr);
+  assert.match(help.stdout, /kubectl-heapster\/\d+\.\d+\.\d+|USAGE/);
 });
 
 test('query deployments/NS/NAME: the pods its ReplicaSets own, recorded and live; a workload without pods names the real ones', async () => {
