@@ -12,4 +12,4 @@ export { alignToResolution } from './align.js';
 export { PluginError, usageError, type ErrorCode } from './errors.js';
 export { workloadOf, WORKLOAD_KINDS, type Workload } from './owner.js';
 export { goFixed6, goInt, goJsonFloat, goShortest } from './go-number.js';
-export { promLabelName, promLabels, promName, PROM_CLUSTER_NAME } from './prom-names.js';
+export { promLabelName, promLabelPairs, promLabels, promMetadata, promName, promNameIndex, PROM_CLUSTER_NAME, type PromMetadata } from './prom-names.js';

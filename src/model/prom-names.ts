@@ -15,15 +15,42 @@ export const promLabelName = (s: string): string => {
 /** What `cluster_name` says when nothing names the cluster: Heapster's default. */
 export const PROM_CLUSTER_NAME = 'default';
 
+const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
 /**
- * A point's Prometheus labels: every set label and the point's own under their Heapster keys,
- * `cluster_name`, and `__name__`; empty values left out (Prometheus has no empty label); sorted by name.
+ * A point's Prometheus labels but its name: every set label and the point's own under their
+ * Heapster keys, and `cluster_name`; empty values left out (Prometheus has no empty label); sorted by name.
  */
-export function promLabels(name: string, setLabels: Record<string, string>, pointLabels: Record<string, string> | undefined, clusterName: string): [string, string][] {
+export function promLabelPairs(setLabels: Record<string, string>, pointLabels: Record<string, string> | undefined, clusterName: string): [string, string][] {
   const labels = new Map<string, string>();
   for (const [k, v] of Object.entries(setLabels)) if (v !== '') labels.set(promLabelName(k), v);
   for (const [k, v] of Object.entries(pointLabels ?? {})) if (v !== '') labels.set(promLabelName(k), v);
   labels.set('cluster_name', clusterName);
-  labels.set('__name__', promName(name));
-  return [...labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  labels.delete('__name__');
+  return [...labels].sort(byName);
+}
+
+/** Where `__name__` sorts among sorted label pairs. */
+export function promNameIndex(sorted: readonly [string, string][]): number {
+  const i = sorted.findIndex(([k]) => k > '__name__');
+  return i < 0 ? sorted.length : i;
+}
+
+/** A point's Prometheus labels, `__name__` among them, sorted by name. */
+export function promLabels(name: string, setLabels: Record<string, string>, pointLabels: Record<string, string> | undefined, clusterName: string): [string, string][] {
+  const pairs = promLabelPairs(setLabels, pointLabels, clusterName);
+  pairs.splice(promNameIndex(pairs), 0, ['__name__', promName(name)]);
+  return pairs;
+}
+
+/** What remote write's metadata and Prometheus's /api/v1/metadata say of a metric. */
+export interface PromMetadata {
+  name: string;
+  type: 'counter' | 'gauge';
+  help: string;
+}
+
+/** Cumulative metrics are counters, the rest gauges. */
+export function promMetadata(heapster: string, cumulative: boolean): PromMetadata {
+  return { name: promName(heapster), type: cumulative ? 'counter' : 'gauge', help: `Heapster's ${heapster}` };
 }

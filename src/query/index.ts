@@ -10,7 +10,7 @@ export { ArchiveHistory, type ArchiveScope } from './archive-history.js';
 export { parseAggregations, type Aggregation } from './aggregations.js';
 // What the callers of queries (serve) need of the model: the catalogue, entity types and usage
 // errors, from the layer they stand on, as design.md's import table has it.
-export { METRICS, describeMetric, canonicalMetricName, usageError, PluginError, promName, type EntityType } from '../model/index.js';
+export { METRICS, describeMetric, canonicalMetricName, usageError, PluginError, promMetadata, promName, type EntityType } from '../model/index.js';
 export { fieldSelector } from './field-selector.js';
 export { TOP_AGGREGATIONS, type TopAggregation, type TopAnswer, type TopLevel, type TopRequest, type TopRow, type TopValues } from './top-types.js';
 export { topFromBatch } from './top-live.js';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import {
-  instantQuery, LOOKBACK_MS, METRICS, parsePromDuration, parsePromql, PromqlError, promName, rangeQuery, seriesLabels,
+  instantQuery, LOOKBACK_MS, METRICS, parsePromDuration, parsePromql, PromqlError, promMetadata, rangeQuery, seriesLabels,
   type ArchiveHistory, type Matcher,
 } from '../query/index.js';
 
@@ -45,7 +45,7 @@ export async function answerPrometheus(history: ArchiveHistory, path: string, p:
         return ok([...new Set((await labelSets(history, p, now)).flatMap((l) => l.map(([k]) => k)))].sort());
       case 'metadata':
         // each Heapster metric under its Prometheus name, as remote write's metadata types it
-        return ok(Object.fromEntries(METRICS.map((m) => [promName(m.name), [{ type: m.kind === 'cumulative' ? 'counter' : 'gauge', help: `Heapster's ${m.name}`, unit: '' }]])));
+        return ok(Object.fromEntries(METRICS.map((m) => promMetadata(m.name, m.kind === 'cumulative')).map(({ name, type, help }) => [name, [{ type, help, unit: '' }]])));
       case 'status/buildinfo':
         // the Prometheus version whose API and PromQL semantics this answers as; Grafana reads it to pick its features
         return ok({ version: '2.42.0', revision: `kubectl-heapster ${PKG.version}`, branch: 'kubectl-heapster', buildUser: 'kubectl-heapster', buildDate: '', goVersion: '' });

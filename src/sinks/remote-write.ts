@@ -1,5 +1,5 @@
 import { compress } from 'snappyjs';
-import { promLabels, promName, type Batch } from '../model/index.js';
+import { promLabels, promMetadata, promName, type Batch, type PromMetadata } from '../model/index.js';
 import { pointsOf } from './points.js';
 
 /** One series of a remote-write request: labels sorted by name, `__name__` among them. */
@@ -8,11 +8,7 @@ export interface PromSeries {
   samples: [value: number, timestampMs: number][];
 }
 
-export interface PromMetadata {
-  name: string;
-  type: 'counter' | 'gauge';
-  help: string;
-}
+export type { PromMetadata };
 
 
 /**
@@ -26,7 +22,7 @@ export function promSeries(batch: Batch, clusterName: string): { series: PromSer
   for (const p of pointsOf(batch)) {
     if (!Number.isFinite(p.value)) continue;
     const name = promName(p.name);
-    if (!metadata.has(name)) metadata.set(name, { name, type: p.kind === 'cumulative' ? 'counter' : 'gauge', help: `Heapster's ${p.name}` });
+    if (!metadata.has(name)) metadata.set(name, promMetadata(p.name, p.kind === 'cumulative'));
     series.push({ labels: promLabels(p.name, p.set.labels, p.labels, clusterName), samples: [[p.value, batch.timestamp]] });
   }
   return { series, metadata };

@@ -1,6 +1,6 @@
 import { compress } from 'snappyjs';
-import { describeMetric, promLabelName, promName, type Batch, type MetricSet } from '../model/index.js';
-import { ProtoWriter, type PromMetadata } from './remote-write.js';
+import { describeMetric, promLabelPairs, promMetadata, promNameIndex, type Batch, type MetricSet, type PromMetadata } from '../model/index.js';
+import { ProtoWriter } from './remote-write.js';
 
 /**
  * A batch as remote-write requests of at most `perRequest` series each, protobuf written straight
@@ -19,9 +19,9 @@ export function* writeRequestChunks(batch: Batch, clusterName: string, perReques
   const nameLabel = (metric: string) => {
     let n = names.get(metric);
     if (!n) {
-      const name = promName(metric);
-      names.set(metric, (n = labelBytes('__name__', name)));
-      seen.push({ name, type: describeMetric(metric)?.kind === 'cumulative' ? 'counter' : 'gauge', help: `Heapster's ${metric}` });
+      const meta = promMetadata(metric, describeMetric(metric)?.kind === 'cumulative');
+      names.set(metric, (n = labelBytes('__name__', meta.name)));
+      seen.push(meta);
     }
     return n;
   };
@@ -73,12 +73,8 @@ class SetLabels {
   }
 
   private make(extra?: Record<string, string>): Block {
-    const labels = new Map<string, string>();
-    for (const [k, v] of Object.entries(this.set.labels)) if (v !== '') labels.set(promLabelName(k), v);
-    for (const [k, v] of Object.entries(extra ?? {})) if (v !== '') labels.set(promLabelName(k), v);
-    labels.set('cluster_name', this.clusterName);
-    const sorted = [...labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const at = insertionPoint(sorted);
+    const sorted = promLabelPairs(this.set.labels, extra, this.clusterName);
+    const at = promNameIndex(sorted);
     const join = (pairs: [string, string][]) => Buffer.concat(pairs.map(([k, v]) => this.label(k, v)));
     return { before: join(sorted.slice(0, at)), after: join(sorted.slice(at)) };
   }
@@ -92,11 +88,6 @@ class SetLabels {
     return b;
   }
 }
-
-const insertionPoint = (sorted: [string, string][]) => {
-  const i = sorted.findIndex(([k]) => k > '__name__');
-  return i < 0 ? sorted.length : i;
-};
 
 /** A Label (name, value) as TimeSeries field 1. */
 function labelBytes(name: string, value: string): Uint8Array {
