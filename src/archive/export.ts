@@ -160,7 +160,13 @@ function checkDest(o: ExportOptions): void {
     if (st && readdirSync(o.dest).some((e) => !e.startsWith('cluster='))) throw usageError(`--output ${o.dest} holds files that are not a partitioned export`, 'name a new or empty folder, or one an earlier --partition export made');
     return;
   }
-  if (st?.isDirectory()) throw usageError(`--output ${o.dest} is a folder`, `give a file name, such as ${path.join(o.dest, `export${EXTENSIONS[o.format][0]}`)}, or --partition for a partitioned folder`);
-  if (st && !o.force) throw usageError(`--output ${o.dest} exists`, 'pass --force to replace it, or pick another name');
-  if (!existsSync(path.dirname(path.resolve(o.dest)))) throw usageError(`the folder of --output ${o.dest} does not exist`, 'create it first, or pick another path');
+  checkOutputFile(o.dest, !!o.force, `give a file name, such as ${path.join(o.dest, `export${EXTENSIONS[o.format][0]}`)}, or --partition for a partitioned folder`);
+}
+
+/** An --output file an export may write: not a folder, not one that exists unless `force`, in a folder that exists. */
+export function checkOutputFile(dest: string, force: boolean, ifFolder = 'give a file name'): void {
+  const st = statSync(dest, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw usageError(`--output ${dest} is a folder`, ifFolder);
+  if (st && !force) throw usageError(`--output ${dest} exists`, 'pass --force to replace it, or pick another name');
+  if (!existsSync(path.dirname(path.resolve(dest)))) throw usageError(`the folder of --output ${dest} does not exist`, 'create it first, or pick another path');
 }

@@ -1,13 +1,13 @@
-import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, renameSync, rmSync, writeSync, type WriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { readRecordedBatches, type Archive, type SampleFilter } from '../archive/index.js';
-import { PluginError, PROM_CLUSTER_NAME, usageError, type Batch } from '../model/index.js';
+import { checkOutputFile, fsyncFile, readRecordedBatches, type Archive, type SampleFilter } from '../archive/index.js';
+import { PluginError, PROM_CLUSTER_NAME, type Batch } from '../model/index.js';
 import type { ArchiveScope, Window } from '../query/index.js';
 import {
-  elasticsearchBulk, influxLines, kafkaMessages, OPENMETRICS_EOF, openMetricsHeader, openMetricsLines, promSeries,
+  elasticsearchBulk, influxLines, kafkaMessages, OPENMETRICS_EOF, openMetricsHeader, openMetricsLines, pointsOf, promSeries,
 } from '../sinks/index.js';
 
 /** Formats written from whole batches, in the schema of a Heapster sink or of Prometheus. */
@@ -33,12 +33,7 @@ export interface BatchExport {
  * Elasticsearch's `_bulk`. Returns the samples written; the file appears only once complete.
  */
 export async function exportBatches(archive: Archive, scope: ArchiveScope, f: SampleFilter, w: Window, o: BatchExport): Promise<number> {
-  if (o.dest !== '-') {
-    const st = statSync(o.dest, { throwIfNoEntry: false });
-    if (st?.isDirectory()) throw usageError(`--output ${o.dest} is a folder`, 'give a file name');
-    if (st && !o.force) throw usageError(`--output ${o.dest} exists`, 'pass --force to replace it, or pick another name');
-    if (!existsSync(path.dirname(path.resolve(o.dest)))) throw usageError(`the folder of --output ${o.dest} does not exist`, 'create it first, or pick another path');
-  }
+  if (o.dest !== '-') checkOutputFile(o.dest, o.force);
   const snaps = await archive.snapshots({ kind: 'samples', ...scope, ...w, ...(f.metric ? { metric: f.metric } : {}) });
   if (!snaps.length) return 0;
   const range = { start: Math.max(w.start ?? -Infinity, Math.min(...snaps.map((s) => s.tsMin))), end: Math.min(w.end ?? Infinity, Math.max(...snaps.map((s) => s.tsMax))) };
@@ -65,9 +60,7 @@ export async function exportBatches(archive: Archive, scope: ArchiveScope, f: Sa
     if (tmp) {
       (out as WriteStream).end();
       await once(out, 'close');
-      const fd = openSync(tmp, 'r');
-      fsyncSync(fd);
-      closeSync(fd);
+      fsyncFile(tmp);
       if (samples) renameSync(tmp, o.dest);
     }
   } catch (e) {
@@ -88,12 +81,14 @@ function encode(format: Exclude<BatchFormat, 'openmetrics'>, b: Batch): { text: 
   const lines = format === 'influx' ? influxLines(b, { withFields: false, clusterName: CLUSTER_NAME, disableCounterMetrics: false })
     : format === 'kafka-json' ? kafkaMessages(b)
       : elasticsearchBulk(b, { index: INDEX, clusterName: CLUSTER_NAME });
-  const n = format === 'elasticsearch-bulk' ? lines.reduce((k, l, i) => k + (i % 2 ? documentValues(l) : 0), 0) : lines.length;
+  // a line a sample, but in Elasticsearch, where a document holds a family's samples: count those written
+  let n = lines.length;
+  if (format === 'elasticsearch-bulk') {
+    n = 0;
+    for (const p of pointsOf(b)) if (Number.isFinite(p.value)) n++;
+  }
   return { text: lines.length ? `${lines.join('\n')}\n` : '', n };
 }
-
-/** The values one Elasticsearch document holds: a family document many, a general one one. */
-const documentValues = (doc: string) => (doc.startsWith('{"GeneralMetricsTimestamp"') ? 1 : (doc.match(/\{"value":/g) ?? []).length);
 
 async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
