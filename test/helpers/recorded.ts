@@ -1,7 +1,9 @@
 import { Archive, TickWriter } from '../../src/archive/index.js';
 import { ApiClient, clusterIdentity, loadKubeConfig } from '../../src/cluster/index.js';
 import { runRecorder } from '../../src/record/index.js';
+import * as assert from 'uvu/assert';
 import { tempArchive } from './archive.js';
+import { cli, pluginEnv } from './run-cli.js';
 import type { TestSim } from './sim.js';
 
 export const RES = 60_000;
@@ -35,4 +37,11 @@ export const scrapedAt = (ts: number) => ts + OFFSET;
 
 export function podsAt(sim: TestSim, t: number) {
   return sim.workload.nodes.flatMap((n) => sim.workload.podsOn(n, sim.workload.statsTime(n, t)).map((p) => ({ p, tt: sim.workload.statsTime(n, t) })));
+}
+
+/** `query -o json` of a recording: [RFC 3339 time, value] pairs, what a store or an export must hold. */
+export async function recordedPoints(dir: string, target: string, metric: string, recording = 'sim'): Promise<[string, number][]> {
+  const r = await cli(['query', target, metric, '--archive', dir, '--recording', recording, '-o', 'json'], pluginEnv());
+  assert.is(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout).metrics.map((m: { timestamp: string; value: number; floatValue?: number }) => [m.timestamp, m.floatValue ?? m.value]);
 }

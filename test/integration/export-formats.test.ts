@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli, kubectl, pluginEnv } from '../helpers/run-cli.js';
-import { recordSim } from '../helpers/recorded.js';
+import { recordedPoints, recordSim } from '../helpers/recorded.js';
 import { startInflux, startPrometheus, type RunningServer } from '../helpers/servers.js';
 import { testSim, type TestSim } from '../helpers/sim.js';
 
@@ -26,12 +26,7 @@ test.after(async () => {
   await Promise.all(servers.map((s) => s.stop()));
 });
 
-/** `query -o json` of the archive: [RFC 3339 time, value] pairs, what every format must carry. */
-async function recorded(target: string, metric: string): Promise<[string, number][]> {
-  const r = await cli(['query', target, metric, '--archive', dir, '--recording', 'sim', '-o', 'json'], env);
-  assert.is(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout).metrics.map((m: any) => [m.timestamp, m.floatValue ?? m.value]);
-}
+const recorded = (target: string, metric: string) => recordedPoints(dir, target, metric);
 
 /** The samples the archive holds, counted by DuckDB apart from the plugin: what each export must hold. */
 let inArchive: number | undefined;

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli, kubectl, pluginEnv } from '../helpers/run-cli.js';
-import { recordSim } from '../helpers/recorded.js';
+import { recordedPoints, recordSim } from '../helpers/recorded.js';
 import { startInflux, startPrometheus, type RunningServer } from '../helpers/servers.js';
 import { testSim, type TestSim } from '../helpers/sim.js';
 
@@ -24,12 +24,7 @@ test.after(async () => {
   await Promise.all([influx?.stop(), prom?.stop()]);
 });
 
-/** `query -o json` of the archive: [RFC 3339 time, value] pairs, what the stores must answer. */
-async function recorded(target: string, metric: string): Promise<[string, number][]> {
-  const r = await cli(['query', target, metric, '--archive', dir, '--recording', 'sim', '-o', 'json'], env);
-  assert.is(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout).metrics.map((m: any) => [m.timestamp, m.floatValue ?? m.value]);
-}
+const recorded = (target: string, metric: string) => recordedPoints(dir, target, metric);
 
 async function influxql(q: string): Promise<[string, number][]> {
   const res = await fetch(`${influx.url}/query?db=k8s&epoch=ms&q=${encodeURIComponent(q)}`);

@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { cli, kubectl, pluginEnv } from '../helpers/run-cli.js';
-import { recordSim } from '../helpers/recorded.js';
+import { kubectl, pluginEnv } from '../helpers/run-cli.js';
+import { recordedPoints, recordSim } from '../helpers/recorded.js';
 import { startCarbon, startVictoria } from '../helpers/servers.js';
 import { testSim, type TestSim } from '../helpers/sim.js';
 
@@ -24,11 +24,8 @@ test.after(async () => {
   await Promise.all([carbon?.stop(), vm?.stop()]);
 });
 
-/** `query -o json` of the archive: [epoch seconds, value] pairs, what every store must answer. */
 async function recorded(target: string, metric: string): Promise<[number, number][]> {
-  const r = await cli(['query', target, metric, '--archive', dir, '--recording', 'sim', '-o', 'json'], env);
-  assert.is(r.code, 0, r.stderr);
-  const points: [number, number][] = JSON.parse(r.stdout).metrics.map((m: any) => [Date.parse(m.timestamp) / 1000, m.floatValue ?? m.value]);
+  const points = (await recordedPoints(dir, target, metric)).map(([t, v]): [number, number] => [Date.parse(t) / 1000, v]);
   assert.ok(points.length >= 5, `${target} ${metric}: ${points.length} points`);
   return points;
 }
