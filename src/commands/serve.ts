@@ -118,7 +118,8 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
     }
     process.stdout.write(`serving Heapster's API from ${archive.dir} at ${server.url}${recording ? ` (recording live as "${recording}"${sinks.length ? `, sent to ${sinks.map((s) => s.shown).join(', ')}` : ''})` : ''}\n` +
       `  try: curl ${server.url}/api/v1/model/namespaces\n  or:  kubectl --server ${server.url} top pods -A\n` +
-      (flags.prometheus ? `  and: curl '${server.url}/api/v1/query?query=sum+by+(namespace_name)(heapster_memory_usage{type="ns"})'; in Grafana, a Prometheus data source with URL ${server.url}\n` : ''));
+      (flags.prometheus ? `  and: curl -G ${server.url}/api/v1/query --data-urlencode 'query=sum by (namespace_name) (heapster_memory_usage{type="ns"})'\n` +
+        `  in Grafana: a Prometheus data source with URL ${server.url}\n` : ''));
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
