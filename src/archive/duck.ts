@@ -64,10 +64,12 @@ export async function withMemoryDb<T>(fn: (con: DuckDBConnection) => Promise<T>)
 let shared: Promise<DuckDBInstance> | undefined;
 
 /**
- * Runs a read on a connection of one in-memory database kept for the process: a long-running
- * `serve` then keeps DuckDB's Parquet footer cache warm and skips creating a database per request.
+ * The process's one long-lived in-memory database: readers take connections of it, and database
+ * files are attached to it for their sessions. Creating and closing an instance per session cost
+ * ~60 ms, and each close slowed the next Parquet write 2-3× (DuckDB gives its memory back to the
+ * system and faults it in again): at 1 s resolution that was most of a small cluster's tick.
  */
-export async function withReadDb<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+function host(): Promise<DuckDBInstance> {
   // the settings are made global once: four statements per read were a few ms of every query
   shared ??= duckdb().then(async ({ DuckDBInstance }) => {
     const instance = await DuckDBInstance.create(':memory:');
@@ -76,7 +78,15 @@ export async function withReadDb<T>(fn: (con: DuckDBConnection) => Promise<T>): 
     con.closeSync();
     return instance;
   });
-  const con = await (await shared).connect();
+  return shared;
+}
+
+/**
+ * Runs a read on a connection of the process's in-memory database: a long-running `serve` then
+ * keeps DuckDB's Parquet footer cache warm and skips creating a database per request.
+ */
+export async function withReadDb<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+  const con = await (await host()).connect();
   try {
     return await fn(con);
   } finally {
@@ -122,14 +132,23 @@ async function inTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+let attached = 0;
+
+/**
+ * One session on a database file, attached to the process's in-memory database under a name of its
+ * own and made the connection's default, so `fn`'s SQL names its tables plainly. Detaching closes
+ * the file and releases its lock for other processes.
+ */
 async function openFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBConnection) => Promise<T>, waitMs: number): Promise<T> {
-  const { DuckDBInstance } = await duckdb();
+  const instance = await host();
   const deadline = Date.now() + waitMs;
+  const alias = `file_db_${++attached}`;
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
-    let instance: DuckDBInstance;
+    const con = await instance.connect();
     try {
-      instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {});
+      await con.run(`ATTACH ${lit(file)} AS ${alias}${readOnly ? ' (READ_ONLY)' : ''}`);
     } catch (e) {
+      con.closeSync();
       const msg = String((e as Error).message);
       if (LOCKED.test(msg) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, delay));
@@ -139,12 +158,19 @@ async function openFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBCo
         LOCKED.test(msg) ? 'another kubectl-heapster process has held it for 10 s; try again' : 'run `kubectl heapster archive repair`');
     }
     try {
-      return await use(await openOn(instance), fn);
+      await con.run(`USE ${alias}`);
+      return await fn(con);
     } catch (e) {
       // a catalog that opened but cannot be read (a table missing or a block torn) is named as the file's fault
       const msg = String((e as Error).message);
       if (!(e instanceof PluginError) && isCorruptCatalog(msg)) throw new PluginError('archive', `cannot read ${file}: ${msg.split('\n')[0]}`, 'run `kubectl heapster archive repair`');
       throw e;
+    } finally {
+      // a transaction `fn` left open (it threw before COMMIT) would keep the file attached
+      await con.run('ROLLBACK').catch(() => {});
+      await con.run('USE memory').catch(() => {});
+      await con.run(`DETACH ${alias}`).catch(() => {});
+      con.closeSync();
     }
   }
 }
