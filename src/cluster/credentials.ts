@@ -1,6 +1,7 @@
 import type https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { PluginError } from '../model/index.js';
+import { kubeClient } from './kube-client.js';
 
 /** What a request carries: headers (Authorization) and the TLS material, as PEM text to compare. */
 export interface Material {
@@ -73,7 +74,7 @@ export class Credentials {
   private renewing: Promise<boolean> | undefined;
 
   private async renew(): Promise<boolean> {
-    const k8s = await import('@kubernetes/client-node');
+    const k8s = await kubeClient();
     const kc = new k8s.KubeConfig();
     kc.loadFromOptions({ clusters: this.base.clusters, users: this.base.users, contexts: this.base.contexts, currentContext: this.base.currentContext });
     this.kc = kc;

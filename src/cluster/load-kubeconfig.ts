@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { PluginError } from '../model/index.js';
+import { kubeClient, type KubeClient } from './kube-client.js';
 import type { KubeFlags } from './kube-flags.js';
 
 export interface LoadedConfig {
@@ -29,7 +30,7 @@ type ClusterEntry = Cluster & { disableCompression?: boolean };
  * `root` is where the service account folder is looked for (tests); a pod's is at `/`.
  */
 export async function loadKubeConfig(flags: KubeFlags, env: NodeJS.ProcessEnv = process.env, root = ''): Promise<LoadedConfig> {
-  const k8s = await import('@kubernetes/client-node');
+  const k8s = await kubeClient();
   const files = kubeconfigFiles(flags, env);
   let merged: KubeConfig;
   if (files.length > 0) {
@@ -60,7 +61,7 @@ function kubeconfigFiles(flags: KubeFlags, env: NodeJS.ProcessEnv): string[] {
   return existsSync(home) ? [home] : [];
 }
 
-type K8s = typeof import('@kubernetes/client-node');
+type K8s = KubeClient;
 
 function readOne(k8s: K8s, file: string): KubeConfig {
   const kc = new k8s.KubeConfig();
@@ -70,7 +71,7 @@ function readOne(k8s: K8s, file: string): KubeConfig {
     throw new PluginError('config', `cannot read the kubeconfig ${file}: ${(e as Error).message.split('\n')[0]}`, 'fix or remove that file');
   }
   // client-node drops a cluster's `disable-compression`: read it from the file itself
-  const raw = k8s.loadYaml<{ clusters?: { name?: string; cluster?: Record<string, unknown> }[]; users?: { name?: string; user?: Record<string, unknown> }[] } | null>(readFileSync(file, 'utf8'));
+  const raw = k8s.loadYaml(readFileSync(file, 'utf8')) as { clusters?: { name?: string; cluster?: Record<string, unknown> }[]; users?: { name?: string; user?: Record<string, unknown> }[] } | null;
   for (const c of kc.clusters as ClusterEntry[]) {
     if (raw?.clusters?.find((r) => r.name === c.name)?.cluster?.['disable-compression'] === true) c.disableCompression = true;
   }
