@@ -9,6 +9,8 @@ import { scrapeBench } from './bench/scrape.mjs';
 import { archiveBench } from './bench/archive.mjs';
 import { serveBench } from './bench/serve.mjs';
 import { startupBench } from './bench/startup.mjs';
+import { recorderBench } from './bench/recorder.mjs';
+import { ingestBench } from './bench/ingest.mjs';
 import { RUN_FLAGS } from './bench/run-flags.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,6 +46,8 @@ const print = (rows) => {
   for (const [name, value, target] of rows) console.log(`${name.padEnd(WIDTH)}  ${String(value).padStart(12)}  ${target ?? ''}`);
 };
 if (!only || only === 'startup') print(await startupBench());
+if (!only || only === 'ingest') print(await ingestBench());
+if (!only || only === 'recorder') print(await recorderBench(startSimulatorProcess));
 // the recurring scrape's CPU per node, which the sinks' per-tick CPU is compared with
 let scrapeMsPerNode = process.env.BENCH_SCRAPE_MS_PER_NODE ?? '';
 if (!only || only === 'scrape') {
