@@ -161,13 +161,14 @@ async function openFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBCo
       await con.run(`USE ${alias}`);
       return await fn(con);
     } catch (e) {
+      // a transaction `fn` left open (it threw before COMMIT) would keep the file from detaching
+      await con.run('ROLLBACK').catch(() => {});
       // a catalog that opened but cannot be read (a table missing or a block torn) is named as the file's fault
       const msg = String((e as Error).message);
       if (!(e instanceof PluginError) && isCorruptCatalog(msg)) throw new PluginError('archive', `cannot read ${file}: ${msg.split('\n')[0]}`, 'run `kubectl heapster archive repair`');
       throw e;
     } finally {
-      // a transaction `fn` left open (it threw before COMMIT) would keep the file attached
-      await con.run('ROLLBACK').catch(() => {});
+      // the default database cannot be detached
       await con.run('USE memory').catch(() => {});
       await con.run(`DETACH ${alias}`).catch(() => {});
       con.closeSync();
