@@ -11,9 +11,12 @@ const rssMb = (pid) => {
   }
 };
 
-/** Starts `record` and returns a stop() that ends it and reports its RSS samples. */
-export function rssSoak({ dir, env }) {
-  const p = startPlugin(['record', '--archive', path.join(dir, 'rss-archive'), '--resolution', '1s', '--name', 'rss'], env);
+/**
+ * Starts `record` (at 1 s unless told) and returns a stop() that ends it and reports its RSS samples:
+ * after warm-up, at the end, the peak after warm-up and over the whole run, MB/min after warm-up.
+ */
+export function rssSoak({ dir, env, resolution = '1s', nodeFlags = [] }) {
+  const p = startPlugin(['record', '--archive', path.join(dir, 'rss-archive'), '--resolution', resolution, '--name', 'rss'], env, nodeFlags);
   const samples = [];
   const started = Date.now();
   let stopped = false;
@@ -34,6 +37,9 @@ export function rssSoak({ dir, env }) {
     const after = samples.filter((s) => s.t >= warm && s.mb > 0);
     const first = after[0]?.mb ?? 0, last = after.at(-1)?.mb ?? 0, peak = Math.max(0, ...after.map((s) => s.mb));
     const minutes = after.length > 1 ? (after.at(-1).t - after[0].t) / 60 : 0;
-    return { minutes: seconds / 60, warmMb: first, lastMb: last, peakMb: peak, mbPerMin: minutes ? (last - first) / minutes : 0, exit: code };
+    return {
+      minutes: seconds / 60, warmMb: first, lastMb: last, peakMb: peak, peakEverMb: Math.max(0, ...samples.map((s) => s.mb)),
+      mbPerMin: minutes ? (last - first) / minutes : 0, exit: code, stderr: p.out.stderr,
+    };
   };
 }

@@ -25,9 +25,12 @@ export function runPlugin(args, env, timeoutMs = 60_000) {
   });
 }
 
-/** Starts the plugin and returns the child with its output so far, for a kill at a chosen moment. */
-export function startPlugin(args, env) {
-  const child = spawn(process.execPath, [RUN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the plugin and returns the child with its output so far, for a kill at a chosen moment.
+ * `nodeFlags`: Node's flags for it (the benchmarks give it those of the bin's shebang).
+ */
+export function startPlugin(args, env, nodeFlags = []) {
+  const child = spawn(process.execPath, [...nodeFlags, RUN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (d) => (out.stdout += d));
   child.stderr.on('data', (d) => (out.stderr += d));
