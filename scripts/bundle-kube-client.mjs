@@ -9,11 +9,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const stub = (what) => `export class ${what === 'undici' ? 'Agent' : 'ServerConfiguration'} {
-  constructor() { throw new Error('kubectl-heapster bundles no ${what}'); }
-}
-${what === 'undici' ? 'export class ProxyAgent extends Agent {}' : `export function createConfiguration() { throw new Error('kubectl-heapster bundles no ${what}'); }`}
-`;
+const refuse = (what) => `throw new Error('kubectl-heapster bundles no ${what}');`;
+const STUBS = {
+  'generated-api': `export class ServerConfiguration { constructor() { ${refuse('generated-api')} } }
+export function createConfiguration() { ${refuse('generated-api')} }`,
+  undici: `export class Agent { constructor() { ${refuse('undici')} } }
+export class ProxyAgent extends Agent {}`,
+};
 
 await build({
   stdin: {
@@ -35,7 +37,7 @@ await build({
     setup(b) {
       b.onResolve({ filter: /\/gen\/index\.js$/ }, () => ({ path: 'generated-api', namespace: 'stub' }));
       b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'stub' }));
-      b.onLoad({ filter: /.*/, namespace: 'stub' }, (a) => ({ contents: stub(a.path), loader: 'js' }));
+      b.onLoad({ filter: /.*/, namespace: 'stub' }, (a) => ({ contents: STUBS[a.path], loader: 'js' }));
     },
   }],
 });
