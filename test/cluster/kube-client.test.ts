@@ -38,4 +38,12 @@ test('the bundle leaves out the generated API: what would need it says so instea
   assert.throws(() => kc.makeApiClient(class {} as never), /bundles no generated-api/);
 });
 
+test('the built plugin loads the bundle, not the package: a wrong path would fall back to the slow index unnoticed', async () => {
+  const { kubeClient } = (await import(pathToFileURL(path.join(ROOT, 'dist/cluster/kube-client.js')).href)) as typeof import('../../src/cluster/kube-client.js');
+  const k = await kubeClient();
+  const kc = new k.KubeConfig();
+  kc.loadFromOptions({ clusters: [{ name: 'k', server: 'https://127.0.0.1:1', skipTLSVerify: false }], users: [{ name: 'u' }], contexts: [{ name: 'c', cluster: 'k', user: 'u' }], currentContext: 'c' });
+  assert.throws(() => kc.makeApiClient(class {} as never), /bundles no generated-api/);
+});
+
 test.run();
