@@ -1,7 +1,8 @@
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { PluginError } from '../model/index.js';
+import { spillDir } from './spill-dir.js';
 
 /** DuckDB is imported lazily: commands that never touch the archive should not pay for it. */
 async function duckdb() {
@@ -10,28 +11,32 @@ async function duckdb() {
 
 /**
  * SQL settings every connection gets: UTC times, a memory cap (a sorted COPY grows without one) and
- * a private spill folder, without which an in-memory database cannot sort more than fits.
+ * a spill folder of the instance's own, without which an in-memory database cannot sort more than fits.
  */
-const SETUP = [
-  "SET TimeZone = 'UTC'", "SET memory_limit = '2GB'", 'SET parquet_metadata_cache = true',
-  `SET temp_directory = '${path.join(tmpdir(), `kubectl-heapster-${process.getuid?.() ?? 'user'}`).replace(/'/g, "''")}'`,
-];
+function setup(spill: string): string[] {
+  return [
+    "SET TimeZone = 'UTC'", "SET memory_limit = '2GB'", 'SET parquet_metadata_cache = true',
+    `SET temp_directory = ${lit(spill)}`,
+  ];
+}
 
-/** A connection with the SETUP settings, and how to close it and its database. */
+/** A connection with the setup() settings, and how to close it and its database. */
 export interface OpenDb {
   con: DuckDBConnection;
   close: () => void;
 }
 
 async function openOn(instance: DuckDBInstance): Promise<OpenDb> {
+  const spill = spillDir();
   const close = (con?: DuckDBConnection) => {
     con?.closeSync();
     instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
   };
   let con: DuckDBConnection | undefined;
   try {
     con = await instance.connect();
-    for (const s of SETUP) await con.run(s);
+    for (const s of setup(spill)) await con.run(s);
   } catch (e) {
     close(con);
     throw e;
@@ -73,8 +78,11 @@ function host(): Promise<DuckDBInstance> {
   // the settings are made global once: four statements per read were a few ms of every query
   shared ??= duckdb().then(async ({ DuckDBInstance }) => {
     const instance = await DuckDBInstance.create(':memory:');
+    const spill = spillDir();
+    // it is never closed: what it spilled goes when the process ends (or, after a kill, with the next one)
+    process.once('exit', () => rmSync(spill, { recursive: true, force: true }));
     const con = await instance.connect();
-    for (const s of SETUP) await con.run(s.replace(/^SET /, 'SET GLOBAL '));
+    for (const s of setup(spill)) await con.run(s.replace(/^SET /, 'SET GLOBAL '));
     con.closeSync();
     return instance;
   });

@@ -1,10 +1,10 @@
 import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { describeMetric, PluginError, usageError } from '../model/index.js';
 import { lit } from './duck.js';
 import { fsyncFile, removeIfThere, writerTag } from './durable.js';
+import { privateTmpDir } from './spill-dir.js';
 import { readArchive, whereClause, type SampleFilter, type TimeRange } from './read-samples.js';
 
 export const EXPORT_FORMATS = ['parquet', 'csv', 'jsonl', 'arrow'] as const;
@@ -77,7 +77,7 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
     // text formats have no metadata: each long row names its unit
     const textColumns = `${iso}, * EXCLUDE (ts, date)${o.wide ? '' : `, ${unitOf}`}`;
     const kv = `KV_METADATA {units: ${lit(units)}}`;
-    const tmp = o.partition ? undefined : o.dest === '-' ? path.join(privateTmp(), `export-${writerTag()}`) : path.join(path.dirname(path.resolve(o.dest)), `.tmp-${path.basename(o.dest)}-${writerTag()}`);
+    const tmp = o.partition ? undefined : o.dest === '-' ? path.join(privateTmpDir(), `export-${writerTag()}`) : path.join(path.dirname(path.resolve(o.dest)), `.tmp-${path.basename(o.dest)}-${writerTag()}`);
     try {
       switch (o.format) {
         case 'parquet':
@@ -115,12 +115,6 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
     }
     return n;
   }, true);
-}
-
-function privateTmp(): string {
-  const dir = path.join(tmpdir(), `kubectl-heapster-${process.getuid?.() ?? 'user'}`);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return dir;
 }
 
 /** Arrow IPC (file format) through apache-arrow: DuckDB here has no arrow extension offline. Timestamps in µs, as in Parquet. */
