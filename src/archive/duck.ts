@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { PluginError } from '../model/index.js';
+import { PluginError, usageError } from '../model/index.js';
 import { spillDir } from './spill-dir.js';
 
 /** DuckDB is imported lazily: commands that never touch the archive should not pay for it. */
@@ -9,13 +9,30 @@ async function duckdb() {
   return import('@duckdb/node-api');
 }
 
+/** DuckDB's memory cap unless KUBECTL_HEAPSTER_MEMORY_LIMIT says otherwise. */
+export const DEFAULT_MEMORY_LIMIT = '2GB';
+
 /**
- * SQL settings every connection gets: UTC times, a memory cap (a sorted COPY grows without one) and
- * a spill folder of the instance's own, without which an in-memory database cannot sort more than fits.
+ * The memory cap DuckDB gets: a sorted COPY or a large export grows to it before it spills, so it
+ * decides most of a compaction's or an export's peak RSS. A machine that must keep the plugin
+ * smaller, or can give it more, sets KUBECTL_HEAPSTER_MEMORY_LIMIT.
+ */
+export function memoryLimit(env: NodeJS.ProcessEnv = process.env): string {
+  const v = env.KUBECTL_HEAPSTER_MEMORY_LIMIT?.trim();
+  if (!v) return DEFAULT_MEMORY_LIMIT;
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v)) {
+    throw usageError(`KUBECTL_HEAPSTER_MEMORY_LIMIT=${v} is not a size`, 'give it as 512MB, 1GB or 4GB, or unset it');
+  }
+  return v;
+}
+
+/**
+ * SQL settings every connection gets: UTC times, the memory cap and a spill folder of the instance's
+ * own, without which an in-memory database cannot sort more than fits.
  */
 function setup(spill: string): string[] {
   return [
-    "SET TimeZone = 'UTC'", "SET memory_limit = '2GB'", 'SET parquet_metadata_cache = true',
+    "SET TimeZone = 'UTC'", `SET memory_limit = '${memoryLimit()}'`, 'SET parquet_metadata_cache = true',
     `SET temp_directory = ${lit(spill)}`,
   ];
 }

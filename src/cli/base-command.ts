@@ -1,6 +1,7 @@
 import { Command, Errors } from '@oclif/core';
 // the file itself, not the folder's index: every command loads this, and the index loads the Kubernetes client
 import { setRequestLog } from '../cluster/request-log.js';
+import { memoryLimit } from '../archive/duck.js';
 import { PluginError } from '../model/index.js';
 import { parseErrorLine } from './parse-error-line.js';
 import { systemErrorLine } from './system-error.js';
@@ -16,6 +17,12 @@ export abstract class BaseCommand extends Command {
   protected setVerbosity(v: number): void {
     this.verbosity = v;
     setRequestLog(v);
+  }
+
+  /** A bad KUBECTL_HEAPSTER_MEMORY_LIMIT is refused before the command starts, not halfway through it. */
+  override async init(): Promise<void> {
+    await super.init();
+    memoryLimit();
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<never> {

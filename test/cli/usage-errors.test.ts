@@ -62,6 +62,13 @@ test('a query with no archive to read points to --live first: kubectl top has no
   assert.not.match(await usage(['archive', 'ls', '--archive', none]), /--live/);
 });
 
+test('a memory limit that is not a size is refused before the command touches anything', async () => {
+  const none = path.join(mkdtempSync(path.join(tmpdir(), 'kh-none-')), 'archive');
+  const r = await cli(['query', 'cluster', 'memory/usage', '--archive', none], { ...env, KUBECTL_HEAPSTER_MEMORY_LIMIT: 'lots' });
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stderr, 'error: KUBECTL_HEAPSTER_MEMORY_LIMIT=lots is not a size; give it as 512MB, 1GB or 4GB, or unset it\n');
+});
+
 test('the simulator on a port in use says so, as serve does', async () => {
   const busy = net.createServer();
   await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
