@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { writerAlive, writerPid, writerTag } from './durable.js';
+import { writerAlive, writerTag } from './durable.js';
 
 /** The user's private folder for what DuckDB spills and what an export to standard output stages. */
 export function privateTmpDir(): string {
@@ -10,7 +10,8 @@ export function privateTmpDir(): string {
   return dir;
 }
 
-const SPILL = /^spill-\d+-[0-9a-z]+$/;
+/** `spill-PID-TAG`, as `writerTag` makes it. */
+const SPILL = /^spill-(\d+)-[0-9a-z]+$/;
 let swept = false;
 
 /**
@@ -32,6 +33,7 @@ export function spillDir(): string {
 /** Removes the spill folders in `base` whose process is gone; nothing else there is touched. */
 export function sweepSpillDirs(base: string): void {
   for (const name of readdirSync(base)) {
-    if (SPILL.test(name) && !writerAlive(writerPid(`${name}.json`))) rmSync(path.join(base, name), { recursive: true, force: true });
+    const pid = SPILL.exec(name)?.[1];
+    if (pid !== undefined && !writerAlive(Number(pid))) rmSync(path.join(base, name), { recursive: true, force: true });
   }
 }
