@@ -1,7 +1,8 @@
-import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { describeMetric, PluginError, usageError } from '../model/index.js';
+import { writeArrowFile } from './arrow-file.js';
 import { lit } from './duck.js';
 import { fsyncFile, removeIfThere, writerTag } from './durable.js';
 import { privateTmpDir } from './spill-dir.js';
@@ -25,6 +26,8 @@ export interface ExportOptions {
   force?: boolean;
   /** where `-` goes */
   stdout?: NodeJS.WritableStream;
+  /** rows per Arrow record batch (tests make it small to see several) */
+  arrowBatchRows?: number;
 }
 
 /**
@@ -96,7 +99,7 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
           await con.run(`COPY (SELECT ${textColumns} FROM out) TO ${lit(tmp!)} (FORMAT json)`);
           break;
         case 'arrow':
-          writeFileSync(tmp!, await arrowOf(con, units));
+          await writeArrowFile(con, 'out', tmp!, units, o.arrowBatchRows);
           break;
       }
       if (tmp && o.dest === '-') await pipeline(createReadStream(tmp), o.stdout ?? process.stdout, { end: false });
@@ -115,28 +118,6 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
     }
     return n;
   }, true);
-}
-
-/** Arrow IPC (file format) through apache-arrow: DuckDB here has no arrow extension offline. Timestamps in µs, as in Parquet. */
-async function arrowOf(con: import('@duckdb/node-api').DuckDBConnection, units: string): Promise<Uint8Array> {
-  const arrow = await import('apache-arrow');
-  const r = await con.runAndReadAll('SELECT epoch_us(ts) AS ts_us, * EXCLUDE (ts, date) FROM out');
-  const names = r.columnNames();
-  const cols = r.getColumns();
-  const vectors: Record<string, import('apache-arrow').Vector> = {};
-  names.forEach((name, i) => {
-    const values = cols[i]!;
-    if (name === 'ts_us') {
-      vectors.ts = arrow.vectorFromArray(values.map((v) => (v === null ? null : Number(v as bigint))), new arrow.TimestampMicrosecond('UTC'));
-    } else if (values.some((v) => typeof v === 'number')) {
-      vectors[name] = arrow.vectorFromArray(values as (number | null)[], new arrow.Float64());
-    } else {
-      vectors[name] = arrow.vectorFromArray(values.map((v) => (v === null ? null : String(v))), new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()));
-    }
-  });
-  const table = new arrow.Table(vectors);
-  table.schema.metadata.set('units', units);
-  return arrow.tableToIPC(table, 'file');
 }
 
 /** The output as its format takes it, checked before any work: nothing that exists is replaced without --force. */
