@@ -10,12 +10,14 @@
 // recorder at 1 s went 416 → 439 MB in three minutes and kept growing, its garbage uncollected;
 // without it, 380-410 MB over five minutes and no longer growing (issue 18, `npm run bench -- recorder`).
 const args = process.argv.slice(2);
-if (args.length === 1 && args[0] === '--version') {
-  // oclif's own answer (its userAgent) without loading oclif, which is most of a start-up (~110 of
-  // ~250 ms here): `kubectl version --client` is what users compare this with
-  const { readFileSync } = await import('node:fs');
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
+// --version and help pages without loading oclif, which is most of a start-up (~150 of ~250 ms here):
+// `kubectl version --client` and kubectl's help are what users compare these with
+const { readFileSync } = await import('node:fs');
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const fast = await import('../dist/cli/static-help.js').catch(() => undefined);
+const page = fast && (args.length === 1 && args[0] === '--version' ? `${fast.userAgent(pkg)}\n` : fast.staticHelp(args, new URL('../dist/', import.meta.url), pkg));
+if (page !== undefined) {
+  process.stdout.write(page);
 } else {
   const { execute } = await import('@oclif/core');
   await execute({ dir: import.meta.url });
