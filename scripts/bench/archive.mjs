@@ -83,7 +83,7 @@ export async function archiveBench(print) {
     ['archive: simulate + decode + model, s (not ingest)', (genMs / 1000).toFixed(1)],
     ['archive: compaction of the day (archive compact, whole CLI), s', (c.coldMs / 1000).toFixed(1)],
     ['archive: compaction of the day: peak RSS MB', c.rssMb.toFixed(0), '≤ 1,000'],
-    ['archive: bytes per sample after compaction', (Number(sampleBytes.b) / Number(sampleBytes.n)).toFixed(2), '≤ 2 (Prometheus ~1.3)'],
+    ['archive: bytes per sample after compaction', (Number(sampleBytes.b) / Number(sampleBytes.n)).toFixed(3), '≤ 1.0 (Prometheus 2.5 on the same rows)'],
     [`query ns memory/usage 24 h, in process: warm ms (cold ${p1.cold.toFixed(0)})`, p1.warm.toFixed(0), '< 200 ms'],
     [`query pod-list p95 by 1h, in process: warm ms (cold ${p2.cold.toFixed(0)})`, p2.warm.toFixed(0), '< 200 ms'],
     [`query ns memory/usage 24 h, whole CLI: warm ms (cold ${q1.coldMs.toFixed(0)})`, q1.warmMs.toFixed(0)],

@@ -39,6 +39,17 @@ test('compact merges tick files into one sorted file without losing or duplicati
   assert.equal(readdirSync(path.dirname(path.join(archive.dir, snaps[0]!.file))).filter((f) => f.endsWith('.parquet')).length, 1, 'old files removed');
 });
 
+test('a compacted file is Parquet 2 and reads back through hyparquet (another reader) as through DuckDB', async () => {
+  const archive = await archiveWithTicks();
+  await compact(archive, { level: 2 });
+  const [file] = await archive.files({ kind: 'samples' });
+  const { parquetMetadata } = await import('hyparquet');
+  const buf = new Uint8Array(readFileSync(file!)).buffer;
+  assert.is(parquetMetadata(buf).version, 2);
+  const rows = await parquetReadObjects({ file: buf, compressors });
+  assert.equal(rows.map((r: any) => [new Date(r.ts).getTime(), r.value, r.namespace, r.metric]), values.map((v, i) => [T0 + i * 60_000, v, 'web', 'cpu/usage_rate']));
+});
+
 test('a large compacted day is one file per metric, and a query of one metric reads only its files', async () => {
   const archive = await tempArchive();
   const mem = values.map((v) => v * 1024);
