@@ -31,6 +31,13 @@ export function memoryLimit(env: NodeJS.ProcessEnv = process.env): string {
   return v;
 }
 
+/** The memory cap in bytes, counted as DuckDB counts it (MB = 10^6 bytes, MiB = 2^20). */
+export function memoryLimitBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT])(i?)B$/i.exec(memoryLimit(env))!;
+  const power = 'KMGT'.indexOf(m[2]!.toUpperCase()) + 1;
+  return Number(m[1]) * (m[3] ? 1024 : 1000) ** power;
+}
+
 /**
  * SQL settings every connection gets: UTC times, the memory cap and a spill folder of the instance's
  * own, without which an in-memory database cannot sort more than fits.

@@ -1,11 +1,12 @@
-import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { describeMetric, PluginError, usageError } from '../model/index.js';
 import { writeArrowFile } from './arrow-file.js';
-import { lit } from './duck.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { fileList, lit, memoryLimitBytes } from './duck.js';
 import { fsyncFile, removeIfThere, writerTag } from './durable.js';
-import { privateTmpDir } from './spill-dir.js';
+import { privateTmpDir, spillDir } from './spill-dir.js';
 import { readArchive, whereClause, type SampleFilter, type TimeRange } from './read-samples.js';
 
 export const EXPORT_FORMATS = ['parquet', 'csv', 'jsonl', 'arrow'] as const;
@@ -28,6 +29,8 @@ export interface ExportOptions {
   stdout?: NodeJS.WritableStream;
   /** rows per Arrow record batch (tests make it small to see several) */
   arrowBatchRows?: number;
+  /** long rows a --wide slice pivots at most; by default what the memory cap allows (tests make it small) */
+  wideSliceRows?: number;
 }
 
 /**
@@ -57,16 +60,26 @@ const ID = 'cluster, recording, type, node, namespace, pod, pod_uid, container, 
  */
 export async function exportSamples(files: readonly string[], f: SampleFilter, range: TimeRange, o: ExportOptions): Promise<number> {
   checkDest(o);
+  let parts: string | undefined;
   return readArchive(files, async (con, from) => {
-    const long = `SELECT ts, ${ID}, metric, value, date FROM ${from} WHERE ${whereClause(f, range)}`;
-    const rel = o.wide
-      ? `SELECT * FROM (PIVOT (${long}) ON metric USING first(value) GROUP BY ts, ${ID}, date) ORDER BY type, namespace, pod, container, node, resource_id, ts`
-      : long;
     // long rows stream in file order, which is already series then time within each compacted file:
-    // a global ORDER BY over a day of a 100-node cluster spilled past the free disk.
-    // Wide rows need the pivot's grouping, and DuckDB's PIVOT over values found in the data cannot stand
-    // in a view, so that one is a table.
-    await con.run(o.wide ? `CREATE TEMP TABLE out AS ${rel}` : `CREATE TEMP VIEW out AS ${rel}`);
+    // a global ORDER BY over a day of a 100-node cluster spilled past the free disk
+    if (o.wide) {
+      // named as a spill folder, so that one a killed export leaves is removed by the next command
+      parts = spillDir();
+      mkdirSync(parts, { mode: 0o700 });
+      let wide: string;
+      try {
+        wide = await pivotInSlices(con, from, whereClause(f, range), parts, o.wideSliceRows);
+      } catch (e) {
+        const msg = String((e as Error).message).split('\n')[0]!;
+        if (!msg.includes(parts)) throw e;
+        throw new PluginError('archive', `writing ${o.dest} failed: staging the wide rows in ${parts}: ${msg}`, 'free space in TMPDIR, or point TMPDIR at a larger disk');
+      }
+      await con.run(`CREATE TEMP VIEW out AS ${wide}`);
+    } else {
+      await con.run(`CREATE TEMP VIEW out AS SELECT ts, ${ID}, metric, value, date FROM ${from} WHERE ${whereClause(f, range)}`);
+    }
     const n = Number((await con.runAndReadAll('SELECT count(*) AS n FROM out')).getRowObjects()[0]!.n);
     if (n === 0) return 0;
     const metrics = o.wide
@@ -117,7 +130,47 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
       if (tmp) removeIfThere(tmp);
     }
     return n;
-  }, true);
+  }, true).finally(() => parts && rmSync(parts, { recursive: true, force: true }));
+}
+
+/**
+ * Bytes of DuckDB memory PIVOT used per long row: on the 20-node bench day at a 512MB cap, half an hour
+ * (1.6 M rows) pivoted and an hour ran out of memory; the slices keep half that margin again.
+ */
+const PIVOT_BYTES_PER_ROW = 500;
+
+/**
+ * Wide rows, pivoted a slice of time at a time into Parquet parts under `dir`, returned as one
+ * relation reading the parts in order: one PIVOT over 6 hours of a 20-node cluster ran out of memory
+ * even at a 2GB cap, since it cannot spill. A slice holds at most `sliceRows` long rows (by default
+ * what the memory cap allows), and at least one timestamp. Rows come a slice at a time, each slice
+ * sorted by series then time, so the order is time slice, series, time.
+ */
+async function pivotInSlices(con: DuckDBConnection, from: string, where: string, dir: string, sliceRows?: number): Promise<string> {
+  const metrics = (await con.runAndReadAll(`SELECT DISTINCT metric FROM ${from} WHERE ${where} ORDER BY metric`)).getRows().map((r) => String(r[0]));
+  if (metrics.length === 0) return `SELECT ts, ${ID}, date FROM ${from} WHERE false`;
+  const perTs = (await con.runAndReadAll(`SELECT epoch_us(ts) AS t, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 1 ORDER BY 1`)).getRows();
+  const limit = Math.max(1, sliceRows ?? Math.floor(memoryLimitBytes() / PIVOT_BYTES_PER_ROW));
+  const slices: [bigint, bigint][] = [];
+  let rows = 0;
+  for (const [t, n] of perTs as [bigint, bigint][]) {
+    if (slices.length === 0 || rows + Number(n) > limit) {
+      slices.push([t, t]);
+      rows = 0;
+    }
+    slices.at(-1)![1] = t;
+    rows += Number(n);
+  }
+  const files: string[] = [];
+  for (const [lo, hi] of slices) {
+    const file = path.join(dir, `part-${String(files.length).padStart(6, '0')}.parquet`);
+    const long = `SELECT ts, ${ID}, metric, value, date FROM ${from} WHERE ${where} AND ts BETWEEN make_timestamp(${lo}) AND make_timestamp(${hi})`;
+    // the metrics named, so that every part has the same columns in the same order
+    await con.run(`COPY (SELECT * FROM (PIVOT (${long}) ON metric IN (${metrics.map(lit).join(', ')}) USING first(value) GROUP BY ts, ${ID}, date)
+      ORDER BY type, namespace, pod, container, node, resource_id, ts) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
+    files.push(file);
+  }
+  return `SELECT * FROM read_parquet(${fileList(files)})`;
 }
 
 /** The output as its format takes it, checked before any work: nothing that exists is replaced without --force. */

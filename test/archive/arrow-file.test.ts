@@ -4,26 +4,12 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportSamples } from '../../src/archive/index.js';
-import { newMetricSet, type Batch } from '../../src/model/index.js';
-import { tempArchive, writeBatches } from '../helpers/archive.js';
+import { tempArchive, threeEntityBatches, writeBatches } from '../helpers/archive.js';
 
 const T0 = Date.UTC(2026, 0, 1, 10);
 const TICKS = 10;
 
-/** Three entities over ten minutes: `db` has no memory/usage, so the wide table has holes; only the node has a node name. */
-function batches(): Batch[] {
-  return Array.from({ length: TICKS }, (_, i) => {
-    const web = newMetricSet('namespace:web', 'ns', { type: 'ns', namespace_name: 'web' });
-    web.values.set('cpu/usage_rate', 100 + i);
-    web.values.set('memory/usage', 1_000_000 + i * 4096);
-    const db = newMetricSet('namespace:db', 'ns', { type: 'ns', namespace_name: 'db' });
-    db.values.set('cpu/usage_rate', 50 + 2 * i);
-    const node = newMetricSet('node:n1', 'node', { type: 'node', nodename: 'n1' });
-    node.values.set('cpu/usage_rate', 900 + i);
-    node.values.set('memory/usage', 7_000_000 - i);
-    return { timestamp: T0 + i * 60_000, sets: new Map([[web.key, web], [db.key, db], [node.key, node]]) };
-  });
-}
+const batches = () => threeEntityBatches(T0, TICKS);
 
 /** CSV rows keyed as the Arrow rows are, for comparing the two exports (CSV is written by DuckDB's COPY, a separate path). */
 function csvRows(file: string): string[] {

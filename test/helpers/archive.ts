@@ -25,3 +25,22 @@ export async function writeBatches(archive: Archive, name: string, batches: Batc
   for (const b of batches) await w.write(b, [], [], []);
   await w.finish('done');
 }
+
+/**
+ * Three entities, one batch a minute from `t0`: namespace web (cpu/usage_rate 100 + i, memory/usage
+ * 1,000,000 + 4096 i), namespace db (cpu/usage_rate 50 + 2i, no memory/usage, so wide rows have a
+ * hole) and node n1 (cpu/usage_rate 900 + i, memory/usage 7,000,000 - i).
+ */
+export function threeEntityBatches(t0: number, ticks: number): Batch[] {
+  return Array.from({ length: ticks }, (_, i) => {
+    const web = newMetricSet('namespace:web', 'ns', { type: 'ns', namespace_name: 'web' });
+    web.values.set('cpu/usage_rate', 100 + i);
+    web.values.set('memory/usage', 1_000_000 + i * 4096);
+    const db = newMetricSet('namespace:db', 'ns', { type: 'ns', namespace_name: 'db' });
+    db.values.set('cpu/usage_rate', 50 + 2 * i);
+    const node = newMetricSet('node:n1', 'node', { type: 'node', nodename: 'n1' });
+    node.values.set('cpu/usage_rate', 900 + i);
+    node.values.set('memory/usage', 7_000_000 - i);
+    return { timestamp: t0 + i * 60_000, sets: new Map([[web.key, web], [db.key, db], [node.key, node]]) };
+  });
+}
