@@ -4,7 +4,7 @@ import { setRequestLog } from '../cluster/request-log.js';
 import { memoryLimit } from '../archive/duck.js';
 import { PluginError } from '../model/index.js';
 import { parseErrorLine } from './parse-error-line.js';
-import { systemErrorLine } from './system-error.js';
+import { outOfMemoryLine, systemErrorLine } from './system-error.js';
 
 /**
  * Every command prints failures the same way: one line on stderr (what, why, what to do), exit 2
@@ -27,7 +27,7 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<never> {
     if (err instanceof Errors.ExitError) throw err;
-    let line: string, code: number;
+    let line: string, code: number, oom: string | undefined;
     // a full disk or a refused folder is the machine's, whatever layer met it first (an API
     // server's "permission denied" is not: only the archive's own errors are looked at)
     const system = err instanceof PluginError && err.code !== 'archive' ? undefined : systemErrorLine(err);
@@ -40,6 +40,9 @@ export abstract class BaseCommand extends Command {
     } else if (isParseError(err)) {
       line = `${parseErrorLine(err.message)}; see \`kubectl heapster ${this.id?.replace(/:/g, ' ') ?? ''} --help\``;
       code = 2;
+    } else if ((oom = outOfMemoryLine(err, memoryLimit()))) {
+      line = oom;
+      code = 1;
     } else {
       line = `internal error: ${err.message.split('\n')[0]}; please report it with the command you ran`;
       code = 1;

@@ -29,3 +29,12 @@ export function systemErrorLine(err: Error & { code?: string; path?: string }): 
   const [what, todo] = MEANING[code]!;
   return `cannot write${where ? ` ${where}` : ''}: ${what}; ${todo}`;
 }
+
+/**
+ * DuckDB's "Out of Memory Error" as what it means here: the work needed more than the memory cap
+ * (which it could not spill). Undefined for any other error.
+ */
+export function outOfMemoryLine(err: Error, limit: string): string | undefined {
+  if (!/Out of Memory Error/i.test(err.message)) return undefined;
+  return `DuckDB needed more memory than its cap of ${limit} (KUBECTL_HEAPSTER_MEMORY_LIMIT); narrow the window or the target, or raise the cap, e.g. KUBECTL_HEAPSTER_MEMORY_LIMIT=2GB`;
+}

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULT_MEMORY_LIMIT, memoryLimit, withMemoryDb } from '../../src/archive/duck.js';
+import { DEFAULT_MEMORY_LIMIT, memoryLimit, memoryLimitBytes, withMemoryDb } from '../../src/archive/duck.js';
+import { outOfMemoryLine } from '../../src/cli/system-error.js';
 
 test('KUBECTL_HEAPSTER_MEMORY_LIMIT reaches DuckDB; unset, the default does', async () => {
   const setting = async () => withMemoryDb(async (con) => String((await con.runAndReadAll("SELECT current_setting('memory_limit') AS m")).getRowObjects()[0]!.m));
@@ -29,6 +30,30 @@ test('a limit that is not a size is a usage error naming the variable', () => {
     }
   }
   assert.is(memoryLimit({ KUBECTL_HEAPSTER_MEMORY_LIMIT: ' 1.5GB ' }), '1.5GB');
+});
+
+test('the cap in bytes, as DuckDB counts it: MB are 10^6 bytes, MiB 2^20', () => {
+  const bytes = (v: string) => memoryLimitBytes({ KUBECTL_HEAPSTER_MEMORY_LIMIT: v });
+  assert.equal([bytes('512MB'), bytes('1.5GB'), bytes('1GiB'), bytes('300kib')], [512e6, 1.5e9, 2 ** 30, 300 * 1024]);
+  assert.is(memoryLimitBytes({}), 512e6, 'the default');
+});
+
+test('DuckDB running out of its cap is told as the cap, with what to do, not as an internal error', async () => {
+  const before = process.env.KUBECTL_HEAPSTER_MEMORY_LIMIT;
+  process.env.KUBECTL_HEAPSTER_MEMORY_LIMIT = '16MB';
+  let err: Error | undefined;
+  try {
+    // a list cannot spill: 10 million BIGINTs are 80 MB against a 16 MB cap
+    await withMemoryDb((con) => con.runAndReadAll('SELECT list(i) FROM range(10000000) t(i)'));
+  } catch (e) {
+    err = e as Error;
+  } finally {
+    if (before === undefined) delete process.env.KUBECTL_HEAPSTER_MEMORY_LIMIT;
+    else process.env.KUBECTL_HEAPSTER_MEMORY_LIMIT = before;
+  }
+  assert.ok(err, 'DuckDB refused');
+  assert.is(outOfMemoryLine(err!, '16MB'), 'DuckDB needed more memory than its cap of 16MB (KUBECTL_HEAPSTER_MEMORY_LIMIT); narrow the window or the target, or raise the cap, e.g. KUBECTL_HEAPSTER_MEMORY_LIMIT=2GB');
+  assert.is(outOfMemoryLine(new Error('IO Error: No files found'), '16MB'), undefined);
 });
 
 test.run();
