@@ -75,7 +75,8 @@ try {
   const epoch = Date.UTC(2026, 10, 25);
   const w = new Workload({ seed: 11, nodes: 1000, podsPerNode: 30, epoch });
   const nodes = simNodes(w, epoch);
-  const t0 = Date.UTC(2026, 10, 25, 1);
+  // after the window pushed above: Prometheus refuses samples older than its head block ("out of bounds")
+  const t0 = Math.ceil(end / 60_000) * 60_000 + 60_000;
   const first = simBatch(w, t0 + 5000, t0 + 60_000, undefined, nodes).batch;
   const { batch } = simBatch(w, t0 + 65_000, t0 + 120_000, first, nodes);
   for (const [name, spec] of [['InfluxDB', `influxdb:${influx.url}?db=tick`], ['remote write', `prometheus:${prom.url}/api/v1/write`]]) {
