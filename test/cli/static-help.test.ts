@@ -60,7 +60,9 @@ const hasScript = (() => { try { execFileSync('script', ['--version'], { stdio: 
 test('in a terminal: oclif\'s colours at 80 columns or more, and oclif itself below 80', async () => {
   if (!hasScript) return;
   const env: NodeJS.ProcessEnv = { ...cleanEnv(), TERM: 'xterm' };
+  // a user's terminal: supports-color gives no colour where CI is set (and CI runs this)
   delete env.NO_COLOR;
+  delete env.CI;
   const inTerminal = (cols: number, extra = '') => execFileSync('script', ['-qc', `stty cols ${cols}; ${extra} ${process.execPath} ${path.join(ROOT, 'bin/run.js')} query --help`, '/dev/null'], { env, encoding: 'utf8' });
   const wide = inTerminal(120);
   assert.match(wide, /\x1b\[1mUSAGE\x1b\[22m/, 'bold headings, as oclif gives a terminal');
