@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
+import { ident } from './duck.js';
 
 /** Rows per Arrow record batch: big enough that batch overhead vanishes, small enough to bound memory. */
 export const ARROW_BATCH_ROWS = 65_536;
@@ -38,7 +39,7 @@ export async function writeArrowFile(con: DuckDBConnection, view: string, dest: 
 
   const writer = new arrow.RecordBatchFileWriter();
   const fd = openSync(dest, 'wx', 0o600);
-  // the writer queues its bytes; this drains them to the file as each batch is written, so at most one batch waits
+  // the writer queues its bytes; this drains them to the file while the next chunk is fetched, so at most one batch waits
   const pump = (async () => { for await (const bytes of writer) writeSync(fd, bytes); })();
   try {
     writer.reset(undefined, schema);
@@ -67,7 +68,6 @@ export async function writeArrowFile(con: DuckDBConnection, view: string, dest: 
         from += take;
         if (batch.length === batchRows) flush();
       }
-      await Promise.resolve();
     }
     flush();
     writer.finish();
@@ -84,10 +84,6 @@ function kindOf(type: string): Kind {
   if (type.startsWith('TIMESTAMP')) return 'ts';
   if (type === 'VARCHAR') return 'text';
   return 'number';
-}
-
-function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 interface Batch {

@@ -17,6 +17,9 @@ async function duckdb() {
  */
 export const DEFAULT_MEMORY_LIMIT = '512MB';
 
+/** A size as DuckDB takes it: 512MB, 1.5GB, 1GiB (the number, the power, `i` for powers of 1024). */
+const SIZE = /^(\d+(?:\.\d+)?)\s*([KMGT])(i?)B$/i;
+
 /**
  * The memory cap DuckDB gets: a sorted COPY or a large export grows to it before it spills, so it
  * decides most of a compaction's or an export's peak RSS. A machine that must keep the plugin
@@ -25,7 +28,7 @@ export const DEFAULT_MEMORY_LIMIT = '512MB';
 export function memoryLimit(env: NodeJS.ProcessEnv = process.env): string {
   const v = env.KUBECTL_HEAPSTER_MEMORY_LIMIT?.trim();
   if (!v) return DEFAULT_MEMORY_LIMIT;
-  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v)) {
+  if (!SIZE.test(v)) {
     throw usageError(`KUBECTL_HEAPSTER_MEMORY_LIMIT=${v} is not a size`, 'give it as 512MB, 1GB or 4GB, or unset it');
   }
   return v;
@@ -33,7 +36,7 @@ export function memoryLimit(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The memory cap in bytes, counted as DuckDB counts it (MB = 10^6 bytes, MiB = 2^20). */
 export function memoryLimitBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([KMGT])(i?)B$/i.exec(memoryLimit(env))!;
+  const m = SIZE.exec(memoryLimit(env))!;
   const power = 'KMGT'.indexOf(m[2]!.toUpperCase()) + 1;
   return Number(m[1]) * (m[3] ? 1024 : 1000) ** power;
 }
@@ -216,6 +219,11 @@ async function openFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBCo
 /** A SQL string literal. Paths and names reach SQL only through this or bound parameters. */
 export function lit(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** A SQL identifier (a column named after a metric, `cpu/usage_rate`). */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 export function fileList(files: readonly string[]): string {

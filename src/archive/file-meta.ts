@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Snapshot, SnapshotKind } from './catalog.js';
-import { fileList, lit } from './duck.js';
+import { fileList, ident, lit } from './duck.js';
 
 /**
  * What every Parquet file of the archive says about itself in its key-value metadata, so that the
@@ -34,7 +34,7 @@ export function kvMetadataOption(m: FileMeta, extra: Record<string, string> = {}
   };
   const pairs: [string, string][] = Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => [`${PREFIX}${k}`, v!]);
   for (const [k, v] of Object.entries(extra)) pairs.push([k, v]);
-  return `KV_METADATA {${pairs.map(([k, v]) => `"${k.replace(/"/g, '""')}": ${lit(v)}`).join(', ')}}`;
+  return `KV_METADATA {${pairs.map(([k, v]) => `${ident(k)}: ${lit(v)}`).join(', ')}}`;
 }
 
 export type DescribedFile = Snapshot & { resolutionMs: number };
