@@ -12,10 +12,8 @@
 const args = process.argv.slice(2);
 // --version and help pages without loading oclif, which is most of a start-up (~150 of ~250 ms here):
 // `kubectl version --client` and kubectl's help are what users compare these with
-const { readFileSync } = await import('node:fs');
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const fast = await import('../dist/cli/static-help.js').catch(() => undefined);
-const page = fast && (args.length === 1 && args[0] === '--version' ? `${fast.userAgent(pkg)}\n` : fast.staticHelp(args, new URL('../dist/', import.meta.url), pkg));
+const page = fast?.fastAnswer(args, new URL('../', import.meta.url));
 if (page !== undefined) {
   process.stdout.write(page);
 } else {

@@ -1,8 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-/** What `--version` prints and help pages show: oclif's user agent, worked out the way oclif does. */
-export function userAgent(pkg: { name: string; version: string }): string {
+/**
+ * What bin/run.js prints without loading oclif: `--version`, or a help page (see staticHelp); undefined
+ * for everything else, which goes to oclif. `root` is the plugin's folder. Nothing is read from disk
+ * unless the arguments ask for one of these.
+ */
+export function fastAnswer(args: readonly string[], root: URL): string | undefined {
+  if (args.length === 1 && args[0] === '--version') return `${userAgent(root)}\n`;
+  return staticHelp(args, new URL('dist/', root), () => userAgent(root));
+}
+
+/** oclif's user agent, worked out the way oclif does: what `--version` prints and help pages show. */
+function userAgent(root: URL): string {
+  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { name: string; version: string };
   return `${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}`;
 }
 
@@ -15,7 +26,7 @@ export function userAgent(pkg: { name: string; version: string }): string {
  * terminal's width: in a wider terminal the page keeps 80, as kubectl's help does), and no
  * OCLIF_COLUMNS asking for another width. Colours follow the same library oclif asks.
  */
-export function staticHelp(args: readonly string[], dist: URL, pkg: { name: string; version: string }): string | undefined {
+function staticHelp(args: readonly string[], dist: URL, agent: () => string): string | undefined {
   const key = pageKey(args);
   if (key === undefined || process.env.OCLIF_COLUMNS) return undefined;
   if (process.stdout.isTTY && (process.stdout.columns ?? 80) < 80) return undefined;
@@ -31,7 +42,7 @@ export function staticHelp(args: readonly string[], dist: URL, pkg: { name: stri
   const oclif = createRequire(import.meta.resolve('@oclif/core'));
   const ansis = oclif('ansis') as { isSupported(): boolean; strip(s: string): string };
   const supports = oclif('supports-color') as { stdout: unknown; stderr: unknown };
-  const text = page.split(help.userAgent).join(userAgent(pkg));
+  const text = page.split(help.userAgent).join(agent());
   return supports.stdout && supports.stderr && ansis.isSupported() ? text : ansis.strip(text);
 }
 
