@@ -13,6 +13,8 @@ test('KUBECTL_HEAPSTER_MEMORY_LIMIT reaches DuckDB; unset, the default does', as
     delete process.env.KUBECTL_HEAPSTER_MEMORY_LIMIT;
     assert.is(memoryLimit(), DEFAULT_MEMORY_LIMIT);
     assert.is.not(await setting(), '286.1 MiB');
+    // and the default is 512MB: 512e6 / 2^20 = 488.3, which DuckDB shows cut to 488.2
+    assert.is(await setting(), '488.2 MiB');
   } finally {
     if (before === undefined) delete process.env.KUBECTL_HEAPSTER_MEMORY_LIMIT;
     else process.env.KUBECTL_HEAPSTER_MEMORY_LIMIT = before;
