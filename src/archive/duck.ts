@@ -4,9 +4,13 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { PluginError, usageError } from '../model/index.js';
 import { spillDir } from './spill-dir.js';
 
-/** DuckDB is imported lazily: commands that never touch the archive should not pay for it. */
-async function duckdb() {
-  return import('@duckdb/node-api');
+/**
+ * DuckDB is imported lazily: commands that never touch the archive should not pay for it. In the
+ * bundled commands (scripts/bundle-app.mjs) the CommonJS package is a module with only a default
+ * export; imported by Node itself, the default export is the same exports object.
+ */
+export async function duckdb() {
+  return (await import('@duckdb/node-api')).default;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { renameSync, statSync } from 'node:fs';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { L, type Batch, type MetricSet } from '../model/index.js';
-import { lit } from './duck.js';
+import { duckdb, lit } from './duck.js';
 import { fsyncFile, tempName } from './durable.js';
 import { kvMetadataOption, type FileMeta } from './file-meta.js';
 import { entityColumns, resourceIdOf } from './sample-rows.js';
@@ -244,7 +244,7 @@ export class SampleWriter {
 
   private async flushSamples(): Promise<void> {
     this.seriesAppender.flushSync();
-    const { DuckDBDataChunk, INTEGER, DOUBLE } = await import('@duckdb/node-api');
+    const { DuckDBDataChunk, INTEGER, DOUBLE } = await duckdb();
     const appender = await this.con.createAppender('samples');
     const chunk = DuckDBDataChunk.create([INTEGER, DOUBLE, DOUBLE], CHUNK);
     const columns = [this.sid, this.ts, this.value];

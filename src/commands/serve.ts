@@ -83,7 +83,7 @@ Binds to loopback; any other address needs --token or --client-ca-file (TLS alon
     const firstBatch = Math.floor(Date.now() / resolutionMs) * resolutionMs + resolutionMs + Math.min(5000, resolutionMs / 4);
     const server = await startServer({
       history, address: flags.address, port: flags.port, token: flags.token,
-      tlsCertFile: flags['tls-cert-file'], tlsKeyFile: flags['tls-private-key-file'], clientCaFile: flags['client-ca-file'], at, prometheus: flags.prometheus,
+      tlsCertFile: flags['tls-cert-file'], tlsKeyFile: flags['tls-private-key-file'], clientCaFile: flags['client-ca-file'], at, prometheus: flags.prometheus, version: this.config.version,
       ...(config ? { live: { resolutionMs, firstBatchBy: () => firstBatch } } : {}),
       ...(flags.v >= 2 ? { log: (l: string) => process.stderr.write(`${goTime(Date.now())} ${l}\n`) } : {}),
     }).catch((e: unknown) => {

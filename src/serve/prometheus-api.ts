@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import {
   instantQuery, LOOKBACK_MS, METRICS, parsePromDuration, parsePromql, PromqlError, promMetadata, rangeQuery, seriesLabels,
   type ArchiveHistory, type Matcher,
@@ -9,14 +8,14 @@ export interface PromAnswer {
   body: unknown;
 }
 
-const PKG = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /**
  * The read-only part of Prometheus's HTTP API that Grafana's Prometheus data source uses, over the
  * archive: query, query_range, series, labels, label values, metadata and buildinfo. `undefined`
  * for a path that is not one of Prometheus's, so Heapster's own routes answer those.
  */
-export async function answerPrometheus(history: ArchiveHistory, path: string, p: URLSearchParams, now: number): Promise<PromAnswer | undefined> {
+/** `version`: this plugin's, for buildinfo's revision */
+export async function answerPrometheus(history: ArchiveHistory, path: string, p: URLSearchParams, now: number, version = ''): Promise<PromAnswer | undefined> {
   if (!path.startsWith('/api/v1/')) return undefined;
   const route = path.slice('/api/v1/'.length);
   try {
@@ -48,7 +47,7 @@ export async function answerPrometheus(history: ArchiveHistory, path: string, p:
         return ok(Object.fromEntries(METRICS.map((m) => promMetadata(m.name, m.kind === 'cumulative')).map(({ name, type, help }) => [name, [{ type, help, unit: '' }]])));
       case 'status/buildinfo':
         // the Prometheus version whose API and PromQL semantics this answers as; Grafana reads it to pick its features
-        return ok({ version: '2.42.0', revision: `kubectl-heapster ${PKG.version}`, branch: 'kubectl-heapster', buildUser: 'kubectl-heapster', buildDate: '', goVersion: '' });
+        return ok({ version: '2.42.0', revision: `kubectl-heapster ${version}`.trim(), branch: 'kubectl-heapster', buildUser: 'kubectl-heapster', buildDate: '', goVersion: '' });
     }
     const values = /^label\/([^/]+)\/values$/.exec(route);
     if (values) {

@@ -23,6 +23,8 @@ export interface ServeOptions {
   /** under `serve --live`: its resolution, and when the first batch is due */
   live?: { resolutionMs: number; firstBatchBy: () => number | undefined };
   log?: (line: string) => void;
+  /** the plugin's version, which Prometheus's buildinfo tells as its revision */
+  version?: string;
   now?: () => number;
   /** also answer Prometheus's HTTP API (query, query_range, series, labels, ...) */
   prometheus?: boolean;
@@ -158,7 +160,7 @@ async function prometheus(o: ServeOptions, req: http.IncomingMessage, send: Send
     }
     for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
   }
-  const a = await answerPrometheus(o.history, path, params, (o.now ?? Date.now)());
+  const a = await answerPrometheus(o.history, path, params, (o.now ?? Date.now)(), o.version);
   if (!a) return send(404, '404: Page Not Found', 'text/plain; charset=utf-8');
   send(a.status, JSON.stringify(a.body), 'application/json');
 }

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../helpers/paths.js';
 import { cli, pluginEnv } from '../helpers/run-cli.js';
@@ -138,6 +139,8 @@ test('what Grafana asks besides: a POSTed form, 1+1, buildinfo, metadata; unsupp
   const build = await ask(ours, 'status/buildinfo', {});
   assert.is(build.http, 200);
   assert.match(build.data.version, /^2\.\d+\.\d+$/);
+  // the plugin's own version, which the bundled commands cannot find by a path relative to their file
+  assert.is(build.data.revision, `kubectl-heapster ${JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}`);
   const meta = await ask(ours, 'metadata', {});
   assert.equal(meta.data.heapster_cpu_usage, [{ type: 'counter', help: "Heapster's cpu/usage", unit: '' }]);
   assert.is(meta.data.heapster_memory_usage[0].type, 'gauge');
