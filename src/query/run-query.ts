@@ -76,8 +76,11 @@ export async function runQuery(h: History, req: QueryRequest): Promise<QueryResu
     if (r.kind !== 'names') r.series.forEach((s, i) => (s.name ||= target.pods[i] ?? ''));
     return r;
   }
-  await mustExist(h, target, window);
-  return fetch([keyOf(target)], false);
+  const r = await fetch([keyOf(target)], false);
+  // data is proof enough that the entity exists: the check, which reads every metric's files of the
+  // window, runs only to explain an empty answer (a third of an archived query's time, issue 18)
+  if (r.kind !== 'names' && r.series.every((s) => ('points' in s ? s.points : s.buckets).length === 0)) await mustExist(h, target, window);
+  return r;
 }
 
 export type { LabelFilter };
