@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PluginError, usageError } from '../model/index.js';
 import { CATALOG_FILE, ensurePrivateDir, INTENTS_DIR, MARKER_FILE, NODES_DIR, PODS_DIR, RECORDINGS_DIR, SAMPLES_DIR } from './archive-dir.js';
-import { createCatalog, selectSnapshots, type Snapshot, type SnapshotFilter, type SnapshotKind } from './catalog.js';
+import { createCatalog, holdsMetric, selectSnapshots, type Snapshot, type SnapshotFilter, type SnapshotKind } from './catalog.js';
 import { isCorruptCatalog, withFileDb } from './duck.js';
 import { writeFileDurably, writerTag } from './durable.js';
 import { rebuildCatalog } from './rebuild.js';
@@ -166,7 +166,7 @@ function writable(dir: string): boolean {
 export function filterSnapshots(all: readonly Snapshot[], f: SnapshotFilter): Snapshot[] {
   return all.filter((s) => (f.kind === undefined || s.kind === f.kind) && (f.recording === undefined || s.recording === f.recording)
     && (f.cluster === undefined || s.cluster === f.cluster) && (f.start === undefined || s.tsMax >= f.start) && (f.end === undefined || s.tsMin <= f.end)
-    && (f.level === undefined || s.level === f.level) && (f.metric === undefined || s.metric === undefined || s.metric === f.metric));
+    && (f.level === undefined || s.level === f.level) && holdsMetric(s, f.metric));
 }
 
 export function utcDate(ms: number): string {

@@ -136,8 +136,14 @@ export interface SnapshotFilter {
   start?: number;
   end?: number;
   level?: number;
-  /** files holding this metric: its daily files and every file of many metrics */
-  metric?: string;
+  /** files holding this metric, or any of these: their daily files and every file of many metrics */
+  metric?: string | readonly string[];
+}
+
+/** Whether a snapshot may hold rows of the filter's metric(s). */
+export function holdsMetric(s: Snapshot, metric: SnapshotFilter['metric']): boolean {
+  if (metric === undefined || s.metric === undefined) return true;
+  return typeof metric === 'string' ? s.metric === metric : metric.includes(s.metric);
 }
 
 export async function selectSnapshots(con: DuckDBConnection, f: SnapshotFilter = {}): Promise<Snapshot[]> {
@@ -156,7 +162,7 @@ export async function selectSnapshots(con: DuckDBConnection, f: SnapshotFilter =
     date: String(o.date), tsMin: Number(o.ts_min), tsMax: Number(o.ts_max), rows: Number(o.rows), bytes: Number(o.bytes), level: Number(o.level),
     ...(o.metric !== undefined && o.metric !== null ? { metric: String(o.metric) } : {}),
   }));
-  return f.metric === undefined ? snaps : snaps.filter((s) => s.metric === undefined || s.metric === f.metric);
+  return f.metric === undefined ? snaps : snaps.filter((s) => holdsMetric(s, f.metric));
 }
 
 export async function selectRecordings(con: DuckDBConnection, name?: string): Promise<RecordingStats[]> {

@@ -1,4 +1,4 @@
-import { readNodeObjects, readPodObjects, readTop, type Archive, type PodObjectRow, type TopGroup, type TopSqlRow } from '../archive/index.js';
+import { readNodeObjects, readPodObjects, readTop, topMetrics, type Archive, type PodObjectRow, type TopGroup, type TopSqlRow } from '../archive/index.js';
 import { workloadOf } from '../model/index.js';
 import type { ArchiveScope } from './archive-history.js';
 import { labelSelector } from './label-selector.js';
@@ -29,7 +29,8 @@ const SPEC: Record<string, 'cpuRequest' | 'cpuLimit' | 'memRequest' | 'memLimit'
  * labels they had, and workloads come from their owners.
  */
 export async function topFromArchive(archive: Archive, scope: ArchiveScope, req: TopRequest, w: TopWindow): Promise<TopRow[]> {
-  const files = await archive.files({ kind: 'samples', ...scope, start: w.start, end: w.end });
+  // only the files of the metrics shown: a day's other metrics were most of what a day's top read
+  const files = await archive.files({ kind: 'samples', ...scope, start: w.start, end: w.end, metric: topMetrics(GROUP[req.level]) });
   const grouped = req.level === 'namespaces' || req.level === 'owners';
   const needPods = grouped || (req.level !== 'nodes' && !!(req.labelSelector));
   const pods = needPods ? await readPodObjects(await archive.files({ kind: 'pods', ...scope, end: w.end }), w.end) : [];

@@ -63,6 +63,10 @@ test('a large compacted day is one file per metric, and a query of one metric re
   assert.equal(snaps.map((s) => s.metric).sort(), ['cpu/usage_rate', 'memory/usage']);
   const memFiles = await archive.files({ kind: 'samples', metric: 'memory/usage' });
   assert.is(memFiles.length, 1);
+  // a list of metrics (what `top` reads) keeps the files of any of them
+  assert.equal(await archive.files({ kind: 'samples', metric: ['memory/usage', 'network/rx_rate'] }), memFiles);
+  assert.is((await archive.files({ kind: 'samples', metric: ['cpu/usage_rate', 'memory/usage'] })).length, 2);
+  assert.is((await archive.files({ kind: 'samples', metric: ['network/rx_rate'] })).length, 0);
   assert.equal((await readSamples(memFiles, {}, {})).map((r) => r.value), mem);
   const h = new ArchiveHistory(archive, {});
   const r = await runQuery(h, { target: parseTarget('namespaces/web', { namespace: 'default', allNamespaces: false }), metric: 'memory/usage', window: {} });
