@@ -36,66 +36,88 @@ export interface WrittenFile {
 const CHUNK = 2048;
 
 /**
- * What the writer keeps of one set key: the entity it named when last seen, its series ids, and its
- * samples as they came last tick (metric and resource id per position, with their series ids).
+ * What the writer keeps of one set key: the entity it named when last seen (a row of the entity
+ * table), and the resource rows of its labeled values as they came then. A series is an entity, a
+ * metric and a resource: held apart, an entity is one row for its ~40 values instead of ~40 rows of
+ * eight strings. At 1,000 nodes the series table was 3.5 M such rows (most of the recorder's native
+ * memory, and 13 s of its first tick to append), and the ids of each entity's series in JavaScript
+ * ~300 MB of a 513 MB heap (issue 18).
  */
 interface Entity {
   /** a pod's UID and node: a StatefulSet pod made again keeps its key but is another entity */
   uid: string | undefined;
   node: string | undefined;
-  /** metric + resource id → series id; nested under the key to avoid building a string per sample */
-  ids: Map<string, number>;
-  metrics: string[];
-  resources: (string | null)[];
-  sids: Int32Array;
+  eid: number;
+  /** the names of its labeled values when last seen: the sets' shared array (see LabeledValues.names) */
+  labeled: readonly string[];
+  /** each labeled value's resource id, and its row of the resource table */
+  resources: readonly string[];
+  rids: Int32Array;
   /** the last tick (count of `add` calls) the set came in */
   seen: number;
 }
+
+const NONE: readonly string[] = [];
+const NO_RIDS = new Int32Array(0);
 
 /** Sweeps for entities gone this many ticks (pods that ended): an hour at one minute. */
 const SWEEP_TICKS = 60;
 
 /**
- * Turns batches into sorted long-format Parquet. Samples are held as numeric columns (series id, ts,
- * value) and joined with a series table only when a file is written: ~10 M rows/s into DuckDB
- * instead of ~0.5 M for row-by-row appends of nine columns.
+ * Turns batches into long-format Parquet. Samples are held as numeric columns (entity, metric and
+ * resource ids, value; times by tick) and joined with the entity, metric and resource tables only
+ * when a file is written: ~10 M rows/s into DuckDB instead of ~0.5 M for row-by-row appends of nine
+ * columns.
  */
 export class SampleWriter {
   /** set key → the entity it named when last seen */
   private readonly entities = new Map<string, Entity>();
-  /** series ids of entities that ended or were replaced, still rows of the series table */
-  private dead: number[] = [];
+  private readonly metricIds = new Map<string, number>();
+  /** metric ids of a names array: shared by every set of that shape, as the array is */
+  private readonly midsOf = new WeakMap<readonly string[], Int32Array>();
+  /** rows of the entity and resource tables of entities that ended or were replaced */
+  private deadEntities: number[] = [];
+  private deadResources: number[] = [];
   private live = 0;
   private ticks = 0;
-  private nextSid = 0;
-  private sid = new Int32Array(1 << 16);
-  private ts = new Float64Array(1 << 16);
+  private nextEid = 0;
+  /** 0 is no resource: a plain value */
+  private nextRid = 1;
+  private eid = new Int32Array(1 << 16);
+  private mid = new Int32Array(1 << 16);
+  private rid = new Int32Array(1 << 16);
   private value = new Float64Array(1 << 16);
+  /** each add's samples end at `ends[i]` and have time `times[i]` */
+  private ends: number[] = [];
+  private times: number[] = [];
   private n = 0;
   private tsMin = Infinity;
   private tsMax = -Infinity;
 
   private constructor(
     private readonly con: DuckDBConnection,
-    private seriesAppender: DuckDBAppender,
+    private entityAppender: DuckDBAppender,
+    private resourceAppender: DuckDBAppender,
+    private readonly metricAppender: DuckDBAppender,
   ) {}
 
   /** Keeps its tables in `con`, an in-memory database the caller owns and closes. */
   static async create(con: DuckDBConnection): Promise<SampleWriter> {
-    await con.run(`CREATE TABLE series (sid INTEGER, type VARCHAR, node VARCHAR, namespace VARCHAR, pod VARCHAR,
-      pod_uid VARCHAR, container VARCHAR, metric VARCHAR, resource_id VARCHAR)`);
-    await con.run('CREATE TABLE samples (sid INTEGER, ts DOUBLE, value DOUBLE)');
-    await con.run('CREATE TABLE dead (sid INTEGER)');
-    return new SampleWriter(con, await con.createAppender('series'));
+    await con.run('CREATE TABLE entities (eid INTEGER, type VARCHAR, node VARCHAR, namespace VARCHAR, pod VARCHAR, pod_uid VARCHAR, container VARCHAR)');
+    await con.run('CREATE TABLE metrics (mid INTEGER, metric VARCHAR)');
+    await con.run('CREATE TABLE resources (rid INTEGER, resource_id VARCHAR)');
+    await con.run('CREATE TABLE samples (eid INTEGER, mid INTEGER, rid INTEGER, ts DOUBLE, value DOUBLE)');
+    await con.run('CREATE TABLE dead (id INTEGER)');
+    return new SampleWriter(con, await con.createAppender('entities'), await con.createAppender('resources'), await con.createAppender('metrics'));
   }
 
   get pendingRows(): number {
     return this.n;
   }
 
-  /** rows of the series table: those of the entities seen lately, and dead ones not yet dropped */
-  get seriesRows(): number {
-    return this.live + this.dead.length;
+  /** rows of the entity and resource tables: those of the entities seen lately, and dead ones not yet dropped */
+  get tableRows(): number {
+    return this.live + this.deadEntities.length + this.deadResources.length;
   }
 
   add(batch: Batch): void {
@@ -110,14 +132,14 @@ export class SampleWriter {
         this.bury(e);
         e = undefined;
       }
-      if (!e) this.entities.set(set.key, (e = { uid, node, ids: new Map(), metrics: [], resources: [], sids: new Int32Array(0), seen: 0 }));
+      if (!e) this.entities.set(set.key, (e = this.newEntity(set, uid, node)));
       e.seen = tick;
-      const count = set.values.size + set.labeled.length;
-      this.reserve(count);
-      if (!this.addByPlan(set, e, count)) this.addNew(set, e, count);
-      this.ts.fill(t, this.n, this.n + count);
-      this.n += count;
+      this.reserve(set.values.size + set.labeled.length);
+      if (!sameResources(set, e)) this.replan(set, e);
+      this.copyValues(set, e);
     }
+    this.ends.push(this.n);
+    this.times.push(t);
     if (tick % SWEEP_TICKS === 0) {
       for (const [key, e] of this.entities) {
         if (e.seen <= tick - SWEEP_TICKS) {
@@ -128,71 +150,101 @@ export class SampleWriter {
     }
   }
 
-  /** Forgets an entity's series: their rows leave the series table at the next rewrite. */
-  private bury(e: Entity): void {
-    for (const sid of e.ids.values()) this.dead.push(sid);
-    this.live -= e.ids.size;
-  }
-
-  /**
-   * The fast path: a set whose metrics come in the order they came last tick (nearly all of them)
-   * reuses that tick's series ids, without a lookup per sample. False, having written nothing
-   * that counts, when the set's metrics changed.
-   */
-  private addByPlan(set: MetricSet, plan: Entity, count: number): boolean {
-    if (plan.sids.length !== count) return false;
-    let i = 0;
-    const at = this.n;
-    const values = set.values;
-    for (let k = 0; k < values.size; k++) {
-      if (plan.metrics[i] !== values.nameAt(k) || plan.resources[i] !== null) return false;
-      this.sid[at + i] = plan.sids[i]!;
-      this.value[at + i++] = values.valueAt(k);
-    }
-    const labeled = set.labeled;
-    for (let k = 0; k < labeled.length; k++) {
-      if (plan.metrics[i] !== labeled.nameAt(k) || plan.resources[i] !== resourceIdOf(labeled.labelsAt(k))) return false;
-      this.sid[at + i] = plan.sids[i]!;
-      this.value[at + i++] = labeled.valueAt(k);
-    }
-    return true;
-  }
-
-  /** The slow path: looks every sample's series up (creating new ones) and makes them the entity's plan. */
-  private addNew(set: MetricSet, plan: Entity, count: number): void {
-    const ids = plan.ids;
-    plan.metrics = [];
-    plan.resources = [];
-    plan.sids = new Int32Array(count);
-    const at = this.n;
-    const put = (metric: string, resourceId: string | null, value: number) => {
-      const id = resourceId === null ? metric : `${metric}\u0000${resourceId}`;
-      let sid = ids.get(id);
-      if (sid === undefined) {
-        ids.set(id, (sid = this.nextSid++));
-        this.live++;
-        this.appendSeries(set, sid, metric, resourceId);
-      }
-      const i = plan.metrics.length;
-      plan.metrics.push(metric);
-      plan.resources.push(resourceId);
-      plan.sids[i] = sid;
-      this.sid[at + i] = sid;
-      this.value[at + i] = value;
-    };
-    set.values.forEach((value, metric) => put(metric, null, value));
-    for (const lv of set.labeled) put(lv.name, resourceIdOf(lv.labels), lv.value);
-  }
-
-  private appendSeries(set: MetricSet, sid: number, metric: string, resourceId: string | null): void {
-    const e = entityColumns(set);
-    const a = this.seriesAppender;
-    a.appendInteger(sid);
-    for (const v of [e.type, e.node, e.namespace, e.pod, e.pod_uid, e.container, metric, resourceId]) {
+  private newEntity(set: MetricSet, uid: string | undefined, node: string | undefined): Entity {
+    const eid = this.nextEid++;
+    this.live++;
+    const c = entityColumns(set);
+    const a = this.entityAppender;
+    a.appendInteger(eid);
+    for (const v of [c.type, c.node, c.namespace, c.pod, c.pod_uid, c.container]) {
       if (v === null) a.appendNull();
       else a.appendVarchar(v);
     }
     a.endRow();
+    return { uid, node, eid, labeled: NONE, resources: NONE, rids: NO_RIDS, seen: 0 };
+  }
+
+  /** Forgets an entity: its rows leave the entity and resource tables at the next rewrite. */
+  private bury(e: Entity): void {
+    const rids = new Set(e.rids);
+    this.deadEntities.push(e.eid);
+    for (const rid of rids) this.deadResources.push(rid);
+    this.live -= 1 + rids.size;
+  }
+
+  /** The set's samples at the end of the pending columns. */
+  private copyValues(set: MetricSet, e: Entity): void {
+    const { values, labeled } = set;
+    const at = this.n, plain = values.size, count = plain + labeled.length;
+    this.eid.fill(e.eid, at, at + count);
+    this.mid.set(this.metricIdsOf(values.names), at);
+    this.mid.set(this.metricIdsOf(labeled.names), at + plain);
+    this.rid.fill(0, at, at + plain);
+    this.rid.set(e.rids, at + plain);
+    for (let k = 0; k < plain; k++) this.value[at + k] = values.valueAt(k);
+    for (let k = 0; k < labeled.length; k++) this.value[at + plain + k] = labeled.valueAt(k);
+    this.n += count;
+  }
+
+  private metricIdsOf(names: readonly string[]): Int32Array {
+    let mids = this.midsOf.get(names);
+    if (!mids) {
+      mids = new Int32Array(names.length);
+      for (let i = 0; i < names.length; i++) mids[i] = this.metricId(names[i]!);
+      this.midsOf.set(names, mids);
+    }
+    return mids;
+  }
+
+  private metricId(metric: string): number {
+    let mid = this.metricIds.get(metric);
+    if (mid === undefined) {
+      this.metricIds.set(metric, (mid = this.metricIds.size));
+      this.metricAppender.appendInteger(mid);
+      this.metricAppender.appendVarchar(metric);
+      this.metricAppender.endRow();
+    }
+    return mid;
+  }
+
+  /**
+   * The slow path, for a set whose labeled values changed (or a new entity): each keeps the resource
+   * row it had, found by a scan of the old ones (a handful, and rare), or gets a new row. Rows the set
+   * no longer names are dead.
+   */
+  private replan(set: MetricSet, e: Entity): void {
+    const labeled = set.labeled;
+    const rids = labeled.length ? new Int32Array(labeled.length) : NO_RIDS;
+    const resources: string[] = [];
+    for (let k = 0; k < labeled.length; k++) {
+      const r = resourceIdOf(labeled.labelsAt(k));
+      // a volume's usage, limit and available share one row
+      const same = resources.indexOf(r);
+      resources.push(r);
+      if (same >= 0) {
+        rids[k] = rids[same]!;
+        continue;
+      }
+      const j = e.resources.indexOf(r);
+      rids[k] = j >= 0 ? e.rids[j]! : this.newResource(r);
+    }
+    for (const old of new Set(e.rids)) {
+      if (rids.includes(old)) continue;
+      this.deadResources.push(old);
+      this.live--;
+    }
+    e.labeled = labeled.names;
+    e.resources = resources.length ? resources : NONE;
+    e.rids = rids;
+  }
+
+  private newResource(resourceId: string): number {
+    const rid = this.nextRid++;
+    this.live++;
+    this.resourceAppender.appendInteger(rid);
+    this.resourceAppender.appendVarchar(resourceId);
+    this.resourceAppender.endRow();
+    return rid;
   }
 
   /**
@@ -205,58 +257,81 @@ export class SampleWriter {
     const meta: FileMeta = { ...about, kind: 'samples', tsMin: this.tsMin, tsMax: this.tsMax };
     await this.con.run(`COPY (
       SELECT make_timestamp(CAST(s.ts AS BIGINT) * 1000)::TIMESTAMPTZ AS ts, ${lit(about.recording)} AS recording,
-        r.type, r.node, r.namespace, r.pod, r.pod_uid, r.container, r.metric, r.resource_id, s.value
-      FROM samples s JOIN series r USING (sid)
+        e.type, e.node, e.namespace, e.pod, e.pod_uid, e.container, m.metric, r.resource_id, s.value
+      FROM samples s JOIN entities e USING (eid) JOIN metrics m USING (mid) LEFT JOIN resources r USING (rid)
     ) TO ${lit(tmp)} (${PARQUET_OPTIONS}, ${kvMetadataOption(meta)})`);
     fsyncFile(tmp);
     renameSync(tmp, dest);
     const written = { rows: this.n, bytes: statSync(dest).size, tsMin: this.tsMin, tsMax: this.tsMax };
     await this.con.run('DELETE FROM samples');
-    // a tenth dead: worth rewriting the table, which every file's join reads whole
-    if (this.dead.length > 0 && this.dead.length * 10 >= this.live) await this.dropDead();
+    // a tenth dead: worth rewriting the tables, which every file's join reads whole
+    const dead = this.deadEntities.length + this.deadResources.length;
+    if (dead > 0 && dead * 10 >= this.live) await this.dropDead();
     this.n = 0;
+    this.ends = [];
+    this.times = [];
     this.tsMin = Infinity;
     this.tsMax = -Infinity;
     return written;
   }
 
   close(): void {
-    this.seriesAppender.closeSync();
+    this.entityAppender.closeSync();
+    this.resourceAppender.closeSync();
+    this.metricAppender.closeSync();
   }
 
   /**
-   * Drops the dead series' rows. Rewritten rather than deleted from: an in-memory table keeps the
-   * space of deleted rows, and a recording of days of pod churn would hold every pod it ever saw.
+   * Drops the dead rows. Rewritten rather than deleted from: an in-memory table keeps the space of
+   * deleted rows, and a recording of days of pod churn would hold every pod it ever saw.
    */
   private async dropDead(): Promise<void> {
-    this.seriesAppender.closeSync();
-    const a = await this.con.createAppender('dead');
-    for (const sid of this.dead) {
-      a.appendInteger(sid);
-      a.endRow();
+    this.entityAppender.closeSync();
+    this.resourceAppender.closeSync();
+    for (const [table, id, dead] of [['entities', 'eid', this.deadEntities], ['resources', 'rid', this.deadResources]] as const) {
+      const a = await this.con.createAppender('dead');
+      for (const x of dead) {
+        a.appendInteger(x);
+        a.endRow();
+      }
+      a.closeSync();
+      await this.con.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${table} WHERE ${id} NOT IN (SELECT id FROM dead)`);
+      await this.con.run('DELETE FROM dead');
     }
-    a.closeSync();
-    await this.con.run('CREATE OR REPLACE TABLE series AS SELECT * FROM series WHERE sid NOT IN (SELECT sid FROM dead)');
-    await this.con.run('DELETE FROM dead');
-    this.dead = [];
-    this.seriesAppender = await this.con.createAppender('series');
+    this.deadEntities = [];
+    this.deadResources = [];
+    this.entityAppender = await this.con.createAppender('entities');
+    this.resourceAppender = await this.con.createAppender('resources');
   }
 
   private async flushSamples(): Promise<void> {
-    this.seriesAppender.flushSync();
+    this.entityAppender.flushSync();
+    this.resourceAppender.flushSync();
+    this.metricAppender.flushSync();
     const { DuckDBDataChunk, INTEGER, DOUBLE } = await duckdb();
     const appender = await this.con.createAppender('samples');
-    const chunk = DuckDBDataChunk.create([INTEGER, DOUBLE, DOUBLE], CHUNK);
-    const columns = [this.sid, this.ts, this.value];
+    const chunk = DuckDBDataChunk.create([INTEGER, INTEGER, INTEGER, DOUBLE, DOUBLE], CHUNK);
+    const columns = [this.eid, this.mid, this.rid, undefined, this.value];
+    let run = 0;
     for (let off = 0; off < this.n; off += CHUNK) {
       const rows = Math.min(CHUNK, this.n - off);
       chunk.rowCount = rows;
       // straight from the typed arrays into the vectors: no intermediate JS array per column
       for (let c = 0; c < columns.length; c++) {
-        const vector = chunk.getColumnVector(c), from = columns[c]!;
-        for (let i = 0; i < rows; i++) vector.setItem(i, from[off + i]!);
+        const vector = chunk.getColumnVector(c), from = columns[c];
+        if (from) {
+          for (let i = 0; i < rows; i++) vector.setItem(i, from[off + i]!);
+        } else {
+          // times by tick: the sample at `off + i` belongs to the first add that ends after it
+          let r = run;
+          for (let i = 0; i < rows; i++) {
+            while (this.ends[r]! <= off + i) r++;
+            vector.setItem(i, this.times[r]!);
+          }
+        }
         vector.flush();
       }
+      while (run < this.ends.length && this.ends[run]! <= off + rows) run++;
       appender.appendDataChunk(chunk);
     }
     appender.closeSync();
@@ -264,16 +339,28 @@ export class SampleWriter {
 
   /** Makes room for `more` samples. */
   private reserve(more: number): void {
-    if (this.n + more <= this.sid.length) return;
-    let size = this.sid.length * 2;
+    if (this.n + more <= this.eid.length) return;
+    let size = this.eid.length * 2;
     while (size < this.n + more) size *= 2;
     const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
       const b = make(size);
       b.set(a);
       return b;
     };
-    this.sid = grow(this.sid, (k) => new Int32Array(k));
-    this.ts = grow(this.ts, (k) => new Float64Array(k));
+    this.eid = grow(this.eid, (k) => new Int32Array(k));
+    this.mid = grow(this.mid, (k) => new Int32Array(k));
+    this.rid = grow(this.rid, (k) => new Int32Array(k));
     this.value = grow(this.value, (k) => new Float64Array(k));
   }
+}
+
+/**
+ * The fast path: the set's labeled values are the names they were last tick (the same shared array:
+ * nearly every set, every tick) and name the same resources, so last tick's resource rows hold.
+ */
+function sameResources(set: MetricSet, e: Entity): boolean {
+  const labeled = set.labeled;
+  if (labeled.names !== e.labeled) return false;
+  for (let k = 0; k < labeled.length; k++) if (resourceIdOf(labeled.labelsAt(k)) !== e.resources[k]) return false;
+  return true;
 }

@@ -83,6 +83,14 @@ export class MetricValues implements Iterable<[string, number]> {
     return this.n;
   }
 
+  /**
+   * The values' names in order: an array shared by every set whose values came in that order, so
+   * the same array next tick means the same names (the archive writer reuses its series ids then).
+   */
+  get names(): readonly string[] {
+    return this.layout.names;
+  }
+
   get(name: string): number | undefined {
     const i = this.layout.names.indexOf(name);
     return i < 0 ? undefined : this.nums[this.base + i];
@@ -178,6 +186,11 @@ export class LabeledValues implements Iterable<LabeledValue> {
 
   get length(): number {
     return this.n;
+  }
+
+  /** As MetricValues' names: shared by every set with the same names (their labels may differ). */
+  get names(): readonly string[] {
+    return this.layout.names;
   }
 
   add(name: string, labels: Record<string, string>, value: number): void {

@@ -29,12 +29,12 @@ async function writeTicks(batches: Batch[], after?: (w: SampleWriter, i: number,
   const files: string[] = [];
   await withMemoryDb(async (con) => {
     const w = await SampleWriter.create(con);
-    const seriesTable = async () => Number((await con.runAndReadAll('SELECT count(*) FROM series')).getRows()[0]![0]);
+    const tableRows = async () => Number((await con.runAndReadAll('SELECT (SELECT count(*) FROM entities) + (SELECT count(*) FROM resources)')).getRows()[0]![0]);
     for (const [i, b] of batches.entries()) {
       w.add(b);
       files.push(path.join(dir, `t${i}.parquet`));
       await w.write(files.at(-1)!, { recording: 'r1', cluster: 'c', date: '2026-11-26', level: 0, resolutionMs: 60_000 });
-      await after?.(w, i, seriesTable);
+      await after?.(w, i, tableRows);
     }
     w.close();
   });
@@ -61,12 +61,12 @@ test('the series of pods that ended are dropped: churn does not grow the writer 
   const ticks = 130;
   const batches = Array.from({ length: ticks }, (_, i) => batch(i, [podSet('db-0', 'uid-db', 'node-a', i), podSet(`job-${i}`, `uid-job-${i}`, 'node-b', 1000 + i)]));
   let most = 0;
-  const rows = await writeTicks(batches, async (w, i, seriesTable) => {
-    assert.is(await seriesTable(), w.seriesRows, `tick ${i}: the count matches the table`);
-    most = Math.max(most, w.seriesRows);
+  const rows = await writeTicks(batches, async (w, i, tableRows) => {
+    assert.is(await tableRows(), w.tableRows, `tick ${i}: the count matches the table`);
+    most = Math.max(most, w.tableRows);
   });
-  // every job pod is one series; kept: those of the last two sweep periods (60 ticks each), and db-0
-  assert.ok(most <= 1 + 2 * 60, `at most ${most} series rows`);
+  // every job pod is one entity row; kept: those of the last two sweep periods (60 ticks each), and db-0
+  assert.ok(most <= 1 + 2 * 60, `at most ${most} entity rows`);
   assert.ok(most < 1 + ticks);
   // every row still names its own entity, the pod that stayed and the job pods alike
   assert.is(rows.length, 2 * ticks);
@@ -75,6 +75,35 @@ test('the series of pods that ended are dropped: churn does not grow the writer 
     if (r.pod === 'db-0') assert.equal([r.pod_uid, r.node], ['uid-db', 'node-a']);
     else assert.equal([r.pod, r.pod_uid, r.node], [`job-${v - 1000}`, `uid-job-${v - 1000}`, 'node-b']);
   }
+});
+
+test("a set whose values change from tick to tick: each row keeps its own metric and filesystem", async () => {
+  // a pod's values as they may come: a metric added, one gone, volumes mounted and unmounted, a
+  // volume of another name in the same position, and the first shape again
+  const shapes: [string, string | null, number][][] = [
+    [['memory/usage', null, 1], ['cpu/usage', null, 2]],
+    [['memory/usage', null, 3], ['cpu/usage', null, 4], ['network/rx', null, 5]],
+    [['memory/usage', null, 6], ['filesystem/usage', 'vol-a', 7]],
+    [['memory/usage', null, 8], ['filesystem/usage', 'vol-b', 9], ['filesystem/usage', 'vol-a', 10], ['filesystem/limit', 'vol-a', 13]],
+    [['memory/usage', null, 11], ['cpu/usage', null, 12]],
+  ];
+  const batches = shapes.map((shape, i) => {
+    const set = podSet('db-0', 'uid-1', 'node-a', 0);
+    // a fresh set as a scrape makes it: only this shape's values
+    set.values = new (set.values.constructor as new (n: number) => typeof set.values)(4);
+    for (const [metric, resource, v] of shape) {
+      if (resource === null) set.values.set(metric, v);
+      else set.labeled.add(metric, { resource_id: resource }, v);
+    }
+    return batch(i, [set]);
+  });
+  const rows = await writeTicks(batches, async (w, i, tableRows) => {
+    assert.is(await tableRows(), w.tableRows, `tick ${i}: the count matches the table`);
+  });
+  const expected = shapes.flatMap((shape) => shape.map(([metric, resource, v]) => [metric, resource, v]));
+  // a tick file's rows are not sorted: compared in the order of their values, each one distinct
+  const byValue = (a: unknown[], b: unknown[]) => (a[2] as number) - (b[2] as number);
+  assert.equal(rows.map((r) => [r.metric, r.resource_id ?? null, r.value]).sort(byValue), expected.sort(byValue));
 });
 
 test.run();
