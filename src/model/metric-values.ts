@@ -85,7 +85,7 @@ export class MetricValues implements Iterable<[string, number]> {
 
   /**
    * The values' names in order: an array shared by every set whose values came in that order, so
-   * the same array next tick means the same names (the archive writer reuses its series ids then).
+   * the same array next tick means the same names (the archive writer reuses its metric ids for it).
    */
   get names(): readonly string[] {
     return this.layout.names;
