@@ -7,7 +7,7 @@ import { readPodObjects } from '../archive/index.js';
 import { loadKubeConfig } from '../cluster/index.js';
 import { usageError } from '../model/index.js';
 import {
-  ArchiveHistory, parseAggregations, resolveWorkload, requireLevel, parseDuration, parseLabels, parseTarget, parseWindow, resolveMetric, runQuery, type History, type QueryResult, type Window,
+  ArchiveHistory, parseAggregations, resolveWorkload, requireLevel, parseDuration, parseLabels, parseTarget, parseWindow, resolveMetric, runQuery, isEmptyResult, type History, type Window,
 } from '../query/index.js';
 import { OUTPUT_FORMATS, renderResult, type OutputFormat } from '../render/index.js';
 import { prose } from '../cli/prose.js';
@@ -85,7 +85,7 @@ the kubelet's stats period), the counter difference over the kubelet's own times
       const history = new ArchiveHistory(archive, scope);
       const result = await runQuery(history, { target, metric: args.metric, labels, window, labelSelector: flags.selector, ...(aggregations ? { aggregations, bucketMs: bucketMs ?? 0 } : {}) });
       // nothing in the window is a question the archive cannot answer: say what it does hold
-      if (isEmpty(result)) throw usageError(`nothing recorded for ${result.about}${result.kind === 'names' ? '' : ` ${result.metric.name}`} in ${windowText(window)}`, await recordedText(history));
+      if (isEmptyResult(result)) throw usageError(`nothing recorded for ${result.about}${result.kind === 'names' ? '' : ` ${result.metric.name}`} in ${windowText(window)}`, await recordedText(history));
       return renderResult(result, flags.output as OutputFormat, process.stdout, { noHeaders: flags['no-headers'] });
     }
     if (flags.start !== undefined || flags.end !== undefined || flags.since !== undefined) {
@@ -120,10 +120,4 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     const result = await runQuery(live.history, { target, metric: args.metric, labels, window: {}, labelSelector: flags.selector });
     renderResult(result, flags.output as OutputFormat, process.stdout, { noHeaders: flags['no-headers'] });
   }
-}
-
-function isEmpty(r: QueryResult): boolean {
-  if (r.kind === 'names') return r.names.length === 0;
-  if (r.kind === 'series') return r.series.every((x) => x.points.length === 0);
-  return r.series.every((x) => x.buckets.length === 0);
 }

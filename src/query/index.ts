@@ -1,7 +1,7 @@
 export { parseTarget, describeTarget, targetLevel, TARGET_FORMS, NODE as NODE_WORDS, NS as NS_WORDS, POD as POD_WORDS, type Target, type TargetContext } from './target.js';
 export type { History, Point, Series, Window, EntityRef, EntityScope, LabelFilter, BucketSeries, BucketValues } from './history.js';
 export { BatchHistory, entityName } from './batch-history.js';
-export { runQuery, keyOf, missingError, mustExist, requireLevel, type QueryRequest, type QueryResult } from './run-query.js';
+export { runQuery, isEmptyResult, keyOf, missingError, mustExist, requireLevel, type QueryRequest, type QueryResult } from './run-query.js';
 export { resolveMetric } from './resolve-metric.js';
 export { closest, editDistance, isNear } from './suggest.js';
 export { durationMs, parseDuration, parseTime, parseWindow, parseLabels, type WindowFlags } from './time.js';

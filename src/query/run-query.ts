@@ -79,8 +79,15 @@ export async function runQuery(h: History, req: QueryRequest): Promise<QueryResu
   const r = await fetch([keyOf(target)], false);
   // data is proof enough that the entity exists: the check, which reads every metric's files of the
   // window, runs only to explain an empty answer (a third of an archived query's time, issue 18)
-  if (r.kind !== 'names' && r.series.every((s) => ('points' in s ? s.points : s.buckets).length === 0)) await mustExist(h, target, window);
+  if (isEmptyResult(r)) await mustExist(h, target, window);
   return r;
+}
+
+/** Whether an answer holds nothing: no names, or no point (or bucket) in any series. */
+export function isEmptyResult(r: QueryResult): boolean {
+  if (r.kind === 'names') return r.names.length === 0;
+  if (r.kind === 'series') return r.series.every((x) => x.points.length === 0);
+  return r.series.every((x) => x.buckets.length === 0);
 }
 
 export type { LabelFilter };
