@@ -40,7 +40,7 @@ const CHUNK = 2048;
  * table), and the resource rows of its labeled values as they came then. A series is an entity, a
  * metric and a resource: held apart, an entity is one row for its ~40 values instead of ~40 rows of
  * eight strings. At 1,000 nodes the series table was 3.5 M such rows (most of the recorder's native
- * memory, and 13 s of its first tick to append), and the ids of each entity's series in JavaScript
+ * memory, and ~3 s of its first tick to append), and the ids of each entity's series in JavaScript
  * ~300 MB of a 513 MB heap (issue 18).
  */
 interface Entity {

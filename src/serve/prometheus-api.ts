@@ -8,13 +8,12 @@ export interface PromAnswer {
   body: unknown;
 }
 
-
 /**
  * The read-only part of Prometheus's HTTP API that Grafana's Prometheus data source uses, over the
  * archive: query, query_range, series, labels, label values, metadata and buildinfo. `undefined`
- * for a path that is not one of Prometheus's, so Heapster's own routes answer those.
+ * for a path that is not one of Prometheus's, so Heapster's own routes answer those. `version` is
+ * this plugin's, which buildinfo tells as its revision.
  */
-/** `version`: this plugin's, for buildinfo's revision */
 export async function answerPrometheus(history: ArchiveHistory, path: string, p: URLSearchParams, now: number, version = ''): Promise<PromAnswer | undefined> {
   if (!path.startsWith('/api/v1/')) return undefined;
   const route = path.slice('/api/v1/'.length);
