@@ -12,6 +12,7 @@ import { startupBench } from './bench/startup.mjs';
 import { recorderBench } from './bench/recorder.mjs';
 import { ingestBench } from './bench/ingest.mjs';
 import { RUN_FLAGS } from './bench/run-flags.mjs';
+import { machineBench } from './bench/machine.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -45,6 +46,8 @@ console.log(`${'figure'.padEnd(WIDTH)}  ${'value'.padStart(12)}  target`);
 const print = (rows) => {
   for (const [name, value, target] of rows) console.log(`${name.padEnd(WIDTH)}  ${String(value).padStart(12)}  ${target ?? ''}`);
 };
+// first, whatever else runs: the machine's speed that day, to read every other figure against
+print(await machineBench());
 if (!only || only === 'startup') print(await startupBench());
 if (!only || only === 'ingest') print(await ingestBench());
 if (!only || only === 'recorder') print(await recorderBench(startSimulatorProcess));
