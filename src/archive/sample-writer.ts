@@ -42,6 +42,23 @@ export interface WrittenFile {
 const CHUNK = 2048;
 
 /**
+ * The label tables as DuckDB ENUMs, made again when a label was added or dropped: Parquet writes
+ * an ENUM column's dictionary straight from the type, where a VARCHAR column hashes every row's
+ * string, ~5 ms per column for a 20-node tick's 54,000 rows. The files are the same (UTF-8 byte
+ * arrays, dictionaries, statistics); a tick's COPY 45 → 22 ms.
+ */
+const TYPED_TABLES = [
+  ['entities', 'eid', ['type', 'node', 'namespace', 'pod', 'pod_uid', 'container']],
+  ['metrics', 'mid', ['metric']],
+  ['resources', 'rid', ['resource_id']],
+] as const;
+const TYPED_TABLES_SQL = [
+  ...TYPED_TABLES.map(([table]) => `DROP TABLE IF EXISTS ${table}_typed`),
+  ...TYPED_TABLES.flatMap(([table, , cols]) => cols.map((c) => `CREATE OR REPLACE TYPE ${c}_enum AS ENUM (SELECT DISTINCT ${c} FROM ${table} WHERE ${c} IS NOT NULL)`)),
+  ...TYPED_TABLES.map(([table, id, cols]) => `CREATE TABLE ${table}_typed AS SELECT ${id}, ${cols.map((c) => `${c}::${c}_enum AS ${c}`).join(', ')} FROM ${table}`),
+].join(';\n');
+
+/**
  * What the writer keeps of one set key: the entity it named when last seen (a row of the entity
  * table), and the resource rows of its labeled values as they came then. A series is an entity, a
  * metric and a resource: held apart, an entity is one row for its ~40 values instead of ~40 rows of
@@ -99,6 +116,8 @@ export class SampleWriter {
   private n = 0;
   private tsMin = Infinity;
   private tsMax = -Infinity;
+  /** whether the ENUM tables hold every row of the label tables */
+  private typed = false;
 
   private constructor(
     private readonly con: DuckDBConnection,
@@ -159,6 +178,7 @@ export class SampleWriter {
   private newEntity(set: MetricSet, uid: string | undefined, node: string | undefined): Entity {
     const eid = this.nextEid++;
     this.live++;
+    this.typed = false;
     const c = entityColumns(set);
     const a = this.entityAppender;
     a.appendInteger(eid);
@@ -206,6 +226,7 @@ export class SampleWriter {
     let mid = this.metricIds.get(metric);
     if (mid === undefined) {
       this.metricIds.set(metric, (mid = this.metricIds.size));
+      this.typed = false;
       this.metricAppender.appendInteger(mid);
       this.metricAppender.appendVarchar(metric);
       this.metricAppender.endRow();
@@ -247,6 +268,7 @@ export class SampleWriter {
   private newResource(resourceId: string): number {
     const rid = this.nextRid++;
     this.live++;
+    this.typed = false;
     this.resourceAppender.appendInteger(rid);
     this.resourceAppender.appendVarchar(resourceId);
     this.resourceAppender.endRow();
@@ -259,12 +281,15 @@ export class SampleWriter {
    */
   async write(dest: string, about: FileAbout): Promise<WrittenFile> {
     await this.flushSamples();
+    if (!this.typed) await this.con.run(TYPED_TABLES_SQL);
+    this.typed = true;
     const tmp = tempName(dest);
     const meta: FileMeta = { ...about, kind: 'samples', tsMin: this.tsMin, tsMax: this.tsMax };
+    const recording = lit(about.recording);
     await this.con.run(`COPY (
-      SELECT make_timestamp(CAST(s.ts AS BIGINT) * 1000)::TIMESTAMPTZ AS ts, ${lit(about.recording)} AS recording,
+      SELECT make_timestamp(CAST(s.ts AS BIGINT) * 1000)::TIMESTAMPTZ AS ts, CAST(${recording} AS ENUM(${recording})) AS recording,
         e.type, e.node, e.namespace, e.pod, e.pod_uid, e.container, m.metric, r.resource_id, s.value
-      FROM samples s JOIN entities e USING (eid) JOIN metrics m USING (mid) LEFT JOIN resources r USING (rid)
+      FROM samples s JOIN entities_typed e USING (eid) JOIN metrics_typed m USING (mid) LEFT JOIN resources_typed r USING (rid)
     ) TO ${lit(tmp)} (${PARQUET_OPTIONS}, ${kvMetadataOption(meta)})`);
     fsyncFile(tmp);
     renameSync(tmp, dest);
@@ -306,6 +331,7 @@ export class SampleWriter {
     }
     this.deadEntities = [];
     this.deadResources = [];
+    this.typed = false;
     this.entityAppender = await this.con.createAppender('entities');
     this.resourceAppender = await this.con.createAppender('resources');
   }
