@@ -4,6 +4,7 @@ import type { Archive } from './archive.js';
 import { deleteSnapshots, insertSnapshots, selectRecordingRows, selectSnapshots, setSnapshotMetrics, type Snapshot } from './catalog.js';
 import { fileList, lit, withMemoryDb } from './duck.js';
 import { fsyncFile, removeIfThere, tempName } from './durable.js';
+import { LabelEnums } from './label-enums.js';
 import { kvMetadataOption, type FileMeta } from './file-meta.js';
 import { clearIntent, writeIntent, type IntentFile } from './intents.js';
 import { PARQUET_OPTIONS, SAMPLE_ORDER } from './sample-writer.js';
@@ -146,10 +147,9 @@ async function mergeGroup(archive: Archive, group: Snapshot[], level: number, sp
   const from = `read_parquet(${fileList(files)}, union_by_name = true)`;
   const out: { rel: string; abs: string; tmp: string; rows: number; metric?: string }[] = [];
   await withMemoryDb(async (con) => {
-    const found = first.kind === 'samples' && level === 2
-      ? (await con.runAndReadAll(`SELECT DISTINCT metric FROM ${from} ORDER BY metric`)).getRowObjects().map((r) => String(r.metric))
-      : [];
-    const metrics: (string | undefined)[] = found.length === 1 || (found.length > 1 && rows >= splitRows) ? found : [undefined];
+    const labels = first.kind === 'samples' ? await LabelEnums.of(con, from) : undefined;
+    const found = labels && level === 2 ? labels.valuesOf('metric') : [];
+    const metrics: readonly (string | undefined)[] = found.length === 1 || (found.length > 1 && rows >= splitRows) ? found : [undefined];
     let written = 0;
     try {
       for (const metric of metrics) {
@@ -158,7 +158,8 @@ async function mergeGroup(archive: Archive, group: Snapshot[], level: number, sp
         const tmp = tempName(dest.abs);
         const meta: FileMeta = { kind: first.kind, recording: first.recording, cluster: first.cluster, date: first.date, level, tsMin, tsMax, resolutionMs, ...(metric === undefined ? {} : { metric }) };
         out.push({ ...dest, tmp, rows: 0, ...(metric === undefined ? {} : { metric }) });
-        await con.run(`COPY (SELECT * FROM ${from} ${where} ORDER BY ${ORDER[first.kind]}) TO ${lit(tmp)} (${PARQUET_OPTIONS}, ${kvMetadataOption(meta)})`);
+        const select = labels ? labels.select(metric) : '*';
+        await con.run(`COPY (SELECT ${select} FROM ${from} ${where} ORDER BY ${ORDER[first.kind]}) TO ${lit(tmp)} (${PARQUET_OPTIONS}, ${kvMetadataOption(meta)})`);
         const n = Number((await con.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${lit(tmp)})`)).getRowObjects()[0]!.n);
         out.at(-1)!.rows = n;
         written += n;
