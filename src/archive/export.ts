@@ -6,6 +6,7 @@ import { writeArrowFile } from './arrow-file.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fileList, lit, memoryLimitBytes } from './duck.js';
 import { fsyncFile, removeIfThere, writerTag } from './durable.js';
+import { LabelEnums } from './label-enums.js';
 import { privateTmpDir, spillDir } from './spill-dir.js';
 import { readArchive, whereClause, type SampleFilter, type TimeRange } from './read-samples.js';
 
@@ -96,15 +97,20 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
     const tmp = o.partition ? undefined : o.dest === '-' ? path.join(privateTmpDir(), `export-${writerTag()}`) : path.join(path.dirname(path.resolve(o.dest)), `.tmp-${path.basename(o.dest)}-${writerTag()}`);
     try {
       switch (o.format) {
-        case 'parquet':
+        case 'parquet': {
+          // long rows' few-valued labels from ENUMs, as compaction writes them: the day of 20 nodes
+          // (77 M rows) exported in 24-30 s and 0.49 GB peak RSS instead of 48-49 s and 0.75 GB in
+          // one hour's A/B (33 s earlier that day), the same rows and strings, 0.1% more bytes
+          const labels = o.wide ? '*' : (await LabelEnums.of(con, 'out')).select();
           if (o.partition) {
             if (!existsSync(o.dest)) mkdirSync(o.dest, { recursive: true, mode: 0o700 });
             // APPEND with uuid names: a second export into the folder adds files, it never replaces the first's
-            await con.run(`COPY out TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (cluster, date), APPEND, FILENAME_PATTERN 'export-{uuid}', ${kv})`);
+            await con.run(`COPY (SELECT ${labels} FROM out) TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (cluster, date), APPEND, FILENAME_PATTERN 'export-{uuid}', ${kv})`);
           } else {
-            await con.run(`COPY (SELECT * EXCLUDE (date) FROM out) TO ${lit(tmp!)} (FORMAT parquet, COMPRESSION zstd, ${kv})`);
+            await con.run(`COPY (SELECT ${labels} FROM (SELECT * EXCLUDE (date) FROM out)) TO ${lit(tmp!)} (FORMAT parquet, COMPRESSION zstd, ${kv})`);
           }
           break;
+        }
         case 'csv':
           await con.run(`COPY (SELECT ${textColumns} FROM out) TO ${lit(tmp!)} (FORMAT csv, HEADER)`);
           break;
