@@ -12,7 +12,7 @@ const CANDIDATES = ['recording', 'type', 'node', 'namespace', 'container', 'metr
 const MAX_VALUES = 64;
 
 /**
- * The label values of the files a compaction merges, to write the few-valued columns as ENUMs whose
+ * The label values of the rows a compaction or an export writes, to write the few-valued columns as ENUMs whose
  * values are in string order: Parquet takes their dictionaries from the type instead of hashing each
  * row's string, and sorting by them compares integers. The rows, their order and the file's columns
  * (UTF-8, with dictionaries and statistics) are those of `SELECT *`. An hour of 20 nodes at 15 s
@@ -23,7 +23,7 @@ const MAX_VALUES = 64;
 export class LabelEnums {
   private constructor(private readonly values: ReadonlyMap<string, readonly string[]>) {}
 
-  /** `source`: a FROM clause (read_parquet of the group's files) */
+  /** `source`: a FROM clause (a compaction's read_parquet, an export's view) */
   static async of(con: DuckDBConnection, source: string): Promise<LabelEnums> {
     const have = new Set((await con.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjects().map((r) => String(r.column_name)));
     const cols = CANDIDATES.filter((c) => have.has(c));
