@@ -83,9 +83,16 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
     }
     const n = Number((await con.runAndReadAll('SELECT count(*) AS n FROM out')).getRowObjects()[0]!.n);
     if (n === 0) return 0;
+    // long Parquet writes its few-valued labels from ENUMs, as compaction does: the day of 20 nodes
+    // (77 M rows) exported in 24-30 s and 0.49 GB peak RSS instead of 48-49 s and 0.75 GB in one
+    // hour's A/B (33 s earlier that day), the same rows and strings, 0.1% more bytes. Their scan
+    // also finds the metrics.
+    const labels = o.format === 'parquet' && !o.wide ? await LabelEnums.of(con, 'out') : undefined;
     const metrics = o.wide
       ? (await con.runAndReadAll('SELECT * FROM out LIMIT 0')).columnNames().filter((c) => describeMetric(c))
-      : (await con.runAndReadAll(`SELECT DISTINCT metric FROM ${from} WHERE ${whereClause(f, range)}`)).getRowObjects().map((r) => String(r.metric));
+      : labels
+        ? [...labels.valuesOf('metric')]
+        : (await con.runAndReadAll(`SELECT DISTINCT metric FROM ${from} WHERE ${whereClause(f, range)}`)).getRowObjects().map((r) => String(r.metric));
     // what a value measures (Heapster declared CPU rates `count`; they are millicores)
     const unitName = (m: string) => describeMetric(m)?.quantity ?? 'count';
     const units = JSON.stringify(Object.fromEntries(metrics.sort().map((m) => [m, unitName(m)])));
@@ -98,16 +105,13 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
     try {
       switch (o.format) {
         case 'parquet': {
-          // long rows' few-valued labels from ENUMs, as compaction writes them: the day of 20 nodes
-          // (77 M rows) exported in 24-30 s and 0.49 GB peak RSS instead of 48-49 s and 0.75 GB in
-          // one hour's A/B (33 s earlier that day), the same rows and strings, 0.1% more bytes
-          const labels = o.wide ? '*' : (await LabelEnums.of(con, 'out')).select();
+          const select = labels ? labels.select() : '*';
           if (o.partition) {
             if (!existsSync(o.dest)) mkdirSync(o.dest, { recursive: true, mode: 0o700 });
             // APPEND with uuid names: a second export into the folder adds files, it never replaces the first's
-            await con.run(`COPY (SELECT ${labels} FROM out) TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (cluster, date), APPEND, FILENAME_PATTERN 'export-{uuid}', ${kv})`);
+            await con.run(`COPY (SELECT ${select} FROM out) TO ${lit(o.dest)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (cluster, date), APPEND, FILENAME_PATTERN 'export-{uuid}', ${kv})`);
           } else {
-            await con.run(`COPY (SELECT ${labels} FROM (SELECT * EXCLUDE (date) FROM out)) TO ${lit(tmp!)} (FORMAT parquet, COMPRESSION zstd, ${kv})`);
+            await con.run(`COPY (SELECT ${select} FROM (SELECT * EXCLUDE (date) FROM out)) TO ${lit(tmp!)} (FORMAT parquet, COMPRESSION zstd, ${kv})`);
           }
           break;
         }
