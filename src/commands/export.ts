@@ -9,6 +9,9 @@ import { recordedText, windowText } from '../cli/recorded-windows.js';
 import { BATCH_FORMATS, exportBatches, type BatchFormat } from '../cli/export-batches.js';
 import { prose } from '../cli/prose.js';
 
+// -n and -A place pod targets; a label selector it would have taken and ignored, exporting every pod
+const { selector: _selector, ...exportScope } = scopeFlags;
+
 export default class Export extends BaseCommand {
   static override summary = 'Export recorded samples for pandas, Polars, DuckDB or Spark: Parquet, CSV, JSON lines or Arrow IPC.';
   static override description = prose(`Without TARGET everything in the window is exported. A namespace or pod target exports it with
@@ -42,7 +45,7 @@ or as OpenMetrics in the Prometheus names remote write uses, for each system's o
   };
 
   static override flags = {
-    ...kubeFlags, ...scopeFlags, ...archiveFlag, ...windowFlags, ...recordingFlags,
+    ...kubeFlags, ...exportScope, ...archiveFlag, ...windowFlags, ...recordingFlags,
     format: Flags.string({ options: [...EXPORT_FORMATS, ...BATCH_FORMATS], description: "file format (default: the output's ending); influx, openmetrics, kafka-json and elasticsearch-bulk write what Heapster's sinks or Prometheus take" }),
     output: Flags.string({ required: true, description: 'the file to write; - for standard output (csv, jsonl); a folder with --partition' }),
     partition: Flags.boolean({ description: 'write a Hive-partitioned Parquet folder (cluster=/date=), adding files to it' }),

@@ -22,6 +22,8 @@ test("oclif's parse errors keep their reason, on one line", async () => {
   assert.is(await usage(['query']), 'error: missing TARGET; see `kubectl heapster query --help`');
   assert.is(await usage(['query', 'nodes', '-o', 'xml']), 'error: --output xml: expected one of table, wide, json, yaml, csv, chart; see `kubectl heapster query --help`');
   assert.is(await usage(['export']), 'error: missing required flag --output; see `kubectl heapster export --help`');
+  // export has no label selector: given one, it had exported every pod
+  assert.match(await usage(['export', '-l', 'app=web', '--output', 'x.csv']), /^error: .*-l.*; see `kubectl heapster export --help`$/);
   assert.is(await usage(['query', 'a', 'b', 'c', 'd']), 'error: Unexpected arguments: c, d; see `kubectl heapster query --help`');
 });
 
