@@ -17,6 +17,7 @@ const page = fast?.fastAnswer(args, new URL('../', import.meta.url));
 if (page !== undefined) {
   process.stdout.write(page);
 } else {
-  const { execute } = await import('@oclif/core');
+  // oclif bundled with the commands, which must extend its Command class (scripts/bundle-app.mjs)
+  const { execute } = await import('../dist/app/cli/execute.js');
   await execute({ dir: import.meta.url });
 }
