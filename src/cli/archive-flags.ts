@@ -1,6 +1,10 @@
 import { Flags } from '@oclif/core';
 import { Archive, archiveDir, NO_ARCHIVE_HINT, selectRecordings } from '../archive/index.js';
-import { clusterIdentity, loadKubeConfig, type KubeFlags } from '../cluster/index.js';
+// the modules, not cluster/index.js: the index brings the whole client (HTTPS, TLS, zlib) into
+// every archived command's start-up
+import { clusterIdentity } from '../cluster/cluster-identity.js';
+import { loadKubeConfig } from '../cluster/load-kubeconfig.js';
+import type { KubeFlags } from '../cluster/kube-flags.js';
 import { usageError } from '../model/index.js';
 import { closest, type ArchiveScope } from '../query/index.js';
 

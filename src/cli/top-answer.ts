@@ -4,7 +4,6 @@ import {
   ArchiveHistory, parseTime, parseWindow, topFromArchive, topFromBatch, usageError,
   type ArchiveScope, type Target, type TopAggregation, type TopAnswer, type TopRequest, type WindowFlags,
 } from '../query/index.js';
-import { liveHistory } from './live-history.js';
 import { recordedText, windowText } from './recorded-windows.js';
 
 export interface LiveTopOptions {
@@ -19,6 +18,8 @@ export interface LiveTopOptions {
 
 /** A moment of the cluster: one scrape of the nodes the request needs, or metrics.k8s.io when kubelets are refused. */
 export async function liveTop(req: TopRequest, o: LiveTopOptions): Promise<TopAnswer> {
+  // loaded here: the client's HTTPS, TLS and zlib cost top over the archive ~20 ms of its start-up
+  const { liveHistory } = await import('./live-history.js');
   const live = await liveHistory({
     config: o.config, target: liveTarget(req), rateIntervalMs: o.rateIntervalMs, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
     requestTimeoutMs: o.requestTimeoutMs, onFallback: (line) => o.say(`note: ${line}`),

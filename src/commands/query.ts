@@ -2,9 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
 import { archiveFlag, openArchive, recordingFlags, resolveScope, windowFlags } from '../cli/archive-flags.js';
-import { liveHistory } from '../cli/live-history.js';
 import { readPodObjects } from '../archive/index.js';
-import { loadKubeConfig } from '../cluster/index.js';
+import { loadKubeConfig } from '../cluster/load-kubeconfig.js';
 import { usageError } from '../model/index.js';
 import {
   ArchiveHistory, parseAggregations, resolveWorkload, requireLevel, parseDuration, parseLabels, parseTarget, parseWindow, resolveMetric, runQuery, isEmptyResult, type History, type Window,
@@ -103,6 +102,8 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     const parsed = parseTarget(args.target, { namespace: flags.namespace ?? config.namespace, allNamespaces: flags['all-namespaces'] });
     // a metric the model does not keep at the target's level is refused before anything is scraped
     if (metric) requireLevel(parsed, metric);
+    // loaded here: the client's HTTPS, TLS and zlib cost an archived query ~20 ms of its start-up
+    const { liveHistory } = await import('../cli/live-history.js');
     const live = await liveHistory({
       config, target: parsed, metric: metric?.name, rateIntervalMs, concurrency: flags.concurrency, nodeTimeoutMs,
       requestTimeoutMs: kube.requestTimeoutMs ?? 0, nodeSelector: flags['node-selector'],

@@ -6,7 +6,7 @@ import { prose } from '../cli/prose.js';
 import { historyTop, liveTop } from '../cli/top-answer.js';
 import { topResource, TOP_RESOURCES } from '../cli/top-resource.js';
 import { watchFrames } from '../cli/watch-screen.js';
-import { loadKubeConfig } from '../cluster/index.js';
+import { loadKubeConfig } from '../cluster/load-kubeconfig.js';
 import { parseDuration, TOP_AGGREGATIONS, usageError, type TopAggregation, type TopAnswer, type TopRequest } from '../query/index.js';
 import { renderTop, TOP_FORMATS, type TopFormat, type TopRenderOptions } from '../render/index.js';
 
