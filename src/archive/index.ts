@@ -1,6 +1,6 @@
 export { archiveDir, ensurePrivateDir, CATALOG_FILE, MARKER_FILE } from './archive-dir.js';
 export { Archive, utcDate, checkName, NAME_PATTERN, NO_ARCHIVE_HINT, type OpenOptions } from './archive.js';
-export { CATALOG_SCHEMA, selectRecordings, wasKilled, selectSnapshots, selectGaps, type Recording, type RecordingStats, type Snapshot, type SnapshotKind, type Gap } from './catalog.js';
+export { CATALOG_SCHEMA, selectRecordings, selectRecordingRows, wasKilled, selectSnapshots, selectGaps, type Recording, type RecordingStats, type Snapshot, type SnapshotKind, type Gap } from './catalog.js';
 export { TickWriter, type TickResult } from './tick-writer.js';
 export { SampleWriter, SAMPLE_ORDER } from './sample-writer.js';
 export { readSamples, readEntities, readMetricNames, readBuckets, readPodLabels, readPodsByUid, readNodeObjects, AGGREGATIONS, type Aggregation, type SampleFilter, type TimeRange, type SampleRow, type EntityRow, type BucketRow } from './read-samples.js';
