@@ -19,7 +19,7 @@ metrics.k8s.io is served, its cpu and memory instead. Beyond kubectl top: cpu an
 request and of limit (- when a container has none), restarts, and with -o wide network rates,
 ephemeral storage and the node.
 
-With --since, --start/--end, --at or --recording the archive answers: each cell is --agg over the
+With --since, --start/--end, --at, --recording, or --archive alone (all it holds) the archive answers: each cell is --agg over the
 window (max by default), a trend column shows the window's shape, and rows that appeared or died
 in the window say when (SEEN).`);
 
@@ -67,7 +67,10 @@ in the window say when (SEEN).`);
     const kube = toKubeFlags(flags);
     const resource = topResource(args.resource, { containers: flags.containers, by: flags.by });
     if (!(TOP_AGGREGATIONS as readonly string[]).includes(flags.agg)) throw usageError(`--agg ${flags.agg} is not one of ${TOP_AGGREGATIONS.join(', ')}`, 'use --agg max (or p95, avg, min, last)');
-    const history = flags.since !== undefined || flags.start !== undefined || flags.end !== undefined || flags.at !== undefined || flags.recording !== undefined;
+    // --archive or --cluster-id alone ask for recorded data too, as --recording does: read live, the
+    // archive named was ignored and a machine with only the archive got "no kubeconfig found"
+    const history = flags.since !== undefined || flags.start !== undefined || flags.end !== undefined || flags.at !== undefined
+      || flags.recording !== undefined || flags.archive !== undefined || flags['cluster-id'] !== undefined;
     if (history && flags.watch) throw usageError('--watch refreshes the live view', 'drop --watch to read a recorded window, or drop the window to watch live');
     const format = flags.output as TopFormat;
     const nodeTimeoutMs = parseDuration(flags['node-timeout'], '--node-timeout');

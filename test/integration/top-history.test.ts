@@ -40,6 +40,20 @@ test('top pods over a recording: each cell the window max of the working set, wo
   assert.match(table.stdout.split('\n')[0]!, /MEMORY TREND\s+SEEN$/);
 });
 
+test('top with --archive and no window reads the whole archive, as --recording does, and needs no kubeconfig', async () => {
+  const byRecording = await cli(['top', 'pods', '-A', '--recording', 'sim', '--archive', dir, '-o', 'json'], pluginEnv());
+  const r = await cli(['top', 'pods', '-A', '--archive', dir, '-o', 'json'], pluginEnv({ KUBECONFIG: '/nonexistent/kubeconfig' }));
+  assert.is(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.is(doc.source, 'archive');
+  const names = (d: { items: { namespace: string; name: string }[] }) => d.items.map((i) => `${i.namespace}/${i.name}`).sort();
+  assert.equal(names(doc), names(JSON.parse(byRecording.stdout)));
+  assert.is(doc.items.length, new Set(stamps.flatMap((ts) => podsAt(sim, scrapedAt(ts)).map(({ p }) => `${p.namespace}/${p.name}`))).size);
+  const watch = await cli(['top', 'pods', '--archive', dir, '--watch'], pluginEnv());
+  assert.is(watch.code, 2);
+  assert.match(watch.stderr, /^error: --watch refreshes the live view/);
+});
+
 test('top namespaces --at: the batch at or before a time', async () => {
   const at = stamps[2]!;
   const r = await cli(['top', 'namespaces', '--at', new Date(at).toISOString(), '--archive', dir, '-o', 'json'], pluginEnv());
