@@ -23,6 +23,11 @@ export const recordingFlags = {
   'cluster-id': Flags.string({ description: 'read only this cluster (as `archive ls` shows it)' }),
 };
 
+/** The flags of these that only reading the archive uses, as typed (`--since`): what a live read would ignore. */
+export function archiveReadFlags(flags: { [name: string]: unknown }): string[] {
+  return ['start', 'end', 'since', 'at', 'recording', 'cluster-id', 'archive'].filter((f) => flags[f] !== undefined).map((f) => `--${f}`);
+}
+
 /**
  * Opens the archive that must already exist. `live`: the command can also scrape the cluster, and
  * without an archive that is what a newcomer (who came for `kubectl top`'s numbers) wanted.

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
-import { archiveFlag, openArchive, recordingFlags, resolveScope, windowFlags } from '../cli/archive-flags.js';
+import { archiveFlag, archiveReadFlags, openArchive, recordingFlags, resolveScope, windowFlags } from '../cli/archive-flags.js';
 import { readPodObjects } from '../archive/index.js';
 import { loadKubeConfig } from '../cluster/load-kubeconfig.js';
 import { usageError } from '../model/index.js';
@@ -87,9 +87,9 @@ the kubelet's stats period), the counter difference over the kubelet's own times
       if (isEmptyResult(result)) throw usageError(`nothing recorded for ${result.about}${result.kind === 'names' ? '' : ` ${result.metric.name}`} in ${windowText(window)}`, await recordedText(history));
       return renderResult(result, flags.output as OutputFormat, process.stdout, { noHeaders: flags['no-headers'] });
     }
-    if (flags.start !== undefined || flags.end !== undefined || flags.since !== undefined) {
-      throw usageError('--live scrapes the cluster now and takes no window', 'drop --start/--end/--since, or drop --live to read the archive');
-    }
+    // a window, a recording or an archive named beside --live would be ignored: the answer would not be the one asked for
+    const reading = archiveReadFlags(flags);
+    if (reading.length) throw usageError(`--live scrapes the cluster now, and ${reading.join(', ')} ${reading.length > 1 ? 'are' : 'is'} for reading the archive`, `drop ${reading.join(' and ')}, or drop --live to read the archive`);
     // before the scrape: a second of scraping, node warnings, then a usage error, read as if the scrape had failed
     if (aggregations) throw usageError('aggregations need recorded data', 'drop --live, or drop --agg');
     // an unknown metric too, with its suggestions, before anything is scraped

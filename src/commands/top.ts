@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
-import { archiveFlag, openArchive, recordingFlags, resolveScope, windowFlags } from '../cli/archive-flags.js';
+import { archiveFlag, archiveReadFlags, openArchive, recordingFlags, resolveScope, windowFlags } from '../cli/archive-flags.js';
 import { prose } from '../cli/prose.js';
 import { historyTop, liveTop } from '../cli/top-answer.js';
 import { topResource, TOP_RESOURCES } from '../cli/top-resource.js';
@@ -69,9 +69,9 @@ in the window say when (SEEN).`);
     if (!(TOP_AGGREGATIONS as readonly string[]).includes(flags.agg)) throw usageError(`--agg ${flags.agg} is not one of ${TOP_AGGREGATIONS.join(', ')}`, 'use --agg max (or p95, avg, min, last)');
     // --archive or --cluster-id alone ask for recorded data too, as --recording does: read live, the
     // archive named was ignored and a machine with only the archive got "no kubeconfig found"
-    const history = flags.since !== undefined || flags.start !== undefined || flags.end !== undefined || flags.at !== undefined
-      || flags.recording !== undefined || flags.archive !== undefined || flags['cluster-id'] !== undefined;
-    if (history && flags.watch) throw usageError('--watch refreshes the live view', 'drop --watch to read a recorded window, or drop the window to watch live');
+    const reading = archiveReadFlags(flags);
+    const history = reading.length > 0;
+    if (history && flags.watch) throw usageError('--watch refreshes the live view', `drop --watch to read the archive, or drop ${reading.join(' and ')} to watch live`);
     const format = flags.output as TopFormat;
     const nodeTimeoutMs = parseDuration(flags['node-timeout'], '--node-timeout');
     const everyMs = parseDuration(flags.interval, '--interval');

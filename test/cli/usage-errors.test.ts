@@ -40,6 +40,11 @@ test('duration and time flags refuse empty, zero and overflowing values, naming 
 test('--live with --agg, or an unknown metric, is refused before anything is scraped or even a kubeconfig read', async () => {
   // pluginEnv's KUBECONFIG is empty and HOME has none: reaching a cluster would fail with exit 1
   assert.is(await usage(['query', 'ns/web', 'memory/usage', '--live', '--agg', 'max']), 'error: aggregations need recorded data; drop --live, or drop --agg');
+  // what only the archive reads, named beside --live, was ignored: the answer was not the one asked for
+  assert.is(await usage(['query', 'ns/web', 'memory/usage', '--live', '--recording', 'r1']),
+    'error: --live scrapes the cluster now, and --recording is for reading the archive; drop --recording, or drop --live to read the archive');
+  assert.is(await usage(['query', 'ns/web', 'memory/usage', '--live', '--since', '1h', '--archive', '/nowhere']),
+    'error: --live scrapes the cluster now, and --since, --archive are for reading the archive; drop --since and --archive, or drop --live to read the archive');
   assert.match(await usage(['query', 'cluster', 'memory/usge', '--live']), /^error: unknown metric "memory\/usge"; did you mean memory\/usage/);
   // far from every metric: named, but not as a guess
   assert.match(await usage(['query', 'cluster', 'foo', '--live']), /^error: unknown metric "foo"; the closest are [^;?]+; `kubectl heapster metrics` lists them all$/);
