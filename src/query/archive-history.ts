@@ -1,6 +1,6 @@
 import {
   readBuckets, readEntities, readRecordedBatches, readRecordedSeries, type RecordedFiles, type RecordedSeries, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
-  type Aggregation, type Archive, type EntityRow, type SampleFilter,
+  type Aggregation, type RecordingStats, type Archive, type EntityRow, type SampleFilter,
 } from '../archive/index.js';
 import { keyOfParts, parseKey, type Batch, type EntityType, type KeyParts } from '../model/index.js';
 import type { BucketSeries, EntityRef, EntityScope, History, LabelFilter, Series, Window } from './history.js';
@@ -61,16 +61,32 @@ export class ArchiveHistory implements History {
 
   /** The resolution the data in scope was recorded at (the finest, if several recordings), ms. */
   async resolutionMs(): Promise<number> {
-    const recs = await this.archive.catalog(true, (con) => selectRecordings(con));
-    const mine = recs.filter((r) => (!this.scope.recording || r.name === this.scope.recording) && (!this.scope.cluster || r.cluster === this.scope.cluster) && r.tsMin !== undefined);
+    const mine = await this.recordingsInScope();
     return mine.length ? Math.min(...mine.map((r) => r.resolutionMs)) : 60_000;
   }
 
   /** Each recording in scope with samples, and its window: what an answer outside them names. */
   async recordedWindows(): Promise<{ name: string; start: number; end: number }[]> {
-    const recs = await this.archive.catalog(true, (con) => selectRecordings(con));
-    return recs.filter((r) => (!this.scope.recording || r.name === this.scope.recording) && (!this.scope.cluster || r.cluster === this.scope.cluster) && r.tsMin !== undefined)
-      .map((r) => ({ name: r.name, start: r.tsMin!, end: r.tsMax! }));
+    return (await this.recordingsInScope()).map((r) => ({ name: r.name, start: r.tsMin!, end: r.tsMax! }));
+  }
+
+  private recordings?: { version: string; recs: Promise<RecordingStats[]> };
+
+  /**
+   * The recordings in scope that hold data, read once until the catalog changes: `top --at` asked
+   * for them twice (its window, then the resolution), and serve asks on every request; each read is
+   * a catalog session (~15-25 ms).
+   */
+  private async recordingsInScope(): Promise<RecordingStats[]> {
+    const version = this.archive.version();
+    if (this.recordings?.version !== version) {
+      const recs = this.archive.catalog(true, (con) => selectRecordings(con));
+      this.recordings = { version, recs };
+      // a failed read is not kept: the next call tries again
+      recs.catch(() => { if (this.recordings?.recs === recs) this.recordings = undefined; });
+    }
+    const recs = await this.recordings.recs;
+    return recs.filter((r) => (!this.scope.recording || r.name === this.scope.recording) && (!this.scope.cluster || r.cluster === this.scope.cluster) && r.tsMin !== undefined);
   }
 
   /** The newest batch timestamp in scope, if anything was recorded. */
