@@ -1,13 +1,20 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-/** The catalog's tables; `file` paths are relative to the archive folder, so a copied archive works. */
+/**
+ * The catalog's tables; `file` paths are relative to the archive folder, so a copied archive works.
+ * A snapshot's file is unique without a key: names carry the writer's pid and a random tag, and
+ * insertSnapshots skips a file already listed. As a PRIMARY KEY, its index made every tick's catalog
+ * session (attach, insert, detach with its checkpoint) grow with every file ever cataloged, the files
+ * compaction had since deleted included: with 5,000 such, 20 ms against 16 without the key; with
+ * 50,000 (14 hours of ticks at 1 s), 64 against 15.
+ */
 export const CATALOG_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS recordings (
      name VARCHAR PRIMARY KEY, cluster VARCHAR NOT NULL, context VARCHAR, server VARCHAR,
      resolution_ms BIGINT NOT NULL, started_at TIMESTAMPTZ NOT NULL, ended_at TIMESTAMPTZ,
      status VARCHAR NOT NULL, nodes INTEGER, ticks BIGINT DEFAULT 0, last_error VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS snapshots (
-     file VARCHAR PRIMARY KEY, recording VARCHAR NOT NULL, kind VARCHAR NOT NULL, cluster VARCHAR NOT NULL,
+     file VARCHAR NOT NULL, recording VARCHAR NOT NULL, kind VARCHAR NOT NULL, cluster VARCHAR NOT NULL,
      date DATE NOT NULL, ts_min TIMESTAMPTZ NOT NULL, ts_max TIMESTAMPTZ NOT NULL, rows BIGINT NOT NULL,
      bytes BIGINT NOT NULL, level INTEGER NOT NULL, created_at TIMESTAMPTZ NOT NULL, metric VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS gaps (
@@ -83,6 +90,24 @@ export async function createCatalog(con: DuckDBConnection): Promise<void> {
   for (const s of CATALOG_SCHEMA) await con.run(s);
 }
 
+/**
+ * A catalog made before CATALOG_SCHEMA dropped the snapshots' PRIMARY KEY gets its table again
+ * without it, rows unchanged, in one transaction: a recorder (which calls this as it starts) then
+ * pays no index on each tick. DuckDB cannot drop a key in place.
+ */
+export async function dropSnapshotKey(con: DuckDBConnection): Promise<boolean> {
+  const r = await con.runAndReadAll(`SELECT count(*) AS n FROM duckdb_constraints()
+    WHERE database_name = current_database() AND table_name = 'snapshots' AND constraint_type = 'PRIMARY KEY'`);
+  if (!Number(r.getRowObjects()[0]!.n)) return false;
+  await con.run('BEGIN TRANSACTION');
+  await con.run(CATALOG_SCHEMA[1]!.replace('snapshots (', 'snapshots_unkeyed ('));
+  await con.run('INSERT INTO snapshots_unkeyed BY NAME SELECT * FROM snapshots');
+  await con.run('DROP TABLE snapshots');
+  await con.run('ALTER TABLE snapshots_unkeyed RENAME TO snapshots');
+  await con.run('COMMIT');
+  return true;
+}
+
 export async function insertRecording(con: DuckDBConnection, r: Recording): Promise<void> {
   // OR IGNORE: a repair may have made the row from the recording's manifest first
   await con.run(`INSERT OR IGNORE INTO recordings (name, cluster, context, server, resolution_ms, started_at, ended_at, status, nodes, ticks, last_error)
@@ -106,9 +131,10 @@ export async function insertSnapshots(con: DuckDBConnection, snaps: readonly Sna
   // a catalog made before the metric column learns it when its first one-metric file arrives
   if (withMetric) await con.run('ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS metric VARCHAR');
   const values = snaps.map((s) => `(${str(s.file)}, ${str(s.recording)}, ${str(s.kind)}, ${str(s.cluster)}, DATE ${str(s.date)}, ${ts(s.tsMin)}, ${ts(s.tsMax)}, ${s.rows}, ${s.bytes}, ${s.level}, now()${withMetric ? `, ${str(s.metric)}` : ''})`);
-  // OR IGNORE: a repair may have adopted a file its writer had renamed into place but not yet cataloged
-  await con.run(`INSERT OR IGNORE INTO snapshots (file, recording, kind, cluster, date, ts_min, ts_max, rows, bytes, level, created_at${withMetric ? ', metric' : ''})
-    VALUES ${values.join(', ')}`);
+  const cols = `file, recording, kind, cluster, date, ts_min, ts_max, rows, bytes, level, created_at${withMetric ? ', metric' : ''}`;
+  // a file already listed is skipped: a repair may have adopted one its writer had renamed into place but not yet cataloged
+  await con.run(`INSERT INTO snapshots (${cols}) SELECT * FROM (VALUES ${values.join(', ')}) AS v(${cols})
+    WHERE v.file NOT IN (SELECT file FROM snapshots)`);
 }
 
 /** Records the one metric each of these files holds. */

@@ -1,6 +1,6 @@
 import type { Batch, NodeInfo, PodInfo } from '../model/index.js';
 import { Archive, utcDate } from './archive.js';
-import { insertGaps, insertRecording, insertSnapshots, updateRecording, type Gap, type Recording, type Snapshot } from './catalog.js';
+import { dropSnapshotKey, insertGaps, insertRecording, insertSnapshots, updateRecording, type Gap, type Recording, type Snapshot } from './catalog.js';
 import { writeNodes, writePods } from './dimension-writer.js';
 import { openScratchDb, type OpenDb } from './duck.js';
 import { appendGaps, updateManifest, writeManifest, type SinkRecord } from './manifest.js';
@@ -36,7 +36,10 @@ export class TickWriter {
   static async start(archive: Archive, recording: Recording): Promise<TickWriter> {
     // the manifest first: a catalog rebuilt from the files knows the recording from it
     writeManifest(archive.dir, recording);
-    await archive.catalog(false, (con) => insertRecording(con, recording));
+    await archive.catalog(false, async (con) => {
+      await dropSnapshotKey(con);
+      await insertRecording(con, recording);
+    });
     const scratch = await openScratchDb();
     return new TickWriter(archive, recording, await SampleWriter.create(scratch.con), scratch);
   }
