@@ -19,9 +19,9 @@ metrics.k8s.io is served, its cpu and memory instead. Beyond kubectl top: cpu an
 request and of limit (- when a container has none), restarts, and with -o wide network rates,
 ephemeral storage and the node.
 
-With --since, --start/--end, --at, --recording, or --archive alone (all it holds) the archive answers: each cell is --agg over the
-window (max by default), a trend column shows the window's shape, and rows that appeared or died
-in the window say when (SEEN).`);
+With --since, --start/--end, --at, --recording, or --archive alone (all it holds) the archive
+answers: each cell is --agg over the window (max by default), a trend column shows the window's
+shape, and rows that appeared or died in the window say when (SEEN).`);
 
   static override examples = [
     'kubectl heapster top pods -A --sort-by=memory',
