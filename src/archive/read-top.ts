@@ -12,6 +12,8 @@ export interface TopSqlQuery {
   agg: TopAgg;
   /** how many slices the trend of cpu and memory has */
   slices: number;
+  /** false: without network rates and ephemeral storage (see topMetrics) */
+  wide?: boolean;
   recording?: string;
   cluster?: string;
   namespace?: string;
@@ -47,9 +49,12 @@ const USAGE: Record<TopGroup, readonly string[]> = {
   owner: ['cpu/usage_rate', 'memory/working_set', 'network/rx_rate', 'network/tx_rate', 'ephemeral_storage/usage'],
 };
 const SPEC = ['cpu/request', 'cpu/limit', 'memory/request', 'memory/limit', 'restart_count'];
+/** What only `-o wide` and the machine formats show: a table without them need not read them. */
+const WIDE = new Set(['network/rx_rate', 'network/tx_rate', 'ephemeral_storage/usage']);
 /** The metrics `top` reads at a level: files of other metrics need not be opened. */
-export function topMetrics(group: TopGroup): string[] {
-  return group === 'node' ? [...USAGE.node] : [...USAGE[group], ...SPEC];
+export function topMetrics(group: TopGroup, wide = true): string[] {
+  const all = group === 'node' ? [...USAGE.node] : [...USAGE[group], ...SPEC];
+  return wide ? all : all.filter((m) => !WIDE.has(m));
 }
 
 const GROUP_COLUMNS: Record<TopGroup, readonly string[]> = {
@@ -69,7 +74,7 @@ export async function readTop(files: readonly string[], q: TopSqlQuery): Promise
   if (!files.length || (q.members && !q.members.length)) return [];
   const g = GROUP_COLUMNS[q.group];
   const type = q.group === 'node' ? 'node' : q.group === 'pod_container' ? 'pod_container' : 'pod';
-  const where = [`ts >= make_timestamp(${Math.floor(q.start)}::BIGINT * 1000)`, `ts <= make_timestamp(${Math.floor(q.end)}::BIGINT * 1000)`, 'resource_id IS NULL', `metric IN (${topMetrics(q.group).map(lit).join(', ')})`];
+  const where = [`ts >= make_timestamp(${Math.floor(q.start)}::BIGINT * 1000)`, `ts <= make_timestamp(${Math.floor(q.end)}::BIGINT * 1000)`, 'resource_id IS NULL', `metric IN (${topMetrics(q.group, q.wide).map(lit).join(', ')})`];
   if (q.recording) where.push(`recording = ${lit(q.recording)}`);
   if (q.namespace !== undefined && q.group !== 'node') where.push(`namespace = ${lit(q.namespace)}`);
   // members come as a table joined on (namespace, pod): a pod list of thousands in an IN list parses slowly

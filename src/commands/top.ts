@@ -83,6 +83,8 @@ shape, and rows that appeared or died in the window say when (SEEN).`);
     const req: TopRequest = {
       ...resource, ...(namespace !== undefined ? { namespace } : {}), ...(args.name !== undefined ? { name: args.name } : {}),
       ...(flags.selector !== undefined ? { labelSelector: flags.selector } : {}), ...(flags['field-selector'] !== undefined ? { fieldSelector: flags['field-selector'] } : {}),
+      // the plain table shows no network rates or ephemeral storage, and sorts only by what it shows
+      ...(format === 'table' ? { wide: false } : {}),
     };
     const opts: TopRenderOptions = {
       noHeaders: flags['no-headers'], allNamespaces: flags['all-namespaces'] && scoped, sum: flags.sum,

@@ -30,7 +30,7 @@ const SPEC: Record<string, 'cpuRequest' | 'cpuLimit' | 'memRequest' | 'memLimit'
  */
 export async function topFromArchive(archive: Archive, scope: ArchiveScope, req: TopRequest, w: TopWindow): Promise<TopRow[]> {
   // only the files of the metrics shown: a day's other metrics were most of what a day's top read
-  const files = await archive.files({ kind: 'samples', ...scope, start: w.start, end: w.end, metric: topMetrics(GROUP[req.level]) });
+  const files = await archive.files({ kind: 'samples', ...scope, start: w.start, end: w.end, metric: topMetrics(GROUP[req.level], req.wide) });
   const grouped = req.level === 'namespaces' || req.level === 'owners';
   const needPods = grouped || (req.level !== 'nodes' && !!(req.labelSelector));
   const pods = needPods ? await readPodObjects(await archive.files({ kind: 'pods', ...scope, end: w.end }), w.end) : [];
@@ -41,7 +41,7 @@ export async function topFromArchive(archive: Archive, scope: ArchiveScope, req:
       .filter((m) => !req.ownerKind || m.kind === req.ownerKind);
   }
   const rows = await readTop(files, {
-    group: GROUP[req.level], start: w.start, end: w.end, agg: w.agg, slices: w.slices, ...scope,
+    group: GROUP[req.level], start: w.start, end: w.end, agg: w.agg, slices: w.slices, ...scope, ...(req.wide === false ? { wide: false } : {}),
     ...(req.namespace !== undefined ? { namespace: req.namespace } : {}), ...(members ? { members } : {}),
   });
   const byRow = new Map<string, TopRow>();

@@ -92,15 +92,16 @@ const clock = (ms: number | undefined) => (ms === undefined ? '' : new Date(ms).
 const restarts = (r: TopRow, history: boolean) =>
   r.values.restarts === undefined ? '-' : history && r.restartsInWindow ? `${r.values.restarts} (+${r.restartsInWindow})` : String(r.values.restarts);
 
-/** The column names `--sort-by` takes for an answer, lower case. */
-function sortKeys(a: TopAnswer, o: TopRenderOptions): string[] {
-  return [...new Set(columns(a, o).filter((c) => c.num || c.head === 'NAME' || c.head === 'NAMESPACE').flatMap((c) => [c.head.toLowerCase(), ...(c.aliases ?? [])]))];
+/** The column names `--sort-by` takes among these, lower case. */
+function sortKeys(cols: readonly Column[]): string[] {
+  return [...new Set(cols.filter((c) => c.num || c.head === 'NAME' || c.head === 'NAMESPACE').flatMap((c) => [c.head.toLowerCase(), ...(c.aliases ?? [])]))];
 }
 
 /** `top`'s rows as kubectl top prints them, with its extra columns; JSON, YAML and CSV for scripts. */
 export function renderTop(a: TopAnswer, format: TopFormat, out: Output, o: TopRenderOptions = {}): void {
-  const all = columns(a, o).filter((c) => (!c.wide || format !== 'table') && (!c.history || a.source === 'archive'));
-  const rows = sorted(a, all, o.sortBy);
+  const cols = columns(a, o).filter((c) => !c.history || a.source === 'archive');
+  const all = cols.filter((c) => !c.wide || format !== 'table');
+  const rows = sorted(a, all, o.sortBy, cols);
   if (format === 'json' || format === 'yaml') {
     return void out.write(documentText(document(a, rows), format));
   }
@@ -117,12 +118,15 @@ export function renderTop(a: TopAnswer, format: TopFormat, out: Output, o: TopRe
   out.write(plainTable(all.map((c) => c.head), cells, o.noHeaders, true));
 }
 
-function sorted(a: TopAnswer, cols: readonly Column[], sortBy: string | undefined): TopRow[] {
+/** Sorted by a column shown (`cols`); one only `-o wide` shows (`every`) is named as such. */
+function sorted(a: TopAnswer, cols: readonly Column[], sortBy: string | undefined, every: readonly Column[]): TopRow[] {
   const rows = [...a.rows].sort((x, y) => (x.namespace ?? '').localeCompare(y.namespace ?? '') || (x.pod ?? '').localeCompare(y.pod ?? '') || x.name.localeCompare(y.name));
   if (!sortBy) return rows;
   const key = sortBy.toLowerCase();
-  const col = cols.find((c) => c.head.toLowerCase() === key || c.aliases?.includes(key));
-  if (!col) throw usageError(`--sort-by ${sortBy} is not a column`, `use one of: ${sortKeys(a, {}).join(', ')}`);
+  const named = (c: Column) => c.head.toLowerCase() === key || !!c.aliases?.includes(key);
+  const col = cols.find(named);
+  if (!col && every.some(named)) throw usageError(`--sort-by ${sortBy} is a column of -o wide`, `add -o wide, or sort by one of: ${sortKeys(cols).join(', ')}`);
+  if (!col) throw usageError(`--sort-by ${sortBy} is not a column`, `use one of: ${sortKeys(cols).join(', ')}`);
   if (!col.num) return rows.sort((x, y) => col.text(x).localeCompare(col.text(y)));
   // largest first, as kubectl top sorts; rows without the number last
   return rows.sort((x, y) => (col.num!(y) ?? -Infinity) - (col.num!(x) ?? -Infinity));

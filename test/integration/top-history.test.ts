@@ -54,6 +54,32 @@ test('top with --archive and no window reads the whole archive, as --recording d
   assert.is(watch.stderr.trim(), 'error: --watch refreshes the live view; drop --watch to read the archive, or drop --archive to watch live');
 });
 
+test('the plain table, which reads no network or ephemeral storage files, prints the working set the seed gives; sorting by a column of -o wide says to add it', async () => {
+  const max = new Map<string, number>();
+  for (const ts of stamps) {
+    for (const { p, tt } of podsAt(sim, scrapedAt(ts))) max.set(`${p.namespace}/${p.name}`, Math.max(max.get(`${p.namespace}/${p.name}`) ?? 0, podWorkingSet(p, tt)));
+  }
+  const r = await cli(['top', 'pods', '-A', '--recording', 'sim', '--archive', dir, '--no-headers'], pluginEnv());
+  assert.is(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.is(lines.length, max.size);
+  for (const line of lines) {
+    const [ns, name, , memory] = line.trim().split(/\s+/);
+    assert.is(memory, `${Math.floor(max.get(`${ns}/${name}`)! / 1048576)}Mi`, line);
+  }
+  const rx = await cli(['top', 'pods', '-A', '--recording', 'sim', '--archive', dir, '--sort-by', 'rx'], pluginEnv());
+  assert.is(rx.code, 2);
+  assert.match(rx.stderr.trim(), /^error: --sort-by rx is a column of -o wide; add -o wide, or sort by one of: namespace, name, cpu\(cores\), cpu, memory\(bytes\), memory, mem, /);
+  // with -o wide the network files are read, and the rows come largest rx first (rows without one last, as the code sorts)
+  const wide = await cli(['top', 'pods', '-A', '--recording', 'sim', '--archive', dir, '-o', 'wide', '--sort-by', 'rx', '--no-headers'], pluginEnv());
+  assert.is(wide.code, 0, wide.stderr);
+  const json = JSON.parse((await cli(['top', 'pods', '-A', '--recording', 'sim', '--archive', dir, '-o', 'json'], pluginEnv())).stdout);
+  const rxOf = new Map<string, number>(json.items.map((i: any) => [`${i.namespace}/${i.name}`, i.network?.rxBytesPerSecond ?? -Infinity]));
+  const order = wide.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).slice(0, 2).join('/'));
+  assert.ok(order.length > 1 && [...rxOf.values()].some((v) => v > 0));
+  for (let i = 1; i < order.length; i++) assert.ok(rxOf.get(order[i - 1]!)! >= rxOf.get(order[i]!)!, `${order[i - 1]} before ${order[i]}`);
+});
+
 test('top namespaces --at: the batch at or before a time', async () => {
   const at = stamps[2]!;
   const r = await cli(['top', 'namespaces', '--at', new Date(at).toISOString(), '--archive', dir, '-o', 'json'], pluginEnv());
