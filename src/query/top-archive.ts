@@ -41,7 +41,7 @@ export async function topFromArchive(archive: Archive, scope: ArchiveScope, req:
       .filter((m) => !req.ownerKind || m.kind === req.ownerKind);
   }
   const rows = await readTop(files, {
-    group: GROUP[req.level], start: w.start, end: w.end, agg: w.agg, slices: w.slices, ...scope, ...(req.wide === false ? { wide: false } : {}),
+    group: GROUP[req.level], start: w.start, end: w.end, agg: w.agg, slices: w.slices, ...scope, wide: req.wide ?? true,
     ...(req.namespace !== undefined ? { namespace: req.namespace } : {}), ...(members ? { members } : {}),
   });
   const byRow = new Map<string, TopRow>();
