@@ -8,7 +8,7 @@ import { topResource, TOP_RESOURCES } from '../cli/top-resource.js';
 import { watchFrames } from '../cli/watch-screen.js';
 import { loadKubeConfig } from '../cluster/load-kubeconfig.js';
 import { parseDuration, TOP_AGGREGATIONS, usageError, type TopAggregation, type TopAnswer, type TopRequest } from '../query/index.js';
-import { renderTop, TOP_FORMATS, type TopFormat, type TopRenderOptions } from '../render/index.js';
+import { checkSortBy, renderTop, TOP_FORMATS, type TopFormat, type TopRenderOptions } from '../render/index.js';
 
 export default class Top extends BaseCommand {
   static override summary = 'kubectl top with history: nodes, pods, containers, namespaces and workloads, live or over any recorded window.';
@@ -77,6 +77,13 @@ shape, and rows that appeared or died in the window say when (SEEN).`);
     const everyMs = parseDuration(flags.interval, '--interval');
     const rateIntervalMs = format === 'wide' ? parseDuration(flags['rate-interval'], '--rate-interval') : 0;
     const scoped = resource.level !== 'nodes' && resource.level !== 'namespaces';
+    const opts: TopRenderOptions = {
+      noHeaders: flags['no-headers'], allNamespaces: flags['all-namespaces'] && scoped, sum: flags.sum,
+      colour: !!process.stdout.isTTY && !process.env.NO_COLOR && (format === 'table' || format === 'wide'),
+      ...(flags['sort-by'] !== undefined ? { sortBy: flags['sort-by'] } : {}), trend: /^cpu/i.test(flags['sort-by'] ?? '') ? 'cpu' : 'memory',
+    };
+    // before a kubeconfig is read, a scrape made or a window read
+    checkSortBy(resource.level, history ? 'archive' : 'kubelet', format, opts);
     const config = !history || flags.context || flags.kubeconfig ? await loadKubeConfig(kube) : undefined;
     // pods are of one namespace unless -A, as kubectl top's; namespaces and nodes are all unless -n names one
     const namespace = flags['all-namespaces'] ? undefined : scoped ? flags.namespace ?? config?.namespace ?? 'default' : resource.level === 'namespaces' ? flags.namespace : undefined;
@@ -85,11 +92,6 @@ shape, and rows that appeared or died in the window say when (SEEN).`);
       ...(flags.selector !== undefined ? { labelSelector: flags.selector } : {}), ...(flags['field-selector'] !== undefined ? { fieldSelector: flags['field-selector'] } : {}),
       // the plain table shows no network rates or ephemeral storage, and sorts only by what it shows
       ...(format === 'table' ? { wide: false } : {}),
-    };
-    const opts: TopRenderOptions = {
-      noHeaders: flags['no-headers'], allNamespaces: flags['all-namespaces'] && scoped, sum: flags.sum,
-      colour: !!process.stdout.isTTY && !process.env.NO_COLOR && (format === 'table' || format === 'wide'),
-      ...(flags['sort-by'] !== undefined ? { sortBy: flags['sort-by'] } : {}), trend: /^cpu/i.test(flags['sort-by'] ?? '') ? 'cpu' : 'memory',
     };
     const say = (line: string) => void process.stderr.write(`${line}\n`);
     const render = (a: TopAnswer) => {

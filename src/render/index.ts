@@ -6,7 +6,7 @@ export { plainTable } from './plain-table.js';
 export { OUTPUT_FORMATS, type Output, type OutputFormat } from './output.js';
 export { renderChart } from './chart.js';
 export { renderBuckets, toAggregationResult } from './render-buckets.js';
-export { renderTop, TOP_FORMATS, type TopFormat, type TopRenderOptions } from './top-table.js';
+export { checkSortBy, renderTop, TOP_FORMATS, type TopFormat, type TopRenderOptions } from './top-table.js';
 export { documentText, type DocumentFormat } from './document.js';
 export { csvText } from './csv-text.js';
 export { reportHtml, type ReportChart, type ReportData, type ReportEvent, type ReportGap } from './report-html.js';

@@ -37,7 +37,7 @@ test('duration and time flags refuse empty, zero and overflowing values, naming 
   assert.match(await usage(['query', 'ns/web', '--start', '+275760-09-14T00:00:00Z']), /^error: --start "\+275760-09-14T00:00:00Z" is not a time/);
 });
 
-test('--live with --agg, or an unknown metric, is refused before anything is scraped or even a kubeconfig read', async () => {
+test('--live with --agg, an unknown metric, or a --sort-by top cannot sort by, is refused before anything is scraped or even a kubeconfig read', async () => {
   // pluginEnv's KUBECONFIG is empty and HOME has none: reaching a cluster would fail with exit 1
   assert.is(await usage(['query', 'ns/web', 'memory/usage', '--live', '--agg', 'max']), 'error: aggregations need recorded data; drop --live, or drop --agg');
   // what only the archive reads, named beside --live, was ignored: the answer was not the one asked for
@@ -46,6 +46,10 @@ test('--live with --agg, or an unknown metric, is refused before anything is scr
   assert.is(await usage(['query', 'ns/web', 'memory/usage', '--live', '--since', '1h', '--archive', '/nowhere']),
     'error: --live scrapes the cluster now, and --since, --archive are for reading the archive; drop --since and --archive, or drop --live to read the archive');
   assert.match(await usage(['query', 'cluster', 'memory/usge', '--live']), /^error: unknown metric "memory\/usge"; did you mean memory\/usage/);
+  // top's --sort-by too: pluginEnv has no kubeconfig, and the archive named does not exist
+  assert.is(await usage(['top', 'pods', '--sort-by', 'rx']),
+    'error: --sort-by rx is a column of -o wide; add -o wide, or sort by one of: name, cpu(cores), cpu, memory(bytes), memory, mem, cpu%req, cpu-request, cpu%lim, cpu-limit, mem%req, memory-request, mem%lim, memory-limit, restarts');
+  assert.match(await usage(['top', 'nodes', '--sort-by', 'nosuch', '--archive', '/nowhere/archive']), /^error: --sort-by nosuch is not a column; use one of: name, cpu\(cores\), cpu, cpu%/);
   // far from every metric: named, but not as a guess
   assert.match(await usage(['query', 'cluster', 'foo', '--live']), /^error: unknown metric "foo"; the closest are [^;?]+; `kubectl heapster metrics` lists them all$/);
 });
