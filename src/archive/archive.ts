@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PluginError, usageError } from '../model/index.js';
 import { CATALOG_FILE, ensurePrivateDir, INTENTS_DIR, MARKER_FILE, NODES_DIR, PODS_DIR, RECORDINGS_DIR, SAMPLES_DIR } from './archive-dir.js';
-import { createCatalog, holdsMetric, selectSnapshots, type Snapshot, type SnapshotFilter, type SnapshotKind } from './catalog.js';
+import { createCatalog, holdsMetric, selectRecordingRows, selectSnapshots, type Recording, type Snapshot, type SnapshotFilter, type SnapshotKind } from './catalog.js';
 import { isCorruptCatalog, withFileDb } from './duck.js';
 import { writeFileDurably, writerTag } from './durable.js';
 import { rebuildCatalog } from './rebuild.js';
@@ -134,9 +134,19 @@ export class Archive {
     return snaps;
   }
 
-  /** Keeps a snapshot list read at `version` (reconcile reads it anyway: a query then need not again). */
-  remember(snaps: Snapshot[], version = this.version()): void {
-    this.snapshotCache.set('*', { version, snaps });
+  /**
+   * Keeps a snapshot list, and the recordings' rows, read at `version`: reconcile reads them anyway,
+   * and the command then need not again.
+   */
+  remember(snaps: Snapshot[], version = this.version(), recordings?: Recording[]): void {
+    this.snapshotCache.set('*', { version, snaps, ...(recordings ? { recordings } : {}) });
+  }
+
+  /** The recordings' own rows (no per-file sums), cached until the catalog changes. */
+  async recordingRows(): Promise<Recording[]> {
+    const hit = this.snapshotCache.get('*');
+    if (hit?.recordings && hit.version === this.version()) return hit.recordings;
+    return this.catalog(true, (con) => selectRecordingRows(con));
   }
 
   /** The cataloged snapshots that match. */
@@ -149,7 +159,7 @@ export class Archive {
     return (await this.snapshots(filter)).map((s) => path.join(this.dir, s.file));
   }
 
-  private readonly snapshotCache = new Map<string, { version: string; snaps: Snapshot[] }>();
+  private readonly snapshotCache = new Map<string, { version: string; snaps: Snapshot[]; recordings?: Recording[] }>();
 }
 
 /** Whether this process may write into `dir` (false on a read-only file system, even for root). */

@@ -59,11 +59,11 @@ function mayStillCatalog(dir: string, rel: string, now: number): boolean {
  * that is gone has committed when none of its old files is cataloged any more (the swap takes them
  * all out in one transaction); otherwise it never did.
  */
-export async function findLeftovers(dir: string, con: DuckDBConnection, now = Date.now(), snaps?: readonly Snapshot[]): Promise<Leftovers> {
+export async function findLeftovers(dir: string, con: DuckDBConnection, now = Date.now(), snaps?: readonly Snapshot[], recordingRows?: readonly Recording[]): Promise<Leftovers> {
   const cataloged = new Set((snaps ?? (await selectSnapshots(con))).map((s) => s.file));
   // one walk of the data folders serves the files to adopt and the temp files to remove
   const onDisk = filesOnDisk(dir);
-  const recordings = await selectRecordingRows(con);
+  const recordings = recordingRows ?? (await selectRecordingRows(con));
   const intents = readIntents(dir);
   const finish: IntentFile[] = [], undo: IntentFile[] = [];
   const named = new Set<string>();
@@ -99,12 +99,13 @@ export interface ReconcileReport extends Leftovers {
  */
 export async function reconcile(archive: Archive): Promise<ReconcileReport | undefined> {
   const version = archive.version();
-  // the snapshot list is read once: to compare with the disk, and for the command's own reads after
+  // the snapshots and recordings are read once: to compare with the disk, and for the command's own reads after
   const first = await archive.catalog(true, async (con) => {
     const snaps = await selectSnapshots(con);
-    return { leftovers: await findLeftovers(archive.dir, con, Date.now(), snaps), snaps };
+    const recordings = await selectRecordingRows(con);
+    return { leftovers: await findLeftovers(archive.dir, con, Date.now(), snaps, recordings), snaps, recordings };
   });
-  archive.remember(first.snaps, version);
+  archive.remember(first.snaps, version, first.recordings);
   if (isEmpty(first.leftovers)) return undefined;
   return repairLeftovers(archive);
 }

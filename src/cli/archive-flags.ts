@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { Archive, archiveDir, NO_ARCHIVE_HINT, selectRecordingRows } from '../archive/index.js';
+import { Archive, archiveDir, NO_ARCHIVE_HINT } from '../archive/index.js';
 // the modules, not cluster/index.js: the index brings the whole client (HTTPS, TLS, zlib) into
 // every archived command's start-up
 import { clusterIdentity } from '../cluster/cluster-identity.js';
@@ -55,8 +55,9 @@ export function requireRecording(archive: Archive, name: string, known: readonly
  * several clusters, the one the kubeconfig's context points at.
  */
 export async function resolveScope(archive: Archive, f: { recording?: string; 'cluster-id'?: string }, kube: KubeFlags): Promise<ArchiveScope> {
-  // names and clusters only: selectRecordings' sums over every file were ~20 ms of each archived command
-  const recs = await archive.catalog(true, (con) => selectRecordingRows(con));
+  // names and clusters only (selectRecordings' sums over every file were ~20 ms of each archived
+  // command), as opening the archive read them
+  const recs = await archive.recordingRows();
   if (f.recording) {
     requireRecording(archive, f.recording, recs.map((r) => r.name));
     return { recording: f.recording };
