@@ -54,7 +54,7 @@ test('top with --archive and no window reads the whole archive, as --recording d
   assert.is(watch.stderr.trim(), 'error: --watch refreshes the live view; drop --watch to read the archive, or drop --archive to watch live');
 });
 
-test('the plain table, which reads no network or ephemeral storage files, prints the working set the seed gives; sorting by a column of -o wide says to add it', async () => {
+test('the plain table, read without the network and ephemeral storage metrics, prints the working set the seed gives; sorting by a column of -o wide says to add it, and -o wide sorts by it', async () => {
   const max = new Map<string, number>();
   for (const ts of stamps) {
     for (const { p, tt } of podsAt(sim, scrapedAt(ts))) max.set(`${p.namespace}/${p.name}`, Math.max(max.get(`${p.namespace}/${p.name}`) ?? 0, podWorkingSet(p, tt)));
