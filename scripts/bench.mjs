@@ -11,15 +11,15 @@ import { serveBench } from './bench/serve.mjs';
 import { startupBench } from './bench/startup.mjs';
 import { recorderBench } from './bench/recorder.mjs';
 import { ingestBench } from './bench/ingest.mjs';
-import { RUN_FLAGS } from './bench/run-flags.mjs';
+import { RUN_ENV, RUN_FLAGS } from './bench/run-flags.mjs';
 import { machineBench } from './bench/machine.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-// the scrape and archive figures are measured in this process: run it with the flags the plugin's
-// shebang gives it, so they are the plugin's figures
-if (RUN_FLAGS.some((f) => !process.execArgv.includes(f))) {
-  const again = spawnSync(process.execPath, [...RUN_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+// the scrape and archive figures are measured in this process: run it with the flags and environment
+// the plugin's shebang gives it, so they are the plugin's figures (the plugins it spawns inherit both)
+if (RUN_FLAGS.some((f) => !process.execArgv.includes(f)) || Object.entries(RUN_ENV).some(([k, v]) => process.env[k] !== v)) {
+  const again = spawnSync(process.execPath, [...RUN_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, ...RUN_ENV } });
   process.exit(again.status ?? 1);
 }
 const only = process.argv[2];

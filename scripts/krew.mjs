@@ -40,8 +40,11 @@ run('tar', ['xzf', path.join(work, tgz), '-C', stage], ROOT);
 // the bundled Kubernetes client stays as packed; the rest is installed for this platform
 run('npm', ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], path.join(stage, 'package'));
 copyFileSync(path.join(ROOT, 'LICENSE'), path.join(stage, 'LICENSE'));
-// krew links `bin` into ~/.krew/bin: the launcher finds the package beside its real path
-writeFileSync(path.join(stage, 'kubectl-heapster'), '#!/bin/sh\nhere=$(dirname "$(readlink -f "$0")")\nexec node "$here/package/bin/run.js" "$@"\n');
+// krew links `bin` into ~/.krew/bin: the launcher finds the package beside its real path. It runs
+// bin/run.js itself, not `node bin/run.js`: the Node flags and malloc setting of its shebang are
+// part of the plugin's speed and memory (a krew install ran without them)
+chmodSync(path.join(stage, 'package/bin/run.js'), 0o755);
+writeFileSync(path.join(stage, 'kubectl-heapster'), '#!/bin/sh\nhere=$(dirname "$(readlink -f "$0")")\nexec "$here/package/bin/run.js" "$@"\n');
 chmodSync(path.join(stage, 'kubectl-heapster'), 0o755);
 const name = `kubectl-heapster-${os}-${arch}.tar.gz`;
 const archive = path.join(out, name);

@@ -1,2 +1,3 @@
 export const RUN: string;
 export const RUN_FLAGS: string[];
+export const RUN_ENV: Record<string, string>;

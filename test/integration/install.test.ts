@@ -82,6 +82,9 @@ test('the krew archive and manifest: sha256 as written, installed the way krew d
   const top = await kubectl(['heapster', 'top', 'nodes', '--no-headers'], env);
   assert.is(top.code, 0, top.stderr);
   assert.equal(top.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['node-01', 'node-02']);
+  // the launcher runs bin/run.js itself, so its shebang's Node flags and malloc setting apply
+  assert.match(readFileSync(path.join(store, platform.bin), 'utf8'), /\nexec "\$here\/package\/bin\/run\.js" "\$@"\n/);
+  assert.match(readFileSync(path.join(store, 'package/bin/run.js'), 'utf8'), /^#!\/usr\/bin\/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=64 /);
   // the committed manifest is the same but for its sha256 (each build's archive differs)
   const committed = load(readFileSync(path.join(ROOT, 'plugins/heapster.yaml'), 'utf8')) as any;
   committed.spec.platforms[0].sha256 = platform.sha256;
