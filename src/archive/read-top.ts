@@ -21,6 +21,7 @@ export interface TopSqlQuery {
   members?: readonly { namespace: string; pod: string; kind: string; name: string }[];
 }
 
+/** One row of the level: a node, pod, container, namespace or workload, with all its metrics. */
 export interface TopSqlRow {
   node: string | null;
   namespace: string | null;
@@ -28,17 +29,17 @@ export interface TopSqlRow {
   container: string | null;
   owner_kind: string | null;
   owner_name: string | null;
-  metric: string;
-  /** usage: the aggregate over the window; spec: the newest value summed; `pods`: how many */
-  value: number;
-  /** spec only: a container in the group had 0 (no request or limit) */
-  unset: boolean;
-  /** spec only: how much the newest value rose in the window (restarts) */
-  rise: number;
+  /** usage metric → the aggregate over the window; absent when the row has none of it */
+  usage: Partial<Record<string, number>>;
+  /** request, limit or restart_count → the newest value summed; `unset`: a container had 0 (none); `rise`: how much it rose (restarts) */
+  spec: Partial<Record<string, { value: number; unset: boolean; rise: number }>>;
+  /** namespaces and workloads: how many pods */
+  pods: number | null;
+  /** ms: the row's first and newest usage point */
   first: number;
   last: number;
-  /** slice index → the slice's highest value, cpu and memory only */
-  trend: { i: number; v: number }[] | null;
+  /** cpu/usage_rate and memory/working_set: one point per slice, each the slice's highest (null: none) */
+  trend: Partial<Record<string, (number | null)[]>>;
 }
 
 const USAGE: Record<TopGroup, readonly string[]> = {
@@ -49,6 +50,8 @@ const USAGE: Record<TopGroup, readonly string[]> = {
   owner: ['cpu/usage_rate', 'memory/working_set', 'network/rx_rate', 'network/tx_rate', 'ephemeral_storage/usage'],
 };
 const SPEC = ['cpu/request', 'cpu/limit', 'memory/request', 'memory/limit', 'restart_count'];
+/** The metrics a row's trend shows. */
+const TREND = ['cpu/usage_rate', 'memory/working_set'];
 /** What only `-o wide` and the machine formats show: a table without them need not read them. */
 const WIDE = new Set(['network/rx_rate', 'network/tx_rate', 'ephemeral_storage/usage']);
 /** The metrics `top` reads at a level: files of other metrics need not be opened. */
@@ -94,36 +97,57 @@ export async function readTop(files: readonly string[], q: TopSqlQuery): Promise
   // DuckDB materializes a CTE read more than once: src (20 M rows of strings for a 20-node day) was
   // written out and spilled under the memory cap, 6 s of a 7 s query. Not materialized, each reader
   // scans the files with its own filters (0.7 s). A grouped u (sums per time) is small: kept.
+  const usage = USAGE[q.group], spec = q.group === 'node' ? [] : SPEC;
+  // one result row per entity, its metrics as columns: a row per entity and metric was 62,000 rows for
+  // a 20-node day's `top pods -A`, and turning their label strings into JS cost more than the SQL
+  const pick = (col: string, metric: string, as: string) => `any_value(${col}) FILTER (WHERE metric = ${lit(metric)}) AS ${as}`;
   const sql = `
     WITH ${members}
     src AS NOT MATERIALIZED (SELECT type, node, namespace, pod, container, metric, ts, value${q.members ? ', owner_kind, owner_name' : ''}
       FROM (SELECT * FROM __FROM__ WHERE ${where.join(' AND ')}) ${join}),
     u AS ${grouped ? '' : 'NOT MATERIALIZED '}(${grouped
-      ? `SELECT ${gl}, ts, metric, sum(value) AS v FROM src WHERE type = ${lit(type)} AND metric IN (${metrics(USAGE[q.group])}) GROUP BY ${gl}, ts, metric`
+      ? `SELECT ${gl}, ts, metric, sum(value) AS v FROM src WHERE type = ${lit(type)} AND metric IN (${metrics(usage)}) GROUP BY ${gl}, ts, metric`
       // a node, pod or container has one value per time already: grouping 20 million rows by time to sum one each was half the query
-      : `SELECT ${gl}, ts, metric, value AS v FROM src WHERE type = ${lit(type)} AND metric IN (${metrics(USAGE[q.group])})`}),
+      : `SELECT ${gl}, ts, metric, value AS v FROM src WHERE type = ${lit(type)} AND metric IN (${metrics(usage)})`}),
     a AS (SELECT ${gl}, metric, ${agg} AS value, epoch_ms(min(ts)) AS first, epoch_ms(max(ts)) AS last FROM u GROUP BY ${gl}, metric),
-    t AS (SELECT ${gl}, metric, list({'i': i, 'v': v} ORDER BY i) AS trend
-      FROM (SELECT ${gl}, metric, ${slice} AS i, max(v) AS v FROM u WHERE metric IN ('cpu/usage_rate', 'memory/working_set') GROUP BY ALL) GROUP BY ${gl}, metric),
-    c AS (SELECT ${q.group === 'node' ? 'node' : `namespace, pod, container, node${q.members ? ', owner_kind, owner_name' : ''}`}, metric,
-        arg_max(value, ts) AS v, arg_max(value, ts) - arg_min(value, ts) AS rise, epoch_ms(min(ts)) AS first, epoch_ms(max(ts)) AS last
-      FROM src WHERE type = 'pod_container' AND metric IN (${metrics(SPEC)}) GROUP BY ALL),
-    s AS (SELECT ${gl}, metric, sum(v) AS value, bool_or(v = 0) AS unset, sum(rise) AS rise, min(first) AS first, max(last) AS last FROM c GROUP BY ${gl}, metric)
-    SELECT ${out(g)}, metric, value, false AS unset, 0 AS rise, first, last, trend FROM a LEFT JOIN t USING (${gl}, metric)
-    ${q.group === 'node' ? '' : `UNION ALL SELECT ${out(g)}, metric, value, unset, rise, first, last, NULL AS trend FROM s`}
-    ${grouped ? `UNION ALL SELECT ${out(g)}, 'pods' AS metric, count(DISTINCT pod) AS value, false, 0, epoch_ms(min(ts)), epoch_ms(max(ts)), NULL
-      FROM src WHERE type = 'pod' AND metric = 'memory/working_set' GROUP BY ${gl}` : ''}`;
+    t AS (SELECT ${gl}, metric, list(i ORDER BY i) AS ti, list(v ORDER BY i) AS tv
+      FROM (SELECT ${gl}, metric, ${slice} AS i, max(v) AS v FROM u WHERE metric IN (${metrics(TREND)}) GROUP BY ALL) GROUP BY ${gl}, metric),
+    av AS (SELECT ${gl}, ${usage.map((m, k) => pick('value', m, `u${k}`)).join(', ')}, min(first) AS first, max(last) AS last FROM a GROUP BY ${gl}),
+    tv AS (SELECT ${gl}, ${TREND.map((m, k) => `${pick('ti', m, `ti${k}`)}, ${pick('tv', m, `tv${k}`)}`).join(', ')} FROM t GROUP BY ${gl})
+    ${spec.length ? `,
+    c AS (SELECT namespace, pod, container, node${q.members ? ', owner_kind, owner_name' : ''}, metric,
+        arg_max(value, ts) AS v, arg_max(value, ts) - arg_min(value, ts) AS rise
+      FROM src WHERE type = 'pod_container' AND metric IN (${metrics(spec)}) GROUP BY ALL),
+    s AS (SELECT ${gl}, metric, sum(v) AS value, bool_or(v = 0) AS unset, sum(rise) AS rise FROM c GROUP BY ${gl}, metric),
+    sv AS (SELECT ${gl}, ${spec.map((m, k) => `${pick('value', m, `s${k}`)}, ${pick('unset', m, `z${k}`)}, ${pick('rise', m, `r${k}`)}`).join(', ')} FROM s GROUP BY ${gl})` : ''}
+    ${grouped ? `, pv AS (SELECT ${gl}, count(DISTINCT pod) AS pods FROM src WHERE type = 'pod' AND metric = 'memory/working_set' GROUP BY ${gl})` : ''}
+    SELECT ${out(g)}, av.* EXCLUDE (${gl}), tv.* EXCLUDE (${gl})${spec.length ? `, sv.* EXCLUDE (${gl})` : ''}${grouped ? ', pv.pods' : ', NULL AS pods'}
+    FROM av LEFT JOIN tv USING (${gl})${spec.length ? ` LEFT JOIN sv USING (${gl})` : ''}${grouped ? ` LEFT JOIN pv USING (${gl})` : ''}`;
   return readArchive(files, async (con, from) => {
-    // by columns: row objects cost 560 ms of a 20-node day's `top pods -A` (88,000 rows)
+    // by columns: row objects cost 560 ms of a 20-node day's `top pods -A`
     const c = columnsOf(await con.runAndReadAll(sql.replace('__FROM__', from)));
-    return c.metric!.map((metric, i) => {
-      const trend = c.trend![i] as unknown as { items: { entries: { i: number; v: number } }[] } | null;
-      return {
+    return c.first!.map((first, i) => {
+      const row: TopSqlRow = {
         node: str(c.node![i]), namespace: str(c.namespace![i]), pod: str(c.pod![i]), container: str(c.container![i]),
-        owner_kind: str(c.owner_kind![i]), owner_name: str(c.owner_name![i]), metric: String(metric), value: Number(c.value![i]),
-        unset: Boolean(c.unset![i]), rise: Number(c.rise![i]), first: Number(c.first![i]), last: Number(c.last![i]),
-        trend: trend ? trend.items.map((x) => ({ i: Number(x.entries.i), v: Number(x.entries.v) })) : null,
+        owner_kind: str(c.owner_kind![i]), owner_name: str(c.owner_name![i]), usage: {}, spec: {},
+        pods: c.pods![i] === null ? null : Number(c.pods![i]), first: Number(first), last: Number(c.last![i]), trend: {},
       };
+      usage.forEach((m, k) => {
+        const v = c[`u${k}`]![i];
+        if (v !== null) row.usage[m] = Number(v);
+      });
+      spec.forEach((m, k) => {
+        const v = c[`s${k}`]![i];
+        if (v !== null) row.spec[m] = { value: Number(v), unset: Boolean(c[`z${k}`]![i]), rise: Number(c[`r${k}`]![i]) };
+      });
+      TREND.forEach((m, k) => {
+        const at = c[`ti${k}`]![i] as { items: unknown[] } | null, v = c[`tv${k}`]![i] as { items: unknown[] } | null;
+        if (!at || !v) return;
+        const line = new Array<number | null>(q.slices).fill(null);
+        at.items.forEach((x, j) => (line[Number(x)] = Number(v.items[j])));
+        row.trend[m] = line;
+      });
+      return row;
     });
   });
 }

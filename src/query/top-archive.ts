@@ -16,7 +16,7 @@ export interface TopWindow {
 const GROUP: Record<TopRequest['level'], TopGroup> = { nodes: 'node', pods: 'pod', containers: 'pod_container', namespaces: 'ns', owners: 'owner' };
 const USAGE: Record<string, keyof TopValues> = {
   'cpu/usage_rate': 'cpu', 'memory/working_set': 'memory', 'network/rx_rate': 'rx', 'network/tx_rate': 'tx',
-  'ephemeral_storage/usage': 'ephemeral', 'cpu/node_allocatable': 'cpuAllocatable', 'memory/node_allocatable': 'memAllocatable', pods: 'pods',
+  'ephemeral_storage/usage': 'ephemeral', 'cpu/node_allocatable': 'cpuAllocatable', 'memory/node_allocatable': 'memAllocatable',
 };
 const SPEC: Record<string, 'cpuRequest' | 'cpuLimit' | 'memRequest' | 'memLimit'> = {
   'cpu/request': 'cpuRequest', 'cpu/limit': 'cpuLimit', 'memory/request': 'memRequest', 'memory/limit': 'memLimit',
@@ -44,17 +44,10 @@ export async function topFromArchive(archive: Archive, scope: ArchiveScope, req:
     group: GROUP[req.level], start: w.start, end: w.end, agg: w.agg, slices: w.slices, ...scope, wide: req.wide ?? true,
     ...(req.namespace !== undefined ? { namespace: req.namespace } : {}), ...(members ? { members } : {}),
   });
-  const byRow = new Map<string, TopRow>();
-  let newest = 0;
-  for (const r of rows) {
-    const id = [r.node, r.namespace, r.pod, r.container, r.owner_kind, r.owner_name].join('\u0000');
-    let row = byRow.get(id);
-    if (!row) byRow.set(id, (row = rowOf(r)));
-    add(row, r, w.slices);
-    if (r.metric in USAGE && r.metric !== 'pods') newest = Math.max(newest, r.last);
-  }
-  for (const row of byRow.values()) row.gone = row.lastSeen !== undefined && row.lastSeen < newest;
-  const base = [...byRow.values()].filter((r) => r.lastSeen !== undefined);
+  // every row has usage in the window: readTop's rows are those of its usage aggregates
+  const newest = rows.reduce((n, r) => Math.max(n, r.last), 0);
+  const base = rows.map((r) => rowOf(r, w.slices));
+  for (const row of base) row.gone = row.lastSeen! < newest;
   if (grouped) return req.name === undefined ? base : base.filter((r) => r.name === req.name);
   const labels = req.level === 'nodes' && req.labelSelector ? await nodeLabels(archive, scope, w.end) : undefined;
   const podLabels = new Map(pods.map((p) => [`${p.namespace}/${p.pod}`, p.labels]));
@@ -62,36 +55,29 @@ export async function topFromArchive(archive: Archive, scope: ArchiveScope, req:
   return selectRows(base, req, labelsOf, () => ({ kind: 'Pod', name: '' }));
 }
 
-function rowOf(r: TopSqlRow): TopRow {
+function rowOf(r: TopSqlRow, slices: number): TopRow {
+  const row = named(r);
+  for (const [metric, v] of Object.entries(r.usage)) row.values[USAGE[metric]!] = v as never;
+  for (const [metric, v] of Object.entries(r.spec)) {
+    if (metric === 'restart_count') {
+      row.values.restarts = v!.value;
+      row.restartsInWindow = v!.rise;
+    } else row.values[SPEC[metric]!] = v!.unset ? null : v!.value;
+  }
+  if (r.pods !== null) row.values.pods = r.pods;
+  row.firstSeen = r.first;
+  row.lastSeen = r.last;
+  const cpu = r.trend['cpu/usage_rate'], memory = r.trend['memory/working_set'];
+  if (cpu || memory) row.trend = { cpu: cpu ?? new Array(slices).fill(null), memory: memory ?? new Array(slices).fill(null) };
+  return row;
+}
+
+function named(r: TopSqlRow): TopRow {
   if (r.owner_kind !== null) return { name: r.owner_name ?? '', namespace: r.namespace ?? '', kind: r.owner_kind, values: {} };
   if (r.container !== null) return { name: r.container, pod: r.pod ?? '', namespace: r.namespace ?? '', node: r.node ?? '', values: {} };
   if (r.pod !== null) return { name: r.pod, namespace: r.namespace ?? '', node: r.node ?? '', values: {} };
   if (r.namespace !== null) return { name: r.namespace, values: {} };
   return { name: r.node ?? '', values: {} };
-}
-
-function add(row: TopRow, r: TopSqlRow, slices: number): void {
-  const spec = SPEC[r.metric];
-  if (spec) {
-    row.values[spec] = r.unset ? null : r.value;
-    return;
-  }
-  if (r.metric === 'restart_count') {
-    row.values.restarts = r.value;
-    row.restartsInWindow = r.rise;
-    return;
-  }
-  const k = USAGE[r.metric];
-  if (!k) return;
-  row.values[k] = r.value as never;
-  if (r.metric === 'pods') return;
-  row.firstSeen = Math.min(row.firstSeen ?? Infinity, r.first);
-  row.lastSeen = Math.max(row.lastSeen ?? 0, r.last);
-  if (r.trend && (r.metric === 'cpu/usage_rate' || r.metric === 'memory/working_set')) {
-    row.trend ??= { cpu: new Array(slices).fill(null), memory: new Array(slices).fill(null) };
-    const line = r.metric === 'cpu/usage_rate' ? row.trend.cpu : row.trend.memory;
-    for (const p of r.trend) line[p.i] = p.v;
-  }
 }
 
 const podInfo = (p: PodObjectRow) => ({ name: p.pod, ownerKind: p.ownerKind, ownerName: p.ownerName, labels: p.labels });
