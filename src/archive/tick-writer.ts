@@ -1,6 +1,6 @@
 import type { Batch, NodeInfo, PodInfo } from '../model/index.js';
 import { Archive, utcDate } from './archive.js';
-import { dropSnapshotKey, insertGaps, insertRecording, insertSnapshots, updateRecording, type Gap, type Recording, type Snapshot } from './catalog.js';
+import { dropSnapshotKey, insertGaps, insertRecording, insertSnapshots, Statements, updateRecording, type Gap, type Recording, type Snapshot } from './catalog.js';
 import { writeNodes, writePods } from './dimension-writer.js';
 import { openScratchDb, type OpenDb } from './duck.js';
 import { appendGaps, updateManifest, writeManifest, type SinkRecord } from './manifest.js';
@@ -123,11 +123,13 @@ export class TickWriter {
     // whoever attaches it next
     const checkpoint = batch.timestamp - this.checkpointedAt >= CHECKPOINT_MS;
     await this.archive.catalog(false, async (con) => {
-      await con.run('BEGIN TRANSACTION');
-      await insertSnapshots(con, snaps);
-      await insertGaps(con, gaps.map((g) => ({ ...g, recording: name })));
-      await updateRecording(con, name, { ticks: this.ticks, nodes: nodes.length, endedAt: batch.timestamp });
-      await con.run('COMMIT');
+      const tx = new Statements();
+      await tx.run('BEGIN TRANSACTION');
+      await insertSnapshots(tx, snaps);
+      await insertGaps(tx, gaps.map((g) => ({ ...g, recording: name })));
+      await updateRecording(tx, name, { ticks: this.ticks, nodes: nodes.length, endedAt: batch.timestamp });
+      await tx.run('COMMIT');
+      await con.run(tx.text);
     }, checkpoint);
     if (checkpoint) this.checkpointedAt = batch.timestamp;
     this.saveSinks(false, 'recording');
