@@ -219,8 +219,8 @@ async function openFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBCo
     } finally {
       // the default database cannot be detached
       await con.run('USE memory').catch(() => {});
-      // the WAL into the file, and the WAL gone. Without it (checkpoint false) what was committed stays
-      // in the WAL, as durable, and the next session to attach the file reads it back
+      // a writer's session ends by moving the WAL into the file (the WAL is then removed); without that
+      // (checkpoint false) what it committed stays in the WAL, as durable, read back by the next attach
       if (!readOnly && checkpoint) await con.run(`CHECKPOINT ${alias}`).catch(() => {});
       await con.run(`DETACH ${alias}`).catch(() => {});
       con.closeSync();
