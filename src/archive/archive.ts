@@ -83,9 +83,9 @@ export class Archive {
    * One short catalog session; the lock is released when `fn` returns. A catalog that cannot be read
    * is rebuilt from the files once, and the work done on the new one.
    */
-  async catalog<T>(readOnly: boolean, fn: (con: DuckDBConnection) => Promise<T>, checkpoint = true): Promise<T> {
+  async catalog<T>(readOnly: boolean, fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
     try {
-      return await withFileDb(this.catalogPath, readOnly, fn, undefined, checkpoint);
+      return await withFileDb(this.catalogPath, readOnly, fn);
     } catch (e) {
       if (!(e instanceof PluginError) || !isCorruptCatalog(e.message)) throw e;
       await this.rebuild(`the catalog was corrupt (${e.message.replace(/^cannot open [^:]+: /, '').slice(0, 160)})`);

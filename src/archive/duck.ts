@@ -119,10 +119,6 @@ function host(): Promise<DuckDBInstance> {
     process.once('exit', () => rmSync(spill, { recursive: true, force: true }));
     const con = await instance.connect();
     for (const s of setup(spill)) await con.run(s.replace(/^SET /, 'SET GLOBAL '));
-    // a session checkpoints its file itself (openFileDb): a detach that did so for every session cost
-    // the recorder 16-17 ms of each tick at 1 s (the file rewritten and synced), which a WAL of a few
-    // committed ticks does not need
-    await con.run('PRAGMA disable_checkpoint_on_shutdown');
     con.closeSync();
     return instance;
   });
@@ -153,11 +149,10 @@ export function isCorruptCatalog(message: string): boolean {
 /**
  * Opens a database file for one short piece of work, then closes it, so that `record` in one
  * terminal and `query` in another take turns on the file lock. A lock held by another process is
- * waited for, up to `waitMs`. A writing session checkpoints the file when it ends unless `checkpoint`
- * is false: a frequent writer leaves its commits in the WAL and checkpoints every so often.
+ * waited for, up to `waitMs`.
  */
-export async function withFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBConnection) => Promise<T>, waitMs = 10_000, checkpoint = true): Promise<T> {
-  return inTurn(path.resolve(file), () => openFileDb(file, readOnly, fn, waitMs, checkpoint));
+export async function withFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBConnection) => Promise<T>, waitMs = 10_000): Promise<T> {
+  return inTurn(path.resolve(file), () => openFileDb(file, readOnly, fn, waitMs));
 }
 
 /**
@@ -188,7 +183,7 @@ let attached = 0;
  * own and made the connection's default, so `fn`'s SQL names its tables plainly. Detaching closes
  * the file and releases its lock for other processes.
  */
-async function openFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBConnection) => Promise<T>, waitMs: number, checkpoint: boolean): Promise<T> {
+async function openFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBConnection) => Promise<T>, waitMs: number): Promise<T> {
   const instance = await host();
   const deadline = Date.now() + waitMs;
   const alias = `file_db_${++attached}`;
@@ -219,9 +214,6 @@ async function openFileDb<T>(file: string, readOnly: boolean, fn: (con: DuckDBCo
     } finally {
       // the default database cannot be detached
       await con.run('USE memory').catch(() => {});
-      // a writer's session ends by moving the WAL into the file (the WAL is then removed); without that
-      // (checkpoint false) what it committed stays in the WAL, as durable, read back by the next attach
-      if (!readOnly && checkpoint) await con.run(`CHECKPOINT ${alias}`).catch(() => {});
       await con.run(`DETACH ${alias}`).catch(() => {});
       con.closeSync();
     }

@@ -12,9 +12,6 @@ export interface TickResult {
   files: number;
 }
 
-/** How often a recorder's ticks checkpoint the catalog: every tick at resolutions of 10 s and more. */
-const CHECKPOINT_MS = 10_000;
-
 /**
  * Appends one recording's batches to the archive: one sample snapshot per tick, written and
  * cataloged before the next tick starts, so `kill -9` loses at most the batch in hand.
@@ -28,8 +25,6 @@ export class TickWriter {
   private lastTs: number | undefined;
   private sinks: (() => SinkRecord[]) | undefined;
   private sinksSaved = { text: '', at: 0 };
-  /** the batch time of the tick that last checkpointed the catalog (see write) */
-  private checkpointedAt = -Infinity;
 
   private constructor(
     private readonly archive: Archive,
@@ -118,10 +113,6 @@ export class TickWriter {
     this.lastTs = batch.timestamp;
     // the gap log before the catalog, as the files: a kill in between leaves the catalog short, never the log
     appendGaps(this.archive.dir, name, gaps);
-    // the catalog is checkpointed every CHECKPOINT_MS of batches: at 1 s the checkpoint was a quarter
-    // of a 20-node tick, and the ticks between stay in its WAL, committed and durable, read back by
-    // whoever attaches it next
-    const checkpoint = batch.timestamp - this.checkpointedAt >= CHECKPOINT_MS;
     await this.archive.catalog(false, async (con) => {
       const tx = new Statements();
       await tx.run('BEGIN TRANSACTION');
@@ -130,8 +121,7 @@ export class TickWriter {
       await updateRecording(tx, name, { ticks: this.ticks, nodes: nodes.length, endedAt: batch.timestamp });
       await tx.run('COMMIT');
       await con.run(tx.text);
-    }, checkpoint);
-    if (checkpoint) this.checkpointedAt = batch.timestamp;
+    });
     this.saveSinks(false, 'recording');
     return { rows: snaps.filter((s) => s.kind === 'samples').reduce((s, x) => s + x.rows, 0), bytes: snaps.reduce((s, x) => s + x.bytes, 0), files: snaps.length };
   }

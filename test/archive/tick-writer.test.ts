@@ -1,14 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { TickWriter } from '../../src/archive/index.js';
 import { newMetricSet, type Batch, type PodInfo } from '../../src/model/index.js';
 import { tempArchive } from '../helpers/archive.js';
-import { ROOT } from '../helpers/paths.js';
 
 const T0 = Date.UTC(2026, 0, 1, 10);
 
@@ -43,35 +40,6 @@ test('pods that ended are forgotten once they outnumber the living ones', async 
   }
   assert.is(uids.length, 450);
   assert.is(new Set(uids).size, 450);
-});
-
-test('at 1 s the catalog is checkpointed every 10 s of batches; the ticks between are in its WAL, which another process reads', async () => {
-  const archive = await tempArchive();
-  const wal = `${archive.catalogPath}.wal`;
-  const w = await TickWriter.start(archive, {
-    name: 'fast', cluster: 'c', context: 'x', server: 'https://example', resolutionMs: 1000, startedAt: T0, status: 'recording', nodes: 0, ticks: 0,
-  });
-  const tick = (i: number) => w.write({ ...batch(i), timestamp: T0 + i * 1000 }, [], [], []);
-  await tick(0);
-  assert.not.ok(existsSync(wal), 'the first tick checkpoints');
-  for (let i = 1; i <= 9; i++) {
-    await tick(i);
-    assert.ok(existsSync(wal), `tick ${i}, ${i} s after the checkpoint, is in the WAL`);
-  }
-  // another process (with its own DuckDB) reads the catalog as it is between two ticks
-  const ls = spawnSync(process.execPath, [path.join(ROOT, 'bin/run.js'), 'archive', 'ls', '-o', 'json', '--archive', archive.dir], { encoding: 'utf8' });
-  assert.is(ls.status, 0, ls.stderr);
-  const [rec] = JSON.parse(ls.stdout).items;
-  assert.is(rec.ticks, 10);
-  assert.is(rec.samples, 10);
-  assert.is(rec.files, 10);
-  await tick(10);
-  assert.not.ok(existsSync(wal), 'tick 10, 10 s after the last checkpoint, checkpoints');
-  await tick(11);
-  assert.ok(existsSync(wal));
-  await w.finish('done');
-  assert.not.ok(existsSync(wal), 'finishing checkpoints');
-  assert.is((await archive.files({ kind: 'samples' })).length, 12);
 });
 
 test.run();
