@@ -19,7 +19,7 @@ async function record(dir, name, sim, { context, resolutionMs, ms, during }) {
   const writer = await TickWriter.start(archive, { name, cluster: clusterIdentity(config), context: config.contextName, server: config.server, resolutionMs, startedAt: Date.now(), status: 'recording', nodes: 0, ticks: 0 });
   // boundaries count from here, where the recorder starts: beside the kills, starting the writer
   // (DuckDB, the catalog) could take over a second, and the soak then expected a first boundary the
-  // recorder, starting later, never saw (a FAIL of one 'neither a batch nor a gap' in two of three runs)
+  // recorder, starting later, never saw (counted as 'neither a batch nor a gap': a FAIL)
   const start = Date.now();
   let error;
   const ticker = during ? setInterval(() => during(Date.now() - start), 1000) : undefined;
