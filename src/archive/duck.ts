@@ -10,8 +10,20 @@ import { spillDir } from './spill-dir.js';
  * export; imported by Node itself, the default export is the same exports object.
  */
 export async function duckdb() {
+  // read by DuckDB's allocator when the library makes its first allocation, so set before it loads
+  process.env.DUCKDB_JE_MALLOC_CONF ??= ALLOCATOR_CONF;
   return (await import('@duckdb/node-api')).default;
 }
+
+/**
+ * How long DuckDB's allocator (a jemalloc of its own) keeps memory DuckDB freed before giving it back
+ * to the system: DuckDB's default is about a second, so a recorder at 1 s gave back each tick's
+ * memory between ticks and took it again at the next, and every page it took again was a page fault.
+ * On this machine (a VM where a fault costs ~14 µs) a 20-node recorder at 1 s spent 168-171 ms of CPU
+ * a second with DuckDB's default, 136-145 ms with 30 s, at the same RSS (issue 18). A user's own
+ * DUCKDB_JE_MALLOC_CONF wins.
+ */
+const ALLOCATOR_CONF = 'dirty_decay_ms:30000,muzzy_decay_ms:30000';
 
 /**
  * DuckDB's memory cap unless KUBECTL_HEAPSTER_MEMORY_LIMIT says otherwise. On the 20-node bench day,
