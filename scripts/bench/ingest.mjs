@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Archive, TickWriter } from '../../dist/archive/index.js';
+import { Archive, keepFreedMemory, TickWriter } from '../../dist/archive/index.js';
 import { Workload } from '../../dist/simulator/index.js';
 import { simBatch, simNodes } from './sim-batch.mjs';
 
@@ -44,6 +44,8 @@ async function ingest(nodes, ticks, paced = false) {
 }
 
 export async function ingestBench() {
+  // as `record` does, before DuckDB loads in this process
+  keepFreedMemory(30_000);
   const rows = [];
   for (const nodes of [20, 100]) {
     const r = await ingest(nodes, Number(process.env.BENCH_INGEST_TICKS ?? 60));

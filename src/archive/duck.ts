@@ -10,20 +10,23 @@ import { spillDir } from './spill-dir.js';
  * export; imported by Node itself, the default export is the same exports object.
  */
 export async function duckdb() {
-  // read by DuckDB's allocator when the library makes its first allocation, so set before it loads
-  process.env.DUCKDB_JE_MALLOC_CONF ??= ALLOCATOR_CONF;
   return (await import('@duckdb/node-api')).default;
 }
 
 /**
- * How long DuckDB's allocator (a jemalloc of its own) keeps memory DuckDB freed before giving it back
- * to the system: DuckDB's default is about a second, so a recorder at 1 s gave back each tick's
- * memory between ticks and took it again at the next, and every page it took again was a page fault.
- * On this machine (a VM where a fault costs ~14 µs) a 20-node recorder at 1 s spent 168-171 ms of CPU
- * a second with DuckDB's default, 136-145 ms with 30 s, at the same RSS (issue 18). A user's own
- * DUCKDB_JE_MALLOC_CONF wins.
+ * Makes DuckDB's allocator (a jemalloc of its own) keep memory DuckDB freed for `ms` before giving it
+ * back to the system, instead of DuckDB's 1 s; takes effect only if called before DuckDB loads, and a
+ * user's own DUCKDB_JE_MALLOC_CONF wins. For `record`: at 1 s resolution each tick's memory went back
+ * between ticks and was faulted in again at the next, at ~14 µs a page on this VM. With 30 s, a
+ * 20-node recorder at 1 s through the simulator: CPU 158-161 → 130-137 ms a second, page faults
+ * 3,600 → 2,000-2,300 a second, RSS the same; a tick written a second after the last 121 → 84 ms
+ * (2 s: 96-99, 3 s: 89-100). Its price: compacting 90 such ticks peaked at 0.80 GB instead of
+ * 0.68-0.72. Not for every command: an export of the 20-node day peaked at 1.2-1.5 GB instead of
+ * 0.48 (3 s: 0.58-0.60), in the same time (issue 18).
  */
-const ALLOCATOR_CONF = 'dirty_decay_ms:30000,muzzy_decay_ms:30000';
+export function keepFreedMemory(ms: number): void {
+  process.env.DUCKDB_JE_MALLOC_CONF ??= `dirty_decay_ms:${ms},muzzy_decay_ms:${ms}`;
+}
 
 /**
  * DuckDB's memory cap unless KUBECTL_HEAPSTER_MEMORY_LIMIT says otherwise. On the 20-node bench day,
