@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Archive, keepFreedMemory, TickWriter } from '../../dist/archive/index.js';
+import { Archive, keepMemoryBetweenTicks, TickWriter } from '../../dist/archive/index.js';
 import { Workload } from '../../dist/simulator/index.js';
 import { simBatch, simNodes } from './sim-batch.mjs';
-import { RUN_ENV, RUN_FLAGS } from './run-flags.mjs';
+import { RUN_FLAGS } from './run-flags.mjs';
 
 /**
  * `paced`: each write starts a second after the one before, as `record --resolution 1s` writes; back to
@@ -48,8 +48,9 @@ async function ingest(nodes, ticks, paced = false) {
 
 async function measure() {
   // as `record` at 1 s does, before DuckDB loads; DuckDB reads it once, so this runs in a process of
-  // its own and the benches after it (the archive's, at 60 s) keep DuckDB's own setting
-  keepFreedMemory(30_000);
+  // its own and the benches after it (the archive's, at 60 s) keep DuckDB's own setting. The bench's
+  // process already has the plugin's environment (bench.mjs), which the child inherits
+  keepMemoryBetweenTicks(1000);
   const rows = [];
   for (const nodes of [20, 100]) {
     const r = await ingest(nodes, Number(process.env.BENCH_INGEST_TICKS ?? 60));
@@ -65,7 +66,7 @@ const SELF = fileURLToPath(import.meta.url);
 if (process.argv[1] === SELF) process.stdout.write(JSON.stringify(await measure()));
 
 export async function ingestBench() {
-  const r = spawnSync(process.execPath, [...RUN_FLAGS, SELF], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...RUN_ENV } });
+  const r = spawnSync(process.execPath, [...RUN_FLAGS, SELF], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`the ingest bench exited ${r.status}`);
   return JSON.parse(r.stdout);
 }

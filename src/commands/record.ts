@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { Archive, archiveDir, checkName, keepFreedMemory, selectRecordings, TickWriter } from '../archive/index.js';
+import { Archive, archiveDir, checkName, keepMemoryBetweenTicks, selectRecordings, TickWriter } from '../archive/index.js';
 import { archiveFlag, archiveNotice } from '../cli/archive-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
@@ -55,11 +55,8 @@ still be explained.`);
     const kube = toKubeFlags(flags);
     const resolutionMs = parseDuration(flags.resolution, '--resolution');
     if (resolutionMs < 1000) throw usageError(`--resolution ${flags.resolution} is below 1s`, 'use 1s or more (Heapster used 60s)');
-    // before DuckDB loads: below 10 s a tick's memory is kept for the next ones (at 1 s, taking it back
-    // each tick was a sixth of the CPU). Slower, those faults are a sliver of the interval, and a
-    // 1,000-node recorder at 15 s that kept its ticks' memory peaked at 1,399 MB (one run; 1,269-1,271
-    // in earlier runs without)
-    if (resolutionMs < 10_000) keepFreedMemory(30_000);
+    // before DuckDB loads: at 1 s, taking each tick's memory back from the system was a sixth of the CPU
+    keepMemoryBetweenTicks(resolutionMs);
     if (flags.for !== undefined && flags.until !== undefined) throw usageError('--for and --until both set the end', 'use one of them');
     const until = flags.for !== undefined ? now() + parseDuration(flags.for, '--for') : flags.until !== undefined ? parseTime(flags.until, '--until', now()) : undefined;
     if (until !== undefined && flags.until !== undefined && until <= now()) throw usageError(`--until ${flags.until} is in the past`, 'give a later time');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { keepFreedMemory } from '../../src/archive/duck.js';
+import { keepFreedMemory, keepMemoryBetweenTicks } from '../../src/archive/duck.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -16,6 +16,20 @@ test("keepFreedMemory sets DuckDB's allocator option only when the user has not"
     process.env.DUCKDB_JE_MALLOC_CONF = 'narenas:1';
     keepFreedMemory(3000);
     assert.is(process.env.DUCKDB_JE_MALLOC_CONF, 'narenas:1');
+  } finally {
+    if (before === undefined) delete process.env.DUCKDB_JE_MALLOC_CONF;
+    else process.env.DUCKDB_JE_MALLOC_CONF = before;
+  }
+});
+
+test('a writer below 10 s resolution keeps its ticks\' memory 30 s; at 10 s and more DuckDB keeps its own setting', () => {
+  const before = process.env.DUCKDB_JE_MALLOC_CONF;
+  try {
+    delete process.env.DUCKDB_JE_MALLOC_CONF;
+    keepMemoryBetweenTicks(10_000);
+    assert.is(process.env.DUCKDB_JE_MALLOC_CONF, undefined);
+    keepMemoryBetweenTicks(1000);
+    assert.is(process.env.DUCKDB_JE_MALLOC_CONF, 'dirty_decay_ms:30000,muzzy_decay_ms:30000');
   } finally {
     if (before === undefined) delete process.env.DUCKDB_JE_MALLOC_CONF;
     else process.env.DUCKDB_JE_MALLOC_CONF = before;
