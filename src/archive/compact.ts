@@ -31,7 +31,10 @@ export const SPLIT_ROWS = 6_000_000;
 export interface CompactResult {
   merged: number;
   written: number;
+  /** rows of every kind: samples, and the pod and node rows beside them */
   rows: number;
+  /** of them samples, the count `archive ls` and `export` give */
+  samples: number;
   bytesBefore: number;
   bytesAfter: number;
 }
@@ -59,7 +62,7 @@ export async function compact(archive: Archive, o: CompactOptions): Promise<Comp
     if (list) list.push(s);
     else groups.set(key, [s]);
   }
-  const result: CompactResult = { merged: 0, written: 0, rows: 0, bytesBefore: 0, bytesAfter: 0 };
+  const result: CompactResult = { merged: 0, written: 0, rows: 0, samples: 0, bytesBefore: 0, bytesAfter: 0 };
   for (const group of groups.values()) {
     if (group.length < 2 && group[0]!.level === o.level - 1) continue;
     const merged = await mergeGroup(archive, group, o.level, o.splitRows ?? SPLIT_ROWS, resolution.get(group[0]!.recording) ?? 60_000);
@@ -69,7 +72,9 @@ export async function compact(archive: Archive, o: CompactOptions): Promise<Comp
     clearIntent(intent);
     result.merged += group.length;
     result.written += merged.length;
-    result.rows += merged.reduce((s, m) => s + m.snapshot.rows, 0);
+    const rows = merged.reduce((s, m) => s + m.snapshot.rows, 0);
+    result.rows += rows;
+    if (group[0]!.kind === 'samples') result.samples += rows;
     result.bytesBefore += group.reduce((s, g) => s + g.bytes, 0);
     result.bytesAfter += merged.reduce((s, m) => s + m.snapshot.bytes, 0);
   }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import type { NodeInfo, PodInfo } from '../../src/model/index.js';
 import { Archive, compact, exportSamples, readSamples, selectRecordings, selectSnapshots, TickWriter, verify } from '../../src/archive/index.js';
 import { ArchiveHistory, parseTarget, runQuery } from '../../src/query/index.js';
 import { handBatches, tempArchive, writeBatches } from '../helpers/archive.js';
@@ -146,6 +147,25 @@ test('prune removes a killed recording left without files, and keeps one that is
   for (const name of ['killed', 'running']) assert.is((await cli(['archive', 'prune', '--recording', name, '--archive', archive.dir], env)).code, 0);
   const left = await archive.catalog(true, (con) => selectRecordings(con));
   assert.equal(left.map((r) => r.name), ['running']);
+});
+
+test('archive compact counts samples as archive ls does, the pod and node rows beside them apart', async () => {
+  const archive = await tempArchive();
+  const w = await TickWriter.start(archive, {
+    name: 'r1', cluster: 'test-cluster', context: 'test', server: 'https://example', resolutionMs: 60_000, startedAt: T0, status: 'recording', nodes: 0, ticks: 0,
+  });
+  const pod: PodInfo = { namespace: 'web', name: 'p1', uid: 'uid-p1', nodeName: 'n1', labels: {}, containers: [], phase: 'Running', qosClass: 'BestEffort' };
+  const node: NodeInfo = { name: 'n1', hostname: 'n1', hostId: '', labels: {}, ready: true, kubeletVersion: 'v1.30.0', capacity: {}, allocatable: {} };
+  // one sample a tick; the pod and the node, unchanged, are written with the first tick only
+  for (const b of handBatches(T0, values.slice(0, 3))) await w.write(b, [pod], [node], []);
+  await w.finish('done');
+  const env = pluginEnv();
+  const ls = await cli(['archive', 'ls', '--archive', archive.dir], env);
+  const [head, row] = ls.stdout.trim().split('\n').map((l) => l.split(/\s{2,}/));
+  assert.is(row![head!.indexOf('SAMPLES')], '3', 'archive ls counts 3 samples');
+  const r = await cli(['archive', 'compact', '--archive', archive.dir], env);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^merged 5 files into 3 \(3 samples and 2 pod and node rows, /);
 });
 
 test('a damaged file is named in the error, never silently skipped', async () => {

@@ -13,8 +13,11 @@ export default class ArchiveCompact extends BaseCommand {
     const { flags } = await this.parse(ArchiveCompact);
     const archive = await openArchive(flags.archive);
     const r = await compact(archive, { level: 2, ...(flags.recording ? { recording: flags.recording } : {}) });
+    // samples, as `archive ls` and `export` count them: the pod and node rows said apart, or a user
+    // comparing the three would think rows were added
+    const others = r.rows - r.samples;
     process.stdout.write(r.merged
-      ? `merged ${r.merged} files into ${r.written} (${r.rows} rows, ${formatBytes(r.bytesBefore)} → ${formatBytes(r.bytesAfter)})\n`
+      ? `merged ${r.merged} files into ${r.written} (${r.samples} samples${others ? ` and ${others} pod and node rows` : ''}, ${formatBytes(r.bytesBefore)} → ${formatBytes(r.bytesAfter)})\n`
       : 'nothing to compact\n');
   }
 }
