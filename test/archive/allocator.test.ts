@@ -7,34 +7,32 @@ import { keepFreedMemory, keepMemoryBetweenTicks } from '../../src/archive/duck.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-test("keepFreedMemory sets DuckDB's allocator option only when the user has not", () => {
+/** Runs `fn` with DUCKDB_JE_MALLOC_CONF unset, and puts back what this process had. */
+function withoutUserConf(fn: () => void): void {
   const before = process.env.DUCKDB_JE_MALLOC_CONF;
   try {
     delete process.env.DUCKDB_JE_MALLOC_CONF;
-    keepFreedMemory(3000);
-    assert.is(process.env.DUCKDB_JE_MALLOC_CONF, 'dirty_decay_ms:3000,muzzy_decay_ms:3000');
-    process.env.DUCKDB_JE_MALLOC_CONF = 'narenas:1';
-    keepFreedMemory(3000);
-    assert.is(process.env.DUCKDB_JE_MALLOC_CONF, 'narenas:1');
+    fn();
   } finally {
     if (before === undefined) delete process.env.DUCKDB_JE_MALLOC_CONF;
     else process.env.DUCKDB_JE_MALLOC_CONF = before;
   }
-});
+}
 
-test('a writer below 10 s resolution keeps its ticks\' memory 30 s; at 10 s and more DuckDB keeps its own setting', () => {
-  const before = process.env.DUCKDB_JE_MALLOC_CONF;
-  try {
-    delete process.env.DUCKDB_JE_MALLOC_CONF;
-    keepMemoryBetweenTicks(10_000);
-    assert.is(process.env.DUCKDB_JE_MALLOC_CONF, undefined);
-    keepMemoryBetweenTicks(1000);
-    assert.is(process.env.DUCKDB_JE_MALLOC_CONF, 'dirty_decay_ms:30000,muzzy_decay_ms:30000');
-  } finally {
-    if (before === undefined) delete process.env.DUCKDB_JE_MALLOC_CONF;
-    else process.env.DUCKDB_JE_MALLOC_CONF = before;
-  }
-});
+test("keepFreedMemory sets DuckDB's allocator option only when the user has not", () => withoutUserConf(() => {
+  keepFreedMemory(3000);
+  assert.is(process.env.DUCKDB_JE_MALLOC_CONF, 'dirty_decay_ms:3000,muzzy_decay_ms:3000');
+  process.env.DUCKDB_JE_MALLOC_CONF = 'narenas:1';
+  keepFreedMemory(3000);
+  assert.is(process.env.DUCKDB_JE_MALLOC_CONF, 'narenas:1');
+}));
+
+test('a writer below 10 s resolution keeps its ticks\' memory 30 s; at 10 s and more DuckDB keeps its own setting', () => withoutUserConf(() => {
+  keepMemoryBetweenTicks(10_000);
+  assert.is(process.env.DUCKDB_JE_MALLOC_CONF, undefined);
+  keepMemoryBetweenTicks(1000);
+  assert.is(process.env.DUCKDB_JE_MALLOC_CONF, 'dirty_decay_ms:30000,muzzy_decay_ms:30000');
+}));
 
 test("DuckDB's allocator takes the option when it is set before DuckDB loads, in place of DuckDB's 1 s", () => {
   // a fresh process: this one may have loaded DuckDB already. jemalloc prints its options at exit
