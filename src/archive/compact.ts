@@ -1,5 +1,6 @@
 import { renameSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Archive } from './archive.js';
 import { deleteSnapshots, insertSnapshots, selectRecordingRows, selectSnapshots, setSnapshotMetrics, type Snapshot } from './catalog.js';
 import { fileList, lit, withMemoryDb } from './duck.js';
@@ -65,7 +66,14 @@ export async function compact(archive: Archive, o: CompactOptions): Promise<Comp
   const result: CompactResult = { merged: 0, written: 0, rows: 0, samples: 0, bytesBefore: 0, bytesAfter: 0 };
   for (const group of groups.values()) {
     if (group.length < 2 && group[0]!.level === o.level - 1) continue;
-    const merged = await mergeGroup(archive, group, o.level, o.splitRows ?? SPLIT_ROWS, resolution.get(group[0]!.recording) ?? 60_000);
+    let merged: Merged[];
+    try {
+      merged = await mergeGroup(archive, group, o.level, o.splitRows ?? SPLIT_ROWS, resolution.get(group[0]!.recording) ?? 60_000);
+    } catch (e) {
+      // another run swapped this group and removed its files while this one read them: its work stands
+      if (!(await archive.catalog(true, (con) => allCataloged(con, group)))) continue;
+      throw e;
+    }
     const intent = await swap(archive, group, merged);
     if (!intent) continue;
     for (const g of group) removeIfThere(path.join(archive.dir, g.file));
@@ -87,6 +95,12 @@ interface Merged {
   snapshot: Snapshot;
 }
 
+/** Whether every file of the group is still in the catalog: not, once a concurrent run has merged them. */
+async function allCataloged(con: DuckDBConnection, group: readonly Snapshot[]): Promise<boolean> {
+  const r = await con.runAndReadAll(`SELECT count(*) AS n FROM snapshots WHERE file IN (${group.map((g) => lit(g.file)).join(', ')})`);
+  return Number(r.getRowObjects()[0]!.n) === group.length;
+}
+
 /** The swap under the catalog's lock; undefined (and the new files removed) when the group was merged by another run. */
 async function swap(archive: Archive, group: readonly Snapshot[], merged: readonly Merged[]): Promise<IntentFile | undefined> {
   const old = group.map((g) => g.file);
@@ -94,8 +108,7 @@ async function swap(archive: Archive, group: readonly Snapshot[], merged: readon
   let committed = false;
   try {
     await archive.catalog(false, async (con) => {
-      const r = await con.runAndReadAll(`SELECT count(*) AS n FROM snapshots WHERE file IN (${old.map(lit).join(', ')})`);
-      if (Number(r.getRowObjects()[0]!.n) !== old.length) return;
+      if (!(await allCataloged(con, group))) return;
       intent = writeIntent(archive.dir, 'compact', old, merged.map((m) => m.snapshot.file));
       for (const m of merged) renameSync(m.tmp, m.abs);
       await con.run('BEGIN TRANSACTION');
