@@ -21,6 +21,13 @@ export interface CompactOptions {
   before?: number;
   /** a daily sample file is split into one file per metric from this many rows (default SPLIT_ROWS) */
   splitRows?: number;
+  /**
+   * stops the run: the merge in hand is interrupted and its new files removed, groups already
+   * swapped stay swapped, and the rest keep their files for a later run
+   */
+  signal?: AbortSignal;
+  /** DuckDB's memory cap for the merges, instead of the process's (KUBECTL_HEAPSTER_MEMORY_LIMIT) */
+  memoryLimit?: string;
 }
 
 /**
@@ -65,11 +72,13 @@ export async function compact(archive: Archive, o: CompactOptions): Promise<Comp
   }
   const result: CompactResult = { merged: 0, written: 0, rows: 0, samples: 0, bytesBefore: 0, bytesAfter: 0 };
   for (const group of groups.values()) {
+    if (o.signal?.aborted) break;
     if (group.length < 2 && group[0]!.level === o.level - 1) continue;
     let merged: Merged[];
     try {
-      merged = await mergeGroup(archive, group, o.level, o.splitRows ?? SPLIT_ROWS, resolution.get(group[0]!.recording) ?? 60_000);
+      merged = await mergeGroup(archive, group, o, resolution.get(group[0]!.recording) ?? 60_000);
     } catch (e) {
+      if (o.signal?.aborted) break;
       // another run swapped this group and removed its files while this one read them: its work stands
       if (!(await archive.catalog(true, (con) => allCataloged(con, group)))) continue;
       throw e;
@@ -157,7 +166,9 @@ async function learnMetrics(archive: Archive, snaps: readonly Snapshot[]): Promi
  * while a metric's day sorts in memory, and the catalog then sends a query only its metric's files.
  * A file of one metric, split or not, is cataloged with it.
  */
-async function mergeGroup(archive: Archive, group: Snapshot[], level: number, splitRows: number, resolutionMs: number): Promise<Merged[]> {
+async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions, resolutionMs: number): Promise<Merged[]> {
+  const { level } = o;
+  const splitRows = o.splitRows ?? SPLIT_ROWS;
   const first = group[0]!;
   const rows = group.reduce((s, g) => s + g.rows, 0);
   const files = group.map((g) => path.join(archive.dir, g.file));
@@ -165,12 +176,16 @@ async function mergeGroup(archive: Archive, group: Snapshot[], level: number, sp
   const from = `read_parquet(${fileList(files)}, union_by_name = true)`;
   const out: { rel: string; abs: string; tmp: string; rows: number; metric?: string }[] = [];
   await withMemoryDb(async (con) => {
-    const labels = first.kind === 'samples' ? await LabelEnums.of(con, from) : undefined;
-    const found = labels && level === 2 ? labels.valuesOf('metric') : [];
-    const metrics: readonly (string | undefined)[] = found.length === 1 || (found.length > 1 && rows >= splitRows) ? found : [undefined];
-    let written = 0;
+    if (o.memoryLimit) await con.run(`SET memory_limit = ${lit(o.memoryLimit)}`);
+    const interrupt = () => con.interrupt();
+    o.signal?.addEventListener('abort', interrupt);
     try {
+      const labels = first.kind === 'samples' ? await LabelEnums.of(con, from) : undefined;
+      const found = labels && level === 2 ? labels.valuesOf('metric') : [];
+      const metrics: readonly (string | undefined)[] = found.length === 1 || (found.length > 1 && rows >= splitRows) ? found : [undefined];
+      let written = 0;
       for (const metric of metrics) {
+        o.signal?.throwIfAborted();
         const where = metric === undefined || found.length === 1 ? '' : `WHERE metric = ${lit(metric)}`;
         const dest = archive.snapshotPath(first.kind, first.cluster, first.date, first.recording, level, tsMin);
         const tmp = tempName(dest.abs);
@@ -187,6 +202,8 @@ async function mergeGroup(archive: Archive, group: Snapshot[], level: number, sp
     } catch (e) {
       for (const f of out) removeIfThere(f.tmp);
       throw e;
+    } finally {
+      o.signal?.removeEventListener('abort', interrupt);
     }
   });
   return out.map((f) => {

@@ -38,3 +38,9 @@ export function outOfMemoryLine(err: Error, limit: string): string | undefined {
   if (!/Out of Memory Error/i.test(err.message)) return undefined;
   return `DuckDB needed more memory than its cap of ${limit} (KUBECTL_HEAPSTER_MEMORY_LIMIT); narrow the window or the target, or raise the cap, e.g. KUBECTL_HEAPSTER_MEMORY_LIMIT=2GB`;
 }
+
+/** Any error as one line: the machine's failure or DuckDB's memory cap in their words, else the error's first line. */
+export function errorLine(err: unknown, limit: string): string {
+  if (!(err instanceof Error)) return String(err);
+  return systemErrorLine(err) ?? outOfMemoryLine(err, limit) ?? err.message.split('\n')[0]!;
+}

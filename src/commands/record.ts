@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { Archive, archiveDir, checkName, keepMemoryBetweenTicks, selectRecordings, TickWriter } from '../archive/index.js';
+import { Archive, archiveDir, checkName, keepMemoryBetweenTicks, memoryLimit, selectRecordings, TickWriter } from '../archive/index.js';
 import { archiveFlag, archiveNotice } from '../cli/archive-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { kubeFlags, scopeFlags, toKubeFlags } from '../cli/kube-flags.js';
@@ -14,6 +14,7 @@ import { formatBytes, goTime } from '../render/index.js';
 import { SinkQueue } from '../sinks/index.js';
 import { prose } from '../cli/prose.js';
 import { shellWord } from '../cli/shell-word.js';
+import { errorLine } from '../cli/system-error.js';
 
 /** cAdvisor's housekeeping period, which kubelet stats move at (metrics-server advises 15 s at least) */
 const KUBELET_PERIOD_MS = 10_000;
@@ -123,6 +124,7 @@ still be explained.`);
         concurrency: flags.concurrency, nodeTimeoutMs, requestTimeoutMs: kube.requestTimeoutMs || 30_000,
         now, sleep: abortableSleep, signal: stop.signal, onTick: progressPrinter(process.stderr, started, now, () => sinkProgress(queues)),
         onBatch: (b) => queues.forEach((q) => q.offer(b)),
+        onCompactionError: (e) => process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}warning: the hourly compaction stopped: ${errorLine(e, memoryLimit())}; the files stay as they were, all readable, and \`kubectl heapster archive compact${flags.archive ? ` --archive ${shellWord(archive.dir)}` : ''}\` merges them later\n`),
         onBehind: (ms, missed) => process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}warning: the recorder fell ${Math.round(ms / 1000)}s behind --resolution ${flags.resolution} (${missed} boundaries kept as gaps); a slower --resolution or fewer nodes (--node-selector) keeps up\n`),
       });
       if (process.stderr.isTTY) process.stderr.write('\n');

@@ -1,7 +1,7 @@
 import type { Archive, TickWriter } from '../archive/index.js';
-import { compact } from '../archive/index.js';
 import { collectBatch, nodeWatch, PodWatch, type ApiClient, type NodeFailure } from '../cluster/index.js';
 import { PluginError, podKey, processBatch, RateBase, type Batch } from '../model/index.js';
+import { compactRecording, HourlyCompaction, type CompactHours } from './hourly-compaction.js';
 import { narrowBatch, type RecordScope } from './narrow.js';
 
 export interface RecorderOptions {
@@ -32,6 +32,10 @@ export interface RecorderOptions {
    * follow (tests)
    */
   objects?: 'watch' | 'list';
+  /** how the finished hours are merged (default: the archive's compaction of this recording) */
+  compactHours?: CompactHours;
+  /** a merge of finished hours that failed: the recording goes on, and the files stay as they were */
+  onCompactionError?: (e: unknown) => void;
 }
 
 export interface TickReport {
@@ -88,6 +92,8 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
   // tick, will not get better by itself (an expired login, a rotated CA the kubeconfig does not have)
   let authTicks = 0;
   let compactedHour = Math.floor(o.now() / HOUR);
+  const hourly = new HourlyCompaction(o.compactHours ?? compactRecording(o.archive, o.writer.name), (e) => o.onCompactionError?.(e));
+  let ended = false;
   // pods and nodes are listed once and then watched, as Heapster's informers did, not listed every tick
   const watch = o.objects === 'list' ? undefined : new PodWatch(o.client, o.requestTimeoutMs);
   const nodes = o.objects === 'list' ? undefined : nodeWatch(o.client, o.requestTimeoutMs, o.nodeSelector);
@@ -160,10 +166,13 @@ export async function runRecorder(o: RecorderOptions): Promise<RecordSummary> {
       const hour = Math.floor(o.now() / HOUR);
       if (hour !== compactedHour && !o.signal.aborted) {
         compactedHour = hour;
-        await compact(o.archive, { recording: o.writer.name, level: 1, before: hour * HOUR });
+        hourly.start(hour * HOUR);
       }
     }
+    ended = true;
   } finally {
+    // a stop asked for does not wait minutes for a merge; an end reached (--for, --until) finishes it
+    await hourly.end(!ended || o.signal.aborted);
     watch?.close();
     nodes?.close();
   }

@@ -40,6 +40,26 @@ test('compact merges tick files into one sorted file without losing or duplicati
   assert.equal(readdirSync(path.dirname(path.join(archive.dir, snaps[0]!.file))).filter((f) => f.endsWith('.parquet')).length, 1, 'old files removed');
 });
 
+test('a compaction told to stop merges nothing more, and leaves no file of its own behind', async () => {
+  const archive = await archiveWithTicks();
+  const before = await readAll(archive);
+  const stop = new AbortController();
+  stop.abort();
+  assert.is((await compact(archive, { level: 2, signal: stop.signal })).merged, 0, 'stopped before it began');
+  assert.is((await archive.files({ kind: 'samples' })).length, values.length);
+
+  // stopped as its first file is being written: whether the stop came in time or not, the archive is whole
+  const late = new AbortController();
+  const tmpFiles = () => readdirSync(archive.dir, { recursive: true }).map(String).filter((f) => path.basename(f).startsWith('.tmp-'));
+  const watcher = setInterval(() => void (tmpFiles().length && late.abort()), 0);
+  const r = await compact(archive, { level: 2, signal: late.signal });
+  clearInterval(watcher);
+  assert.equal(tmpFiles(), []);
+  assert.equal(await readAll(archive), before);
+  assert.equal((await verify(archive)).problems, []);
+  assert.is((await archive.files({ kind: 'samples' })).length, r.merged ? 1 : values.length);
+});
+
 test('a compacted file is Parquet 2 and reads back through hyparquet (another reader) as through DuckDB', async () => {
   const archive = await archiveWithTicks();
   await compact(archive, { level: 2 });

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEFAULT_MEMORY_LIMIT, memoryLimit, memoryLimitBytes, withMemoryDb } from '../../src/archive/duck.js';
-import { outOfMemoryLine } from '../../src/cli/system-error.js';
+import { errorLine, outOfMemoryLine } from '../../src/cli/system-error.js';
 
 test('KUBECTL_HEAPSTER_MEMORY_LIMIT reaches DuckDB; unset, the default does', async () => {
   const setting = async () => withMemoryDb(async (con) => String((await con.runAndReadAll("SELECT current_setting('memory_limit') AS m")).getRowObjects()[0]!.m));
@@ -56,6 +56,10 @@ test('DuckDB running out of its cap is told as the cap, with what to do, not as 
   assert.ok(err, 'DuckDB refused');
   assert.is(outOfMemoryLine(err!, '16MB'), 'DuckDB needed more memory than its cap of 16MB (KUBECTL_HEAPSTER_MEMORY_LIMIT); narrow the window or the target, or raise the cap, e.g. KUBECTL_HEAPSTER_MEMORY_LIMIT=2GB');
   assert.is(outOfMemoryLine(new Error('IO Error: No files found'), '16MB'), undefined);
+  // the recorder's warning of a failed hourly compaction: the same words, and any other error's first line
+  assert.is(errorLine(err!, '16MB'), outOfMemoryLine(err!, '16MB'));
+  assert.is(errorLine(new Error('IO Error: No files found\nmore'), '16MB'), 'IO Error: No files found');
+  assert.is(errorLine(Object.assign(new Error('x'), { code: 'ENOSPC', path: '/a/b' }), '16MB'), 'cannot write /a/b: no space left on the device; free some space and run it again; what was already recorded is kept');
 });
 
 test.run();
