@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Archive, TickWriter, compact } from '../../dist/archive/index.js';
+import { Archive, TickWriter } from '../../dist/archive/index.js';
+import { HourlyCompaction, compactRecording } from '../../dist/record/index.js';
 import { Workload } from '../../dist/simulator/index.js';
 import { simBatch, simNodes } from './sim-batch.mjs';
 import { timeCli } from './time-cli.mjs';
@@ -22,6 +23,8 @@ export async function archiveBench(print) {
     name: 'day', cluster: 'bench-cluster', context: 'bench', server: 'https://bench', resolutionMs: RES,
     startedAt: start, status: 'recording', nodes: NODES, ticks: 0,
   });
+  // the finished hours merged as the recorder merges them: beside the ticks, one run at a time
+  const hourly = new HourlyCompaction(compactRecording(archive, 'day'), (e) => { throw e; });
   let prev, samples = 0, ingestMs = 0, genMs = 0;
   const nodes = simNodes(w, start);
   const ticks = HOURS * 60;
@@ -36,10 +39,11 @@ export async function archiveBench(print) {
     ingestMs += performance.now() - i0;
     samples += r.rows;
     if (i % 60 === 59) {
-      await compact(archive, { recording: 'day', level: 1, before: batch.timestamp + 1 });
+      hourly.start(batch.timestamp + 1);
       process.stderr.write(`\r  generated ${((i + 1) / 60).toFixed(0)} of ${HOURS} h, ${samples} samples`);
     }
   }
+  await hourly.end(false);
   await writer.finish('done');
   process.stderr.write('\n');
   // taken before the day's compaction, which runs as its own process so that its peak is its own
@@ -65,8 +69,8 @@ export async function archiveBench(print) {
   const p2 = await inProcess({ target: parseTarget(`namespaces/${ns}/pod-list/${pods.join(',')}`, ctx), metric: 'cpu/usage_rate', window: {}, aggregations: ['p95'], bucketMs: 3_600_000 });
   print([
     [`archive: samples generated (${NODES} nodes, ${HOURS} h at 60 s)`, samples],
-    ['archive: ingest samples/s (model batch → Parquet + catalog)', Math.round(samples / (ingestMs / 1000)), '≥ 1,000,000'],
-    ['archive: peak RSS while ingesting (hourly compactions included), MB', ingestRss.toFixed(0), '≤ 1,000'],
+    ['archive: ingest samples/s (model batch → Parquet + catalog; the hourly merges run beside the writes)', Math.round(samples / (ingestMs / 1000)), '≥ 1,000,000'],
+    ['archive: peak RSS while ingesting (the hourly merges running beside, as in record), MB', ingestRss.toFixed(0), '≤ 1,000'],
   ]);
   const q1 = await timeCli(['query', `namespaces/${ns}`, 'memory/usage', '--archive', dir, '-o', 'json'], env);
   const q2 = await timeCli(['query', `namespaces/${ns}/pod-list/${pods.join(',')}`, 'cpu/usage_rate', '--agg', 'p95', '--bucket', '1h', '--archive', dir, '-o', 'json'], env);

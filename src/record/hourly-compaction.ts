@@ -1,12 +1,31 @@
 import type { Archive } from '../archive/index.js';
-import { compact } from '../archive/index.js';
+import { compact, memoryLimitBytes } from '../archive/index.js';
 
 /** Merges a recording's files that ended before `before`; stops early when `signal` aborts. */
 export type CompactHours = (before: number, signal: AbortSignal) => Promise<unknown>;
 
-/** The archive's own level-1 compaction of one recording. */
-export function compactRecording(archive: Archive, recording: string, memoryLimit?: string): CompactHours {
-  return (before, signal) => compact(archive, { recording, level: 1, before, signal, ...(memoryLimit ? { memoryLimit } : {}) });
+/**
+ * The archive's own level-1 compaction of one recording, within half the process's memory cap: the
+ * merge runs beside the ticks now, whose own memory it would otherwise add to. 100 nodes at 60 s,
+ * 4 hours in compressed time: peak RSS 882 MB instead of 1,133 at the whole cap (1,015 when merges
+ * ran between ticks), each hour's merge 20 s instead of 13. A merge the half cap cannot hold (DuckDB
+ * spills sorts, not everything) is run again at the whole cap.
+ */
+export function compactRecording(archive: Archive, recording: string, memoryLimit = hourlyMemoryLimit()): CompactHours {
+  return async (before, signal) => {
+    const run = (cap?: string) => compact(archive, { recording, level: 1, before, signal, ...(cap ? { memoryLimit: cap } : {}) });
+    try {
+      return await run(memoryLimit);
+    } catch (e) {
+      if (signal.aborted || !/Out of Memory Error/i.test((e as Error).message)) throw e;
+      return run();
+    }
+  };
+}
+
+/** Half of KUBECTL_HEAPSTER_MEMORY_LIMIT (or of its default), in MB as DuckDB counts them. */
+export function hourlyMemoryLimit(env: NodeJS.ProcessEnv = process.env): string {
+  return `${Math.floor(memoryLimitBytes(env) / 2e6)}MB`;
 }
 
 /**

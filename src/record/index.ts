@@ -1,3 +1,3 @@
 export { runRecorder, abortableSleep, type RecorderOptions, type RecordSummary, type TickReport } from './recorder.js';
 export { narrowBatch, type RecordScope } from './narrow.js';
-export { compactRecording, HourlyCompaction, type CompactHours } from './hourly-compaction.js';
+export { compactRecording, hourlyMemoryLimit, HourlyCompaction, type CompactHours } from './hourly-compaction.js';
