@@ -60,6 +60,21 @@ test('a compaction told to stop merges nothing more, and leaves no file of its o
   assert.is((await archive.files({ kind: 'samples' })).length, r.merged ? 1 : values.length);
 });
 
+test('an hour of more rows than one merge may take is merged into files of consecutive ticks', async () => {
+  const archive = await archiveWithTicks();
+  const before = await readAll(archive);
+  // 30 one-row ticks in one hour, at most 7 rows a file: 7, 7, 7, 7 and 2, in time order
+  const r = await compact(archive, { level: 1, before: T0 + 3_600_000, mergeRows: 7 });
+  assert.is(r.rows, values.length);
+  const snaps = await archive.catalog(true, (con) => selectSnapshots(con, { kind: 'samples' }));
+  assert.equal(snaps.map((s) => [s.level, s.rows, s.tsMin, s.tsMax]), [0, 7, 14, 21, 28].map((i) => {
+    const n = Math.min(7, values.length - i);
+    return [1, n, T0 + i * 60_000, T0 + (i + n - 1) * 60_000];
+  }));
+  assert.equal(await readAll(archive), before);
+  assert.equal((await verify(archive)).problems, []);
+});
+
 test('a compacted file is Parquet 2 and reads back through hyparquet (another reader) as through DuckDB', async () => {
   const archive = await archiveWithTicks();
   await compact(archive, { level: 2 });
