@@ -63,6 +63,11 @@ export function memoryLimit(env: NodeJS.ProcessEnv = process.env): string {
   return v;
 }
 
+/** Whether DuckDB refused the work for its memory cap ("Out of Memory Error": it spills sorts, not everything). */
+export function isOutOfMemory(err: unknown): boolean {
+  return err instanceof Error && /Out of Memory Error/i.test(err.message);
+}
+
 /** The memory cap in bytes, counted as DuckDB counts it (MB = 10^6 bytes, MiB = 2^20). */
 export function memoryLimitBytes(env: NodeJS.ProcessEnv = process.env): number {
   const m = SIZE.exec(memoryLimit(env))!;

@@ -1,3 +1,5 @@
+import { isOutOfMemory } from '../archive/duck.js';
+
 /** What each file-system failure means for the user, and what to do about it. */
 const MEANING: Record<string, [string, string]> = {
   ENOSPC: ['no space left on the device', 'free some space and run it again; what was already recorded is kept'],
@@ -35,7 +37,7 @@ export function systemErrorLine(err: Error & { code?: string; path?: string }): 
  * (which it could not spill). Undefined for any other error.
  */
 export function outOfMemoryLine(err: Error, limit: string): string | undefined {
-  if (!/Out of Memory Error/i.test(err.message)) return undefined;
+  if (!isOutOfMemory(err)) return undefined;
   return `DuckDB needed more memory than its cap of ${limit} (KUBECTL_HEAPSTER_MEMORY_LIMIT); narrow the window or the target, or raise the cap, e.g. KUBECTL_HEAPSTER_MEMORY_LIMIT=2GB`;
 }
 

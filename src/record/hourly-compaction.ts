@@ -1,5 +1,5 @@
 import type { Archive } from '../archive/index.js';
-import { compact, memoryLimitBytes } from '../archive/index.js';
+import { compact, isOutOfMemory, memoryLimitBytes } from '../archive/index.js';
 
 /** Merges a recording's files that ended before `before`; stops early when `signal` aborts. */
 export type CompactHours = (before: number, signal: AbortSignal) => Promise<unknown>;
@@ -17,7 +17,7 @@ export function compactRecording(archive: Archive, recording: string, memoryLimi
     try {
       return await run(memoryLimit);
     } catch (e) {
-      if (signal.aborted || !/Out of Memory Error/i.test((e as Error).message)) throw e;
+      if (signal.aborted || !isOutOfMemory(e)) throw e;
       return run();
     }
   };

@@ -99,6 +99,18 @@ test('a node that never answers does not slow the ticks: the resolution is kept 
 });
 
 const HOUR = 3_600_000;
+/** the hour boundary the tests below cross */
+const hour = Date.UTC(2026, 10, 26, 13);
+
+/** Runs `fn` with a small simulator of its own, closed afterwards. */
+async function withSim(fn: (sim: TestSim) => Promise<void>): Promise<void> {
+  const sim = await testSim({ seed: 5, nodes: 2, podsPerNode: 3 });
+  try {
+    await fn(sim);
+  } finally {
+    await sim.close();
+  }
+}
 
 /** A recording at 10 s on a clock standing at `from`, moved only by the recorder's sleeps, to `until`. */
 function hourCrossing(sim: TestSim, from: number, until: number, o: Partial<RecorderOptions> = {}) {
@@ -106,88 +118,70 @@ function hourCrossing(sim: TestSim, from: number, until: number, o: Partial<Reco
   return record(sim, { resolutionMs: 10_000, until, now: () => sim.clock.t, sleep: async (ms) => void (sim.clock.t += Math.max(0, ms)), ...o });
 }
 
-test('the hour before is merged into one sample file once the recording has passed it, and the ticks after it are left alone', async () => {
-  const sim = await testSim({ seed: 5, nodes: 2, podsPerNode: 3 });
-  try {
-    const hour = Date.UTC(2026, 10, 26, 13);
-    const rowsAt = new Map<number, number>();
-    const { archive, stamps } = await hourCrossing(sim, hour - 35_000, hour + 20_000, { onTick: (t) => void rowsAt.set(t.timestamp, t.rows) });
-    // ticks 12:59:30, :40, :50 are the finished hour; 13:00:00 (the boundary itself), :10, :20 are not
-    assert.equal(stamps, [-30_000, -20_000, -10_000, 0, 10_000, 20_000].map((d) => hour + d));
-    const snaps = await archive.catalog(true, (con) => selectSnapshots(con, { recording: 'r' }));
-    const before = snaps.filter((s) => s.tsMax < hour), after = snaps.filter((s) => s.tsMax >= hour);
-    // pods and nodes did not change: the hour has one file of each, which stays as it is
-    assert.equal(before.map((s) => [s.kind, s.level]).sort(), [['nodes', 0], ['pods', 0], ['samples', 1]]);
-    const merged = before.find((s) => s.kind === 'samples')!;
-    assert.is(merged.rows, rowsAt.get(hour - 30_000)! + rowsAt.get(hour - 20_000)! + rowsAt.get(hour - 10_000)!);
-    assert.equal([merged.tsMin, merged.tsMax], [hour - 30_000, hour - 10_000]);
-    assert.equal(after.filter((s) => s.kind === 'samples').map((s) => [s.tsMin, s.level]), [[hour, 0], [hour + 10_000, 0], [hour + 20_000, 0]]);
-    const { batches, whole } = await boundaries(archive);
-    assert.equal(batches, stamps, 'every batch still reads');
-    assert.equal(whole, []);
-  } finally {
-    await sim.close();
-  }
-});
+test('the hour before is merged into one sample file once the recording has passed it, and the ticks after it are left alone', () => withSim(async (sim) => {
+  const rowsAt = new Map<number, number>();
+  const { archive, stamps } = await hourCrossing(sim, hour - 35_000, hour + 20_000, { onTick: (t) => void rowsAt.set(t.timestamp, t.rows) });
+  // ticks 12:59:30, :40, :50 are the finished hour; 13:00:00 (the boundary itself), :10, :20 are not
+  assert.equal(stamps, [-30_000, -20_000, -10_000, 0, 10_000, 20_000].map((d) => hour + d));
+  const snaps = await archive.catalog(true, (con) => selectSnapshots(con, { recording: 'r' }));
+  const before = snaps.filter((s) => s.tsMax < hour), after = snaps.filter((s) => s.tsMax >= hour);
+  // pods and nodes did not change: the hour has one file of each, which stays as it is
+  assert.equal(before.map((s) => [s.kind, s.level]).sort(), [['nodes', 0], ['pods', 0], ['samples', 1]]);
+  const merged = before.find((s) => s.kind === 'samples')!;
+  assert.is(merged.rows, rowsAt.get(hour - 30_000)! + rowsAt.get(hour - 20_000)! + rowsAt.get(hour - 10_000)!);
+  assert.equal([merged.tsMin, merged.tsMax], [hour - 30_000, hour - 10_000]);
+  assert.equal(after.filter((s) => s.kind === 'samples').map((s) => [s.tsMin, s.level]), [[hour, 0], [hour + 10_000, 0], [hour + 20_000, 0]]);
+  const { batches, whole } = await boundaries(archive);
+  assert.equal(batches, stamps, 'every batch still reads');
+  assert.equal(whole, []);
+}));
 
-test('ticks go on while the hour is merged, and an end reached waits for the merge', async () => {
-  const sim = await testSim({ seed: 5, nodes: 2, podsPerNode: 3 });
-  try {
-    const hour = Date.UTC(2026, 10, 26, 13);
-    const calls: number[] = [];
-    let release: (() => void) | undefined;
-    let ticksWhileMerging = 0, done = false;
-    // a merge that lasts until three more ticks are written (or 10 s, should the recorder wait for it)
-    const compactHours = async (before: number) => {
-      calls.push(before);
-      await new Promise<void>((resolve) => {
-        release = resolve;
-        setTimeout(resolve, 10_000).unref();
-      });
-      done = true;
-    };
-    const onTick = () => {
-      if (!release || done) return;
-      if (++ticksWhileMerging === 3) release();
-    };
-    const { sum, archive } = await hourCrossing(sim, hour - 15_000, hour + 60_000, { compactHours, onTick });
-    assert.equal(calls, [hour], 'one merge, of what ended before the hour');
-    assert.is(ticksWhileMerging, 3, 'three ticks written while the merge ran');
-    assert.ok(done, 'the recorder returned after the merge ended');
-    assert.is(sum.gaps, 0);
-    assert.equal((await boundaries(archive)).whole, []);
-  } finally {
-    await sim.close();
-  }
-});
-
-test('a stop interrupts the merge in hand, and a merge that fails is told while the recording goes on', async () => {
-  const sim = await testSim({ seed: 5, nodes: 2, podsPerNode: 3 });
-  try {
-    const hour = Date.UTC(2026, 10, 26, 13);
-    const stop = new AbortController();
-    let aborted = false, started = false;
-    const compactHours = (_before: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-      started = true;
-      signal.addEventListener('abort', () => {
-        aborted = true;
-        resolve();
-      });
+test('ticks go on while the hour is merged, and an end reached waits for the merge', () => withSim(async (sim) => {
+  const calls: number[] = [];
+  let release: (() => void) | undefined;
+  let ticksWhileMerging = 0, done = false;
+  // a merge that lasts until three more ticks are written (or 10 s, should the recorder wait for it)
+  const compactHours = async (before: number) => {
+    calls.push(before);
+    await new Promise<void>((resolve) => {
+      release = resolve;
+      setTimeout(resolve, 10_000).unref();
     });
-    const onTick = () => void (started && stop.abort());
-    const { stamps } = await hourCrossing(sim, hour - 15_000, hour + 3_600_000, { compactHours, onTick, signal: stop.signal });
-    assert.ok(aborted, 'the merge was told to stop');
-    assert.is(stamps.at(-1), hour + 10_000, 'the tick in hand when the stop came was the last');
+    done = true;
+  };
+  const onTick = () => {
+    if (!release || done) return;
+    if (++ticksWhileMerging === 3) release();
+  };
+  const { sum, archive } = await hourCrossing(sim, hour - 15_000, hour + 60_000, { compactHours, onTick });
+  assert.equal(calls, [hour], 'one merge, of what ended before the hour');
+  assert.is(ticksWhileMerging, 3, 'three ticks written while the merge ran');
+  assert.ok(done, 'the recorder returned after the merge ended');
+  assert.is(sum.gaps, 0);
+  assert.equal((await boundaries(archive)).whole, []);
+}));
 
-    const errors: unknown[] = [];
-    const failing = () => Promise.reject(new Error('disk on fire'));
-    const r = await hourCrossing(sim, hour + HOUR - 15_000, hour + HOUR + 30_000, { compactHours: failing, onCompactionError: (e) => errors.push(e) });
-    assert.equal(errors.map((e) => (e as Error).message), ['disk on fire']);
-    assert.is(r.stamps.at(-1), hour + HOUR + 30_000, 'the recording went on to its end');
-    assert.is(r.sum.gaps, 0);
-  } finally {
-    await sim.close();
-  }
-});
+test('a stop interrupts the merge in hand, and a merge that fails is told while the recording goes on', () => withSim(async (sim) => {
+  const stop = new AbortController();
+  let aborted = false, started = false;
+  const compactHours = (_before: number, signal: AbortSignal) => new Promise<void>((resolve) => {
+    started = true;
+    signal.addEventListener('abort', () => {
+      aborted = true;
+      resolve();
+    });
+  });
+  const onTick = () => void (started && stop.abort());
+  const { stamps } = await hourCrossing(sim, hour - 15_000, hour + 3_600_000, { compactHours, onTick, signal: stop.signal });
+  assert.ok(aborted, 'the merge was told to stop');
+  assert.is(stamps.at(-1), hour + 10_000, 'the tick in hand when the stop came was the last');
+
+  const errors: unknown[] = [];
+  const failing = () => Promise.reject(new Error('disk on fire'));
+  const r = await hourCrossing(sim, hour + HOUR - 15_000, hour + HOUR + 30_000, { compactHours: failing, onCompactionError: (e) => errors.push(e) });
+  assert.equal(errors.map((e) => (e as Error).message), ['disk on fire']);
+  assert.is(r.stamps.at(-1), hour + HOUR + 30_000, 'the recording went on to its end');
+  assert.is(r.sum.gaps, 0);
+}));
 
 test.run();
