@@ -8,6 +8,7 @@ import { fsyncFile, removeIfThere, tempName } from './durable.js';
 import { LabelEnums } from './label-enums.js';
 import { kvMetadataOption, type FileMeta } from './file-meta.js';
 import { clearIntent, writeIntent, type IntentFile } from './intents.js';
+import { CompactTally } from './compact-tally.js';
 import { PARQUET_OPTIONS, SAMPLE_ORDER } from './sample-writer.js';
 
 const ORDER: Record<Snapshot['kind'], string> = { samples: SAMPLE_ORDER, pods: 'namespace, pod, ts', nodes: 'node, ts' };
@@ -30,6 +31,17 @@ export interface CompactOptions {
   memoryLimit?: string;
   /** an hour of more rows is merged into several files, each of consecutive ticks (default MERGE_ROWS) */
   mergeRows?: number;
+  /** told before each group is merged: what a long run shows as its progress */
+  onMerge?: (m: MergeStart) => void;
+}
+
+export interface MergeStart {
+  level: 1 | 2;
+  kind: Snapshot['kind'];
+  date: string;
+  tsMin: number;
+  files: number;
+  rows: number;
 }
 
 /**
@@ -65,10 +77,35 @@ export interface CompactResult {
  * or undoes the swap from its intent.
  */
 export async function compact(archive: Archive, o: CompactOptions): Promise<CompactResult> {
-  const { snaps, resolution } = await archive.catalog(true, async (con) => ({
+  const tally = new CompactTally();
+  // a day of many unmerged ticks (a 1 s recorder killed in its hour, or one that never merged) is first
+  // merged hour by hour, in runs of at most mergeRows rows, so that the daily merge reads a few large
+  // files, not thousands of small ones for each of its metrics
+  if (o.level === 2) await pass(archive, { ...o, level: 1 }, tally, crowdedDays(o.mergeRows ?? MERGE_ROWS));
+  await pass(archive, o, tally);
+  return tally.result();
+}
+
+type Pick = (snaps: readonly Snapshot[]) => readonly Snapshot[];
+
+/** The tick files (level 0) of the days that hold more than `most` rows of them. */
+const crowdedDays = (most: number): Pick => (snaps) => {
+  const dayOf = (s: Snapshot) => [s.recording, s.kind, s.cluster, s.date].join('|');
+  const ticks = snaps.filter((s) => s.level === 0);
+  const rows = new Map<string, number>();
+  for (const s of ticks) rows.set(dayOf(s), (rows.get(dayOf(s)) ?? 0) + s.rows);
+  return ticks.filter((s) => rows.get(dayOf(s))! > most);
+};
+
+/** One level's merges over the catalog as it is now (or the part of it `pick` keeps). */
+async function pass(archive: Archive, o: CompactOptions, tally: CompactTally, pick?: Pick): Promise<void> {
+  if (o.signal?.aborted) return;
+  const { snaps: all, resolution } = await archive.catalog(true, async (con) => ({
     snaps: await selectSnapshots(con, o.recording ? { recording: o.recording } : {}),
     resolution: new Map((await selectRecordingRows(con)).map((r) => [r.name, r.resolutionMs])),
   }));
+  const snaps = pick ? pick(all) : all;
+  if (!snaps.length) return;
   if (o.level === 2) await learnMetrics(archive, snaps);
   const groups = new Map<string, Snapshot[]>();
   for (const s of snaps) {
@@ -80,10 +117,10 @@ export async function compact(archive: Archive, o: CompactOptions): Promise<Comp
     else groups.set(key, [s]);
   }
   if (o.level === 1) cutLongHours(groups, o.mergeRows ?? MERGE_ROWS);
-  const result: CompactResult = { merged: 0, written: 0, rows: 0, samples: 0, bytesBefore: 0, bytesAfter: 0 };
   for (const group of groups.values()) {
     if (o.signal?.aborted) break;
     if (group.length < 2 && group[0]!.level === o.level - 1) continue;
+    o.onMerge?.({ level: o.level, kind: group[0]!.kind, date: group[0]!.date, tsMin: group[0]!.tsMin, files: group.length, rows: group.reduce((n, g) => n + g.rows, 0) });
     let merged: Merged[];
     try {
       merged = await mergeGroup(archive, group, o, resolution.get(group[0]!.recording) ?? 60_000);
@@ -97,15 +134,8 @@ export async function compact(archive: Archive, o: CompactOptions): Promise<Comp
     if (!intent) continue;
     for (const g of group) removeIfThere(path.join(archive.dir, g.file));
     clearIntent(intent);
-    result.merged += group.length;
-    result.written += merged.length;
-    const rows = merged.reduce((s, m) => s + m.snapshot.rows, 0);
-    result.rows += rows;
-    if (group[0]!.kind === 'samples') result.samples += rows;
-    result.bytesBefore += group.reduce((s, g) => s + g.bytes, 0);
-    result.bytesAfter += merged.reduce((s, m) => s + m.snapshot.bytes, 0);
+    tally.swapped(group, merged.map((m) => m.snapshot));
   }
-  return result;
 }
 
 interface Merged {

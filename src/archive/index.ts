@@ -4,7 +4,7 @@ export { CATALOG_SCHEMA, selectRecordings, selectRecordingRows, wasKilled, selec
 export { TickWriter, type TickResult } from './tick-writer.js';
 export { SampleWriter, SAMPLE_ORDER } from './sample-writer.js';
 export { readSamples, readEntities, readMetricNames, readBuckets, readPodLabels, readPodsByUid, readNodeObjects, AGGREGATIONS, type Aggregation, type SampleFilter, type TimeRange, type SampleRow, type EntityRow, type BucketRow } from './read-samples.js';
-export { compact, type CompactOptions, type CompactResult } from './compact.js';
+export { compact, type CompactOptions, type CompactResult, type MergeStart } from './compact.js';
 export { reconcile, repairLeftovers, type ReconcileReport } from './reconcile.js';
 export { repairArchive } from './repair.js';
 export { filesOnDisk } from './files-on-disk.js';

@@ -75,6 +75,27 @@ test('an hour of more rows than one merge may take is merged into files of conse
   assert.equal((await verify(archive)).problems, []);
 });
 
+test('a day of more tick rows than one merge may take is merged hour by hour first, then into the day', async () => {
+  const archive = await archiveWithTicks();
+  const before = await readAll(archive);
+  const merges: number[][] = [];
+  const r = await compact(archive, { level: 2, mergeRows: 7, onMerge: (m) => void merges.push([m.level, m.files, m.rows]) });
+  // 30 one-row ticks: runs of 7, 7, 7, 7 and 2 ticks, then those 5 files into the day
+  assert.equal(merges, [[1, 7, 7], [1, 7, 7], [1, 7, 7], [1, 7, 7], [1, 2, 2], [2, 5, 30]]);
+  // told as what it did to the archive: the tick files into one daily file, not the hours between
+  assert.equal([r.merged, r.written, r.rows, r.samples], [values.length, 1, values.length, values.length]);
+  const snaps = await archive.catalog(true, (con) => selectSnapshots(con, { kind: 'samples' }));
+  assert.equal(snaps.map((s) => [s.level, s.rows]), [[2, values.length]]);
+  assert.equal(await readAll(archive), before);
+  assert.equal((await verify(archive)).problems, []);
+
+  // within one merge the ticks go straight into the day
+  const small = await archiveWithTicks();
+  const straight: number[][] = [];
+  await compact(small, { level: 2, onMerge: (m) => void straight.push([m.level, m.files]) });
+  assert.equal(straight, [[2, values.length]]);
+});
+
 test('a compacted file is Parquet 2 and reads back through hyparquet (another reader) as through DuckDB', async () => {
   const archive = await archiveWithTicks();
   await compact(archive, { level: 2 });
