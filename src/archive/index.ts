@@ -12,7 +12,7 @@ export { prune, type PruneOptions, type PruneResult } from './prune.js';
 export { verify, type VerifyReport } from './verify.js';
 export { checkOutputFile, exportSamples, exportFormatFor, EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './export.js';
 export { fsyncFile } from './durable.js';
-export { isOutOfMemory, keepMemoryBetweenTicks, memoryLimit, memoryLimitBytes } from './duck.js';
+export { isOutOfMemory, keepFreedMemoryBriefly, keepMemoryBetweenTicks, memoryLimit, memoryLimitBytes } from './duck.js';
 export { readTop, topMetrics, type TopSqlQuery, type TopSqlRow, type TopGroup, type TopAgg } from './read-top.js';
 export { readPodObjects, type PodObjectRow } from './read-pods.js';
 export { readRecordedBatches, readRecordedSeries, type RecordedFiles, type RecordedSeries } from './recorded-batches.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { keepFreedMemory, keepMemoryBetweenTicks } from '../../src/archive/duck.js';
+import { keepFreedMemory, keepFreedMemoryBriefly, keepMemoryBetweenTicks } from '../../src/archive/duck.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -32,6 +32,14 @@ test('a writer below 10 s resolution keeps its ticks\' memory 30 s; at 10 s and 
   assert.is(process.env.DUCKDB_JE_MALLOC_CONF, undefined);
   keepMemoryBetweenTicks(1000);
   assert.is(process.env.DUCKDB_JE_MALLOC_CONF, 'dirty_decay_ms:30000,muzzy_decay_ms:30000');
+}));
+
+test('a compaction keeps what DuckDB frees 100 ms, unless the user set the allocator', () => withoutUserConf(() => {
+  keepFreedMemoryBriefly();
+  assert.is(process.env.DUCKDB_JE_MALLOC_CONF, 'dirty_decay_ms:100,muzzy_decay_ms:100');
+  process.env.DUCKDB_JE_MALLOC_CONF = 'narenas:1';
+  keepFreedMemoryBriefly();
+  assert.is(process.env.DUCKDB_JE_MALLOC_CONF, 'narenas:1');
 }));
 
 test("DuckDB's allocator takes the option when it is set before DuckDB loads, in place of DuckDB's 1 s", () => {

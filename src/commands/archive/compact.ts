@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { compact, type MergeStart } from '../../archive/index.js';
+import { compact, keepFreedMemoryBriefly, type MergeStart } from '../../archive/index.js';
 import { archiveFlag, openArchive } from '../../cli/archive-flags.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { formatBytes } from '../../render/index.js';
@@ -11,6 +11,7 @@ export default class ArchiveCompact extends BaseCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ArchiveCompact);
+    keepFreedMemoryBriefly();
     const archive = await openArchive(flags.archive);
     // a day of a 1 s recording takes minutes: a terminal is shown which merge is in hand
     const tty = process.stderr.isTTY;
