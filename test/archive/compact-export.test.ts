@@ -222,6 +222,11 @@ test('archive compact counts samples as archive ls does, the pod and node rows b
   const r = await cli(['archive', 'compact', '--archive', archive.dir], env);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /^merged 5 files into 3 \(3 samples and 2 pod and node rows, /);
+
+  // a mistyped recording is told, with the name it is near, not "nothing to compact"
+  const typo = await cli(['archive', 'compact', '--archive', archive.dir, '--recording', 'r2'], env);
+  assert.is(typo.code, 2);
+  assert.equal(typo.stderr.trim().split('\n'), [`error: no recording "r2" in ${archive.dir}; did you mean r1?`]);
 });
 
 test('a damaged file is named in the error, never silently skipped', async () => {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { compact, keepFreedMemoryBriefly, type MergeStart } from '../../archive/index.js';
-import { archiveFlag, openArchive } from '../../cli/archive-flags.js';
+import { archiveFlag, openArchive, requireRecording } from '../../cli/archive-flags.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { formatBytes } from '../../render/index.js';
 
@@ -13,6 +13,8 @@ export default class ArchiveCompact extends BaseCommand {
     const { flags } = await this.parse(ArchiveCompact);
     keepFreedMemoryBriefly();
     const archive = await openArchive(flags.archive);
+    // a mistyped name must not read as "nothing to compact"
+    if (flags.recording) requireRecording(archive, flags.recording, (await archive.recordingRows()).map((x) => x.name));
     // a day of a 1 s recording takes minutes: a terminal is shown which merge is in hand
     const tty = process.stderr.isTTY;
     const onMerge = (m: MergeStart) => process.stderr.write(`\r\x1b[2Kmerging ${m.files} ${m.kind.slice(0, -1)} file${m.files === 1 ? '' : 's'} (${m.rows} rows) of ${
