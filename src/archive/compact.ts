@@ -78,34 +78,41 @@ export interface CompactResult {
  */
 export async function compact(archive: Archive, o: CompactOptions): Promise<CompactResult> {
   const tally = new CompactTally();
+  let catalog = await readCatalog(archive, o);
   // a day of many unmerged ticks (a 1 s recorder killed in its hour, or one that never merged) is first
   // merged hour by hour, in runs of at most mergeRows rows, so that the daily merge reads a few large
   // files, not thousands of small ones for each of its metrics
-  if (o.level === 2) await pass(archive, { ...o, level: 1 }, tally, crowdedDays(o.mergeRows ?? MERGE_ROWS));
-  await pass(archive, o, tally);
+  const crowded = o.level === 2 ? crowdedDays(catalog.snaps, o.mergeRows ?? MERGE_ROWS) : [];
+  if (crowded.length) {
+    await pass(archive, { ...o, level: 1 }, tally, { ...catalog, snaps: crowded });
+    catalog = await readCatalog(archive, o); // with the hours just written
+  }
+  await pass(archive, o, tally, catalog);
   return tally.result();
 }
 
-type Pick = (snaps: readonly Snapshot[]) => readonly Snapshot[];
+interface CatalogState {
+  snaps: readonly Snapshot[];
+  resolution: ReadonlyMap<string, number>;
+}
+
+const readCatalog = (archive: Archive, o: CompactOptions): Promise<CatalogState> => archive.catalog(true, async (con) => ({
+  snaps: await selectSnapshots(con, o.recording ? { recording: o.recording } : {}),
+  resolution: new Map((await selectRecordingRows(con)).map((r) => [r.name, r.resolutionMs])),
+}));
 
 /** The tick files (level 0) of the days that hold more than `most` rows of them. */
-const crowdedDays = (most: number): Pick => (snaps) => {
+function crowdedDays(snaps: readonly Snapshot[], most: number): Snapshot[] {
   const dayOf = (s: Snapshot) => [s.recording, s.kind, s.cluster, s.date].join('|');
   const ticks = snaps.filter((s) => s.level === 0);
   const rows = new Map<string, number>();
   for (const s of ticks) rows.set(dayOf(s), (rows.get(dayOf(s)) ?? 0) + s.rows);
   return ticks.filter((s) => rows.get(dayOf(s))! > most);
-};
+}
 
-/** One level's merges over the catalog as it is now (or the part of it `pick` keeps). */
-async function pass(archive: Archive, o: CompactOptions, tally: CompactTally, pick?: Pick): Promise<void> {
-  if (o.signal?.aborted) return;
-  const { snaps: all, resolution } = await archive.catalog(true, async (con) => ({
-    snaps: await selectSnapshots(con, o.recording ? { recording: o.recording } : {}),
-    resolution: new Map((await selectRecordingRows(con)).map((r) => [r.name, r.resolutionMs])),
-  }));
-  const snaps = pick ? pick(all) : all;
-  if (!snaps.length) return;
+/** One level's merges of the snapshots given. */
+async function pass(archive: Archive, o: CompactOptions, tally: CompactTally, { snaps, resolution }: CatalogState): Promise<void> {
+  if (o.signal?.aborted || !snaps.length) return;
   if (o.level === 2) await learnMetrics(archive, snaps);
   const groups = new Map<string, Snapshot[]>();
   for (const s of snaps) {
