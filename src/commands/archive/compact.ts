@@ -19,12 +19,8 @@ export default class ArchiveCompact extends BaseCommand {
     const tty = process.stderr.isTTY;
     const onMerge = (m: MergeStart) => process.stderr.write(`\r\x1b[2Kmerging ${m.files} ${m.kind.slice(0, -1)} file${m.files === 1 ? '' : 's'} (${m.rows} rows) of ${
       m.level === 1 ? `${new Date(m.tsMin).toISOString().slice(0, 13).replace('T', ' ')}:00 into an hour` : `${m.date} into the day`}`);
-    let r;
-    try {
-      r = await compact(archive, { level: 2, ...(flags.recording ? { recording: flags.recording } : {}), ...(tty ? { onMerge } : {}) });
-    } finally {
-      if (tty) process.stderr.write('\r\x1b[2K');
-    }
+    const r = await compact(archive, { level: 2, ...(flags.recording ? { recording: flags.recording } : {}), ...(tty ? { onMerge } : {}) })
+      .finally(() => tty && process.stderr.write('\r\x1b[2K'));
     // samples, as `archive ls` and `export` count them: the pod and node rows said apart, or a user
     // comparing the three would think rows were added
     const others = r.rows - r.samples;
