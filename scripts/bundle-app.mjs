@@ -42,7 +42,7 @@ await build({
   // oclif that runs them. TypeScript is oclif's only for commands written in it, which these are
   // not. The DuckDB bindings load a native library. client-node is only the fallback when
   // dist/vendor is missing.
-  external: ['typescript', '@duckdb/node-bindings', '@kubernetes/client-node'],
+  external: ['typescript', '@duckdb/node-bindings', '@kubernetes/client-node', 'snappy'],
   minifyWhitespace: true,
   minifySyntax: true,
   // CommonJS dependencies call require() for Node's own modules

@@ -1,4 +1,4 @@
-import { compress } from 'snappyjs';
+import { snappyCompress } from './snappy-compress.js';
 import { promLabels, promMetadata, promName, type Batch, type PromMetadata } from '../model/index.js';
 import { pointsOf } from './points.js';
 
@@ -41,7 +41,7 @@ export function writeRequestBody(series: readonly PromSeries[], metadata: Iterab
     // MetricMetadata: type (COUNTER 1, GAUGE 2), metric_family_name, help
     w.message(3, (x) => x.varint(1, m.type === 'counter' ? 1 : 2).string(2, m.name).string(4, m.help));
   }
-  return compress(w.bytes());
+  return snappyCompress(w.bytes());
 }
 
 /** The few protobuf encodings remote-write needs. */
