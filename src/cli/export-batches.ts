@@ -6,7 +6,7 @@ import { checkOutputFile, fsyncFile, readRecordedBatches, type Archive, type Sam
 import { PluginError, PROM_CLUSTER_NAME, type Batch } from '../model/index.js';
 import type { ArchiveScope, Window } from '../query/index.js';
 import {
-  elasticsearchBulk, influxLines, kafkaMessages, OPENMETRICS_EOF, openMetricsHeader, openMetricsLines, pointsOf, promSeries,
+  elasticsearchBulk, influxBodies, kafkaMessages, OPENMETRICS_EOF, openMetricsHeader, openMetricsLines, pointsOf, promSeries,
 } from '../sinks/index.js';
 
 /** Formats written from whole batches, in the schema of a Heapster sink or of Prometheus. */
@@ -50,7 +50,7 @@ export async function exportBatches(archive: Archive, scope: ArchiveScope, f: Sa
     await readRecordedBatches(files, f, range, async (b) => {
       const { text, n } = spool ? spool.add(b) : encode(o.format as Exclude<BatchFormat, 'openmetrics'>, b);
       samples += n;
-      if (text) await write(out, text);
+      if (text.length) await write(out, text);
     });
     if (spool) {
       await spool.writeTo(out);
@@ -76,10 +76,13 @@ export async function exportBatches(archive: Archive, scope: ArchiveScope, f: Sa
   return samples;
 }
 
-function encode(format: Exclude<BatchFormat, 'openmetrics'>, b: Batch): { text: string; n: number } {
-  const lines = format === 'influx' ? influxLines(b, { withFields: false, clusterName: CLUSTER_NAME, disableCounterMetrics: false })
-    : format === 'kafka-json' ? kafkaMessages(b)
-      : elasticsearchBulk(b, { index: INDEX, clusterName: CLUSTER_NAME });
+function encode(format: Exclude<BatchFormat, 'openmetrics'>, b: Batch): { text: string | Uint8Array; n: number } {
+  if (format === 'influx') {
+    // the sink's own bytes: one body for the whole batch
+    const [body] = influxBodies(b, { withFields: false, clusterName: CLUSTER_NAME, disableCounterMetrics: false }, Infinity);
+    return body ? { text: body.body, n: body.lines } : { text: '', n: 0 };
+  }
+  const lines = format === 'kafka-json' ? kafkaMessages(b) : elasticsearchBulk(b, { index: INDEX, clusterName: CLUSTER_NAME });
   // a line a sample, but in Elasticsearch, where a document holds a family's samples: count those written
   let n = lines.length;
   if (format === 'elasticsearch-bulk') {
@@ -89,7 +92,7 @@ function encode(format: Exclude<BatchFormat, 'openmetrics'>, b: Batch): { text: 
   return { text: lines.length ? `${lines.join('\n')}\n` : '', n };
 }
 
-async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
+async function write(out: NodeJS.WritableStream, text: string | Uint8Array): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 

@@ -1,5 +1,5 @@
 export { pointsOf, pointsOfSet, COUNTER_METRICS, type Point } from './points.js';
-export { influxLineIter, influxLines, type InfluxOptions } from './influx-line.js';
+export { influxBodies, influxLines, type InfluxOptions } from './influx-line.js';
 export { graphiteLines } from './graphite-line.js';
 export { openTsdbPoints } from './opentsdb-json.js';
 export { kafkaMessages } from './kafka-json.js';

@@ -1,6 +1,6 @@
 import { PluginError, type Batch } from '../model/index.js';
 import { basicAuth, httpSend } from './http-send.js';
-import { influxLineIter, type InfluxOptions } from './influx-line.js';
+import { influxBodies, type InfluxOptions } from './influx-line.js';
 import { boolOption, type SinkSpec } from './sink-spec.js';
 import { firstLine, retryableStatus, SinkError, type Sink } from './sink.js';
 
@@ -91,18 +91,14 @@ export class InfluxSink implements Sink {
   }
 
   async send(batch: Batch): Promise<number> {
-    // the lines are made a request at a time as the workers ask: a large batch never sits in memory as text
-    const lines = influxLineIter(batch, this.format);
+    // the bodies are made a request at a time as the workers ask: a large batch never sits in memory as text
+    const bodies = influxBodies(batch, this.format, CHUNK);
     let count = 0;
-    const nextBody = (): string | undefined => {
-      const chunk: string[] = [];
-      while (chunk.length < CHUNK) {
-        const r = lines.next();
-        if (r.done) break;
-        chunk.push(r.value);
-      }
-      count += chunk.length;
-      return chunk.length ? `${chunk.join('\n')}\n` : undefined;
+    const nextBody = (): Uint8Array | undefined => {
+      const r = bodies.next();
+      if (r.done) return undefined;
+      count += r.value.lines;
+      return r.value.body;
     };
     const worker = async () => {
       for (let body = nextBody(); body !== undefined; body = nextBody()) {

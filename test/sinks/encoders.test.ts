@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { uncompress } from 'snappyjs';
 import { newMetricSet, type Batch } from '../../src/model/index.js';
 import {
-  elasticsearchBulk, graphiteLines, influxLines, kafkaMessages, openMetricsHeader, openMetricsLines, openTsdbPoints, promSeries, writeRequestBody, writeRequestChunks,
+  elasticsearchBulk, graphiteLines, influxBodies, influxLines, kafkaMessages, openMetricsHeader, openMetricsLines, openTsdbPoints, promSeries, writeRequestBody, writeRequestChunks,
 } from '../../src/sinks/index.js';
 
 // the reference's fixture (heapster-sinks.md §1.1): points A, B and C at 2017-10-16T09:15:00Z
@@ -41,6 +41,23 @@ test('InfluxDB: the reference\'s lines byte for byte, default schema and withfie
   assert.ok(lines.some((l) => l.includes(' value=0.0000001 ')));
   assert.not.ok(lines.some((l) => l.startsWith('cpu/usage,')));
   assert.ok(influxLines(b, { withFields: false, clusterName: 'c1', disableCounterMetrics: false }).some((l) => l.startsWith('cpu/usage,') && l.includes(' value=123456789i ')));
+});
+
+test('InfluxDB, as request bodies: at most N lines each, every line ending in a newline, together the whole batch', () => {
+  const o = { withFields: false, clusterName: 'default', disableCounterMetrics: false };
+  const text = (body: Uint8Array) => Buffer.from(body).toString('utf8');
+  const b = fixture();
+  // the reference's three lines again, with a NaN the server would refuse left out
+  b.sets.get('node:node-01')!.values.set('memory/usage', Number.NaN);
+  const [whole, ...none] = [...influxBodies(b, o, Infinity)];
+  assert.is(none.length, 0);
+  assert.is(whole!.lines, 3);
+  assert.ok(text(whole!.body).endsWith(' value=0.42 1508145300000000000\n'));
+  const twos = [...influxBodies(b, o, 2)];
+  assert.equal(twos.map((c) => c.lines), [2, 1]);
+  assert.equal(twos.map((c) => text(c.body).split('\n').length - 1), [2, 1]);
+  assert.is(twos.map((c) => text(c.body)).join(''), text(whole!.body));
+  assert.equal([...influxBodies({ timestamp: T, sets: new Map() }, o, 2)], []);
 });
 
 test('Graphite: Heapster\'s paths, %f floats, seconds; a filesystem\'s resource id in its path (§5.4)', () => {
