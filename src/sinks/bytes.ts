@@ -57,6 +57,19 @@ export class Bytes {
     return this;
   }
 
+  /** Bytes written so far. */
+  get length(): number {
+    return this.at;
+  }
+
+  /** A copy of the first `n` bytes; what follows them moves to the front, to be continued. */
+  cut(n: number): Uint8Array {
+    const out = this.buf.slice(0, n);
+    this.buf.copyWithin(0, n, this.at);
+    this.at -= n;
+    return out;
+  }
+
   /** What was written so far, as a view that the next write may overwrite. */
   written(): Uint8Array {
     return this.buf.subarray(0, this.at);

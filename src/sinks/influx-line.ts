@@ -103,6 +103,9 @@ export function* influxBodies(batch: Batch, o: InfluxOptions, perRequest: number
 /** All of a batch's lines, without their newlines (tests, small batches). */
 export function influxLines(batch: Batch, o: InfluxOptions): string[] {
   const lines: string[] = [];
-  for (const { body } of influxBodies(batch, o, Infinity)) lines.push(...Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8').split('\n').slice(0, -1));
+  for (const { body } of influxBodies(batch, o, Infinity)) {
+    // a loop, not push(...): a large batch's lines are more than a call's arguments may be
+    for (const l of Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8').split('\n').slice(0, -1)) lines.push(l);
+  }
   return lines;
 }

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { uncompress } from 'snappyjs';
 import { newMetricSet, type Batch } from '../../src/model/index.js';
 import {
-  elasticsearchBulk, graphiteLines, influxBodies, influxLines, kafkaMessages, openMetricsHeader, openMetricsLines, openTsdbPoints, promSeries, writeRequestBody, writeRequestChunks,
+  elasticsearchBulk, graphiteBodies, graphiteLines, influxBodies, influxLines, kafkaMessages, openMetricsHeader, openMetricsLines, openTsdbPoints, promSeries, writeRequestBody, writeRequestChunks,
 } from '../../src/sinks/index.js';
 
 // the reference's fixture (heapster-sinks.md §1.1): points A, B and C at 2017-10-16T09:15:00Z
@@ -66,6 +66,18 @@ test('Graphite: Heapster\'s paths, %f floats, seconds; a filesystem\'s resource 
     'kubernetes.nodes.node-01.pods.prod.web-1.containers.app.filesystem._.usage 40960 1508145300',
     'kubernetes.nodes.node-01.cpu.node_utilization 0.420000 1508145300',
   ]);
+});
+
+test('Graphite, as bodies: whole lines within a byte limit (a datagram) or a line count (a TCP write), a line longer than the limit alone', () => {
+  const text = (c: { body: Uint8Array }) => Buffer.from(c.body).toString('utf8');
+  const [a, b, c] = graphiteLines(fixture(), 'kubernetes').map((l) => `${l}\n`) as [string, string, string];
+  const two = Buffer.byteLength(a + b);
+  assert.equal([...graphiteBodies(fixture(), 'kubernetes', { bytes: two })].map(text), [a + b, c]);
+  // one byte less: the first line alone, and the next two, shorter together, in one
+  assert.ok(Buffer.byteLength(b + c) <= two - 1);
+  assert.equal([...graphiteBodies(fixture(), 'kubernetes', { bytes: two - 1 })].map(text), [a, b + c]);
+  assert.equal([...graphiteBodies(fixture(), 'kubernetes', { bytes: 10 })].map((x) => [text(x), x.lines]), [[a, 1], [b, 1], [c, 1]]);
+  assert.equal([...graphiteBodies(fixture(), 'kubernetes', { lines: 2 })].map((x) => [text(x), x.lines]), [[a + b, 2], [c, 1]]);
 });
 
 test('OpenTSDB: plain values only, the type in the name, labels sanitised, cluster tag (§6.5)', () => {
