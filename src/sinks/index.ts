@@ -1,7 +1,7 @@
 export { pointsOf, pointsOfSet, COUNTER_METRICS, type Point } from './points.js';
 export { influxBodies, influxLines, type InfluxOptions } from './influx-line.js';
 export { graphiteBodies, graphiteLines, type BodyLimit } from './graphite-line.js';
-export { openTsdbPoints } from './opentsdb-json.js';
+export { openTsdbBodies, openTsdbPoints } from './opentsdb-json.js';
 export { kafkaMessages } from './kafka-json.js';
 export { promSeries, writeRequestBody, type PromSeries, type PromMetadata } from './remote-write.js';
 export { writeRequestChunks } from './write-request-chunks.js';

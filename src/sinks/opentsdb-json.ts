@@ -1,30 +1,66 @@
-import type { Batch } from '../model/index.js';
-import { goInt, goJsonFloat } from '../model/index.js';
-import { pointsOf } from './points.js';
+import { describeMetric, goInt, goJsonFloat, type Batch } from '../model/index.js';
+import { Bytes } from './bytes.js';
 
 /** Every character OpenTSDB does not take in names and tags becomes `_`. */
 const sanitize = (s: string) => s.replace(/[^A-Za-z0-9\-_./]/g, '_');
 
+/** A set's tags as JSON members: every label sanitised (empty ones left out), `cluster` set, sorted. */
+function tagJson(labels: Record<string, string>, cluster: string): string {
+  const tags: [string, string][] = [];
+  for (const k in labels) {
+    const value = sanitize(labels[k]!);
+    if (value === '') continue;
+    const key = sanitize(k);
+    if (key === 'cluster') continue;
+    const i = tags.findIndex((t) => t[0] === key);
+    if (i < 0) tags.push([key, value]);
+    else tags[i] = [key, value];
+  }
+  tags.push(['cluster', cluster]);
+  return tags.sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',');
+}
+
 /**
  * A batch as Heapster's OpenTSDB sink put it (reference §6.3): plain values only (Heapster never
  * sent labeled ones), `metric` as `cpu_usage_rate_gauge`, every set label sanitised (none left out
- * but empty ones), `cluster` set, seconds. Each element is the JSON text of one datapoint, keys in
- * Heapster's order and tags sorted.
+ * but empty ones), `cluster` set, seconds; as JSON arrays of at most `perRequest` datapoints, keys
+ * in Heapster's order and tags sorted. A set's tags are made once for all its values and the
+ * points written as bytes: a 1,000-node batch is 1.9 M points, ~700 MB of JSON, and as a string a
+ * point, each sorting and escaping its own tags, they took 26-32 s of CPU and 2.5 GB.
  */
-export function openTsdbPoints(batch: Batch, cluster: string): string[] {
+export function* openTsdbBodies(batch: Batch, cluster: string, perRequest: number): IterableIterator<{ body: Uint8Array; points: number }> {
   const ts = Math.floor(batch.timestamp / 1000);
-  const out: string[] = [];
-  for (const p of pointsOf(batch)) {
-    if (p.labels || !Number.isFinite(p.value)) continue;
-    const tags = new Map<string, string>();
-    for (const [k, v] of Object.entries(p.set.labels)) {
-      const value = sanitize(v);
-      if (value !== '') tags.set(sanitize(k), value);
+  const heads = new Map<string, { head: Uint8Array; float: boolean | undefined }>();
+  const head = (name: string) => {
+    let h = heads.get(name);
+    if (!h) {
+      const d = describeMetric(name);
+      const metric = `${sanitize(name).replace(/\//g, '_')}_${d?.kind === 'cumulative' ? 'cumulative' : 'gauge'}`;
+      heads.set(name, (h = { head: Buffer.from(`{"metric":${JSON.stringify(metric)},"timestamp":${ts},"value":`), float: d ? d.valueType === 'float' : undefined }));
     }
-    tags.set('cluster', cluster);
-    const tagJson = [...tags].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',');
-    const metric = `${sanitize(p.name).replace(/\//g, '_')}_${p.kind}`;
-    out.push(`{"metric":${JSON.stringify(metric)},"timestamp":${ts},"value":${p.float ? goJsonFloat(p.value) : goInt(p.value)},"tags":{${tagJson}}}`);
+    return h;
+  };
+  const out = new Bytes();
+  let points = 0;
+  for (const set of batch.sets.values()) {
+    let tags: Uint8Array | undefined;
+    for (const [name, v] of set.values) {
+      if (!Number.isFinite(v)) continue;
+      const h = head(name);
+      tags ??= Buffer.from(`,"tags":{${tagJson(set.labels, cluster)}}}`);
+      out.ascii(points === 0 ? '[' : ',').bytes(h.head).ascii((h.float ?? !Number.isInteger(v)) ? goJsonFloat(v) : goInt(v)).bytes(tags);
+      if (++points < perRequest) continue;
+      yield { body: out.ascii(']').take(), points };
+      points = 0;
+    }
   }
+  if (points) yield { body: out.ascii(']').take(), points };
+}
+
+/** Each datapoint's JSON text (tests, small batches). */
+export function openTsdbPoints(batch: Batch, cluster: string): string[] {
+  // a body a point: its text without the brackets, byte for byte as the sink sends it
+  const out: string[] = [];
+  for (const { body } of openTsdbBodies(batch, cluster, 1)) out.push(Buffer.from(body.buffer, body.byteOffset + 1, body.length - 2).toString('utf8'));
   return out;
 }

@@ -1,6 +1,6 @@
 import { PluginError, type Batch } from '../model/index.js';
 import { httpSend } from './http-send.js';
-import { openTsdbPoints } from './opentsdb-json.js';
+import { openTsdbBodies } from './opentsdb-json.js';
 import type { SinkSpec } from './sink-spec.js';
 import { firstLine, retryableStatus, SinkError, type Sink } from './sink.js';
 
@@ -34,17 +34,18 @@ export class OpenTsdbSink implements Sink {
   }
 
   async send(batch: Batch): Promise<number> {
-    const points = openTsdbPoints(batch, this.cluster);
-    for (let i = 0; i < points.length; i += PER_REQUEST) {
+    let sent = 0;
+    for (const { body, points } of openTsdbBodies(batch, this.cluster, PER_REQUEST)) {
       let res;
       try {
-        res = await httpSend(this.url, { method: 'POST', body: `[${points.slice(i, i + PER_REQUEST).join(',')}]`, timeoutMs: this.timeoutMs, headers: { 'Content-Type': 'application/json; charset=UTF-8' } });
+        res = await httpSend(this.url, { method: 'POST', body, timeoutMs: this.timeoutMs, headers: { 'Content-Type': 'application/json; charset=UTF-8' } });
       } catch (e) {
         throw new SinkError(`OpenTSDB at ${this.url.host}: ${(e as Error).message}`, true);
       }
       if (res.status < 200 || res.status >= 300) throw new SinkError(`OpenTSDB answered ${res.status}: ${firstLine(res.body)}`, retryableStatus(res.status));
+      sent += points;
     }
-    return points.length;
+    return sent;
   }
 
   close(): void {}

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { uncompress } from 'snappyjs';
 import { newMetricSet, type Batch } from '../../src/model/index.js';
 import {
-  elasticsearchBulk, graphiteBodies, graphiteLines, influxBodies, influxLines, kafkaMessages, openMetricsHeader, openMetricsLines, openTsdbPoints, promSeries, writeRequestBody, writeRequestChunks,
+  elasticsearchBulk, graphiteBodies, graphiteLines, influxBodies, influxLines, kafkaMessages, openMetricsHeader, openMetricsLines, openTsdbBodies, openTsdbPoints, promSeries, writeRequestBody, writeRequestChunks,
 } from '../../src/sinks/index.js';
 
 // the reference's fixture (heapster-sinks.md §1.1): points A, B and C at 2017-10-16T09:15:00Z
@@ -85,6 +85,18 @@ test('OpenTSDB: plain values only, the type in the name, labels sanitised, clust
     '{"metric":"cpu_usage_rate_gauge","timestamp":1508145300,"value":250,"tags":{"cluster":"k8s-cluster","container_base_image":"nginx_1.13","container_name":"app","hostname":"node-01","labels":"app_web_tier_fe","namespace_id":"2c6d9b1e-b2a4-11e7-9a0e-42010a800002","namespace_name":"prod","nodename":"node-01","pod_id":"5e1f1c7a-b2a4-11e7-9a0e-42010a800002","pod_name":"web-1","type":"pod_container"}}',
     '{"metric":"cpu_node_utilization_gauge","timestamp":1508145300,"value":0.42,"tags":{"cluster":"k8s-cluster","hostname":"node-01","labels":"kubernetes.io/hostname_node-01","nodename":"node-01","type":"node"}}',
   ]);
+});
+
+test('OpenTSDB, as request bodies: JSON arrays of at most N datapoints, together every point', () => {
+  const text = (c: { body: Uint8Array }) => Buffer.from(c.body).toString('utf8');
+  const b = fixture();
+  b.sets.get('node:node-01')!.values.set('memory/usage', Number.NaN);
+  const points = openTsdbPoints(b, 'c');
+  assert.is(points.length, 2);
+  assert.equal([...openTsdbBodies(b, 'c', 100)].map((c) => [text(c), c.points]), [[`[${points.join(',')}]`, 2]]);
+  const ones = [...openTsdbBodies(b, 'c', 1)];
+  assert.equal(ones.map((c) => (JSON.parse(text(c)) as unknown[]).length), [1, 1]);
+  assert.equal(ones.map(text), points.map((p) => `[${p}]`));
 });
 
 test('Kafka: the message values byte for byte (§7.4)', () => {
