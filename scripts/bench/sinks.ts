@@ -1,10 +1,10 @@
-// Issue 17: the sinks on the benchmark day. Run by tsx from bench.mjs (it starts the real InfluxDB and
-// Prometheus with the tests' helpers): node_modules/.bin/tsx scripts/bench/sinks.ts ARCHIVE START END [SCRAPE_MS_PER_NODE]
+// Issue 17: the sinks on the benchmark day. Run by tsx from bench.mjs (it starts the real InfluxDB,
+// Prometheus and VictoriaMetrics with the tests' helpers): node_modules/.bin/tsx scripts/bench/sinks.ts ARCHIVE START END [SCRAPE_MS_PER_NODE]
 // Prints its rows as one JSON line.
 import { spawn } from 'node:child_process';
 import { makeSink, parseSinkSpec } from '../../src/sinks/index.js';
 import { Workload } from '../../src/simulator/index.js';
-import { startInflux, startPrometheus } from '../../test/helpers/servers.js';
+import { startInflux, startPrometheus, startVictoria } from '../../test/helpers/servers.js';
 import { RUN, RUN_FLAGS } from './run-flags.mjs';
 import { simBatch, simNodes } from './sim-batch.mjs';
 
@@ -24,7 +24,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
-const [influx, prom] = await Promise.all([startInflux(), startPrometheus()]);
+const [influx, prom, vm] = await Promise.all([startInflux(), startPrometheus(), startVictoria()]);
 try {
   const minutes = Math.round((end - start) / 60_000);
   // 1. a window of the recorded day sent afterwards, as `sink push` does it: the archive read back, encoded, posted
@@ -79,8 +79,13 @@ try {
   const t0 = Math.ceil(end / 60_000) * 60_000 + 60_000;
   const first = simBatch(w, t0 + 5000, t0 + 60_000, undefined, nodes).batch;
   const { batch } = simBatch(w, t0 + 65_000, t0 + 120_000, first, nodes);
-  for (const [name, spec] of [['InfluxDB', `influxdb:${influx.url}?db=tick`], ['remote write', `prometheus:${prom.url}/api/v1/write`]]) {
-    const sink = makeSink(parseSinkSpec(spec!, {}));
+  // Graphite and OpenTSDB into VictoriaMetrics's receivers: carbon-cache would make a whisper file for each of the 2.7 M paths
+  const sinks: [string, string][] = [
+    ['InfluxDB', `influxdb:${influx.url}?db=tick`], ['remote write', `prometheus:${prom.url}/api/v1/write`],
+    ['Graphite (TCP)', `graphite:${vm.graphiteUrl}`], ['OpenTSDB', `opentsdb:${vm.opentsdbUrl}`],
+  ];
+  for (const [name, spec] of sinks) {
+    const sink = makeSink(parseSinkSpec(spec, {}));
     await sink.probe();
     // once: a tick of 1,000 nodes takes the servers here minutes to absorb
     const c0 = process.cpuUsage();
@@ -95,6 +100,6 @@ try {
     rows.push([`sink ${name}: CPU ms a 1,000-node tick adds (${n.toLocaleString('en')} samples; the server took ${wall.toFixed(0)} s)${ratio}`, median(cpu).toFixed(0), '< 10% of the scrape\'s']);
   }
 } finally {
-  await Promise.all([influx.stop(), prom.stop()]);
+  await Promise.all([influx.stop(), prom.stop(), vm.stop()]);
 }
 process.stdout.write(`${JSON.stringify(rows)}\n`);

@@ -160,15 +160,16 @@ WHISPER_FALLOCATE_CREATE = False
 
 /**
  * VictoriaMetrics from Debian's `victoria-metrics`: remote write and PromQL on `url`, OpenTSDB's
- * HTTP /api/put on `opentsdbUrl`. Kept for 100 years (the default month refuses older samples), and
+ * HTTP /api/put on `opentsdbUrl`, Graphite's plaintext protocol on `graphiteUrl` (TCP). Kept for 100 years (the default month refuses older samples), and
  * answering for the time asked rather than 30 s before it, uncached, so a test reads what it wrote.
  */
-export async function startVictoria(): Promise<RunningServer & { opentsdbUrl: string }> {
+export async function startVictoria(): Promise<RunningServer & { opentsdbUrl: string; graphiteUrl: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kh-vm-'));
-  const [port, tsdb] = [await freePort(), await freePort()];
+  const [port, tsdb, graphite] = [await freePort(), await freePort(), await freePort()];
   const { child, log } = start('victoria-metrics', [`-storageDataPath=${dir}/data`, `-httpListenAddr=127.0.0.1:${port}`, `-opentsdbHTTPListenAddr=127.0.0.1:${tsdb}`,
+    `-graphiteListenAddr=127.0.0.1:${graphite}`,
     '-retentionPeriod=100y', '-search.latencyOffset=0s', '-search.disableCache'], dir);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, child, log);
-  return { url, port, dir, opentsdbUrl: `http://127.0.0.1:${tsdb}`, stop: removing(stopper(child), dir) };
+  return { url, port, dir, opentsdbUrl: `http://127.0.0.1:${tsdb}`, graphiteUrl: `tcp://127.0.0.1:${graphite}`, stop: removing(stopper(child), dir) };
 }
