@@ -1,4 +1,5 @@
 import { describeMetric, goFixed6, goInt, L, type Batch, type MetricSet } from '../model/index.js';
+import { bodyLines } from './body-lines.js';
 import { Bytes } from './bytes.js';
 
 const esc = (s: string | undefined) => (s ?? '').replace(/[./]/g, '_');
@@ -85,10 +86,5 @@ export function* graphiteBodies(batch: Batch, prefix: string, limit: BodyLimit):
 
 /** All of a batch's lines, without their newlines (tests, small batches). */
 export function graphiteLines(batch: Batch, prefix: string): string[] {
-  const lines: string[] = [];
-  for (const { body } of graphiteBodies(batch, prefix, {})) {
-    // a loop, not push(...): a large batch's lines are more than a call's arguments may be
-    for (const l of Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8').split('\n').slice(0, -1)) lines.push(l);
-  }
-  return lines;
+  return bodyLines(graphiteBodies(batch, prefix, {}));
 }

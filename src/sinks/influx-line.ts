@@ -1,4 +1,5 @@
 import { describeMetric, goInt, goShortest, L, type Batch } from '../model/index.js';
+import { bodyLines } from './body-lines.js';
 import { Bytes } from './bytes.js';
 import { COUNTER_METRICS } from './points.js';
 
@@ -102,10 +103,5 @@ export function* influxBodies(batch: Batch, o: InfluxOptions, perRequest: number
 
 /** All of a batch's lines, without their newlines (tests, small batches). */
 export function influxLines(batch: Batch, o: InfluxOptions): string[] {
-  const lines: string[] = [];
-  for (const { body } of influxBodies(batch, o, Infinity)) {
-    // a loop, not push(...): a large batch's lines are more than a call's arguments may be
-    for (const l of Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8').split('\n').slice(0, -1)) lines.push(l);
-  }
-  return lines;
+  return bodyLines(influxBodies(batch, o, Infinity));
 }
