@@ -1,7 +1,7 @@
-import { snappyCompress } from './snappy-compress.js';
 import { describeMetric, promLabelPairs, promMetadata, promNameIndex, type Batch, type MetricSet, type PromMetadata } from '../model/index.js';
 import { Bytes } from './bytes.js';
 import { ProtoWriter } from './remote-write.js';
+import { snappyCompress } from './snappy-compress.js';
 
 /**
  * A batch as remote-write requests of at most `perRequest` series each, protobuf written straight
