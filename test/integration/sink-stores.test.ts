@@ -61,7 +61,6 @@ const six = (pts: [number, number][]): [number, number][] => pts.map(([t, v]) =>
 
 test('graphite over TCP and UDP into the real carbon-cache: whisper-fetch reads back what query answers, at Heapster\'s paths', async () => {
   await push(`graphite:${carbon.url}`);
-  await push(`graphite:udp://127.0.0.1:${carbon.port}?prefix=udp`);
   const p = aPod();
   const cases: [string, string, string][] = [
     ['nodes/node-01', 'cpu/usage_rate', 'kubernetes.nodes.node-01.cpu.usage_rate'],
@@ -71,6 +70,8 @@ test('graphite over TCP and UDP into the real carbon-cache: whisper-fetch reads 
     [`namespaces/${p.namespace}/pods/${p.name}`, 'memory/working_set', `udp.nodes.${p.node}.pods.${p.namespace}.${p.name}.memory.working_set`],
   ];
   for (const [target, metric, metricPath] of cases) {
+    // UDP after carbon has written what TCP sent: a receiver still busy with that drops datagrams
+    if (metricPath.startsWith('udp.')) await push(`graphite:udp://127.0.0.1:${carbon.port}?prefix=udp`);
     const want = six(await recorded(target, metric));
     const got = await eventually(async () => whisper(metricPath, want[0]![0], want.at(-1)![0]), want.length, metricPath);
     if (!metricPath.startsWith('udp.')) assert.equal(got, want, metricPath);
