@@ -134,7 +134,7 @@ export class ApiClient {
 
   private getOnce(path: string, timeoutMs: number, accept: string): Promise<ApiResponse> {
     return new Promise((resolve, reject) => {
-      this.send(path, { Accept: accept, ...this.encoding }, timeoutMs, `no answer within ${timeoutMs} ms`, (res) => {
+      this.send(path, { Accept: accept, ...this.encoding }, timeoutMs, `no answer within ${Math.round(timeoutMs)} ms`, (res) => {
         readBody(res, path).then((body) => resolve(response(res, body)),
           (e: Error) => reject(e instanceof PluginError ? e : this.networkError(e)));
       }, reject);
