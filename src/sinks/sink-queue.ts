@@ -4,8 +4,6 @@ import { SinkError, type Sink } from './sink.js';
 export interface SinkQueueOptions {
   /** batches held in memory; past it, batches are only remembered by time and read back from the archive */
   bound: number;
-  /** samples the batches held in memory may hold together, as `bound` (one batch is held however large); SINK_QUEUE_SAMPLES by default */
-  maxSamples?: number;
   /** the batches already in the archive from `from` to `to`, read back for a sink that fell behind */
   replay: (from: number, to: number) => Promise<Batch[]>;
   /** the first wait after a failure, doubling to `maxWaitMs` */
@@ -23,33 +21,16 @@ export interface SinkStats {
 }
 
 /**
- * What a sink's queue holds in memory at most, in samples: ~200 MB of batches. Ten batches of 20
- * nodes (54,000 samples each) fit; one of 1,000 nodes (2.7 M) is held alone, and a sink that falls
- * behind on such a cluster reads the rest back from the archive one at a time, where ten held or read
- * back together were ~3 GB.
- */
-export const SINK_QUEUE_SAMPLES = 2_000_000;
-
-/** The values a batch holds, plain and labeled. */
-export function samplesOf(batch: Batch): number {
-  let n = 0;
-  for (const set of batch.sets.values()) n += set.values.size + set.labeled.length;
-  return n;
-}
-
-/**
  * One sink's side of a recording. `offer` never waits, so a slow or dead sink never slows the
- * scrape: batches queue in memory up to `bound` and `maxSamples`, and past it only their times are kept, to be read
+ * scrape: batches queue in memory up to `bound`, and past it only their times are kept, to be read
  * back from the archive (where every offered batch already is) when the sink can take them. One
  * loop sends in time order; a failure waiting can mend is retried with a doubling wait, and a batch
  * the server refuses is counted as failed and passed over.
  */
 export class SinkQueue {
-  private readonly memory: { batch: Batch; samples: number }[] = [];
-  /** samples of the batches in memory */
-  private held = 0;
+  private readonly memory: Batch[] = [];
   /** times of batches that did not fit, all newer than those in memory */
-  private readonly spooled: { time: number; samples: number }[] = [];
+  private readonly spooled: number[] = [];
   private running: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
@@ -59,19 +40,14 @@ export class SinkQueue {
 
   offer(batch: Batch): void {
     // once anything is spooled, later batches follow it there, so the order stays that of time
-    const samples = samplesOf(batch);
-    if (this.spooled.length || this.memory.length >= this.o.bound || (this.memory.length && this.held + samples > this.maxSamples)) {
-      this.spooled.push({ time: batch.timestamp, samples });
-    } else {
-      this.memory.push({ batch, samples });
-      this.held += samples;
-    }
+    if (this.spooled.length || this.memory.length >= this.o.bound) this.spooled.push(batch.timestamp);
+    else this.memory.push(batch);
     this.running ??= this.loop();
     this.wake?.();
   }
 
   get status(): SinkStats {
-    const oldest = this.memory[0]?.batch.timestamp ?? this.spooled[0]?.time;
+    const oldest = this.memory[0]?.timestamp ?? this.spooled[0];
     return { ...this.stats, pending: this.memory.length + this.spooled.length, ...(oldest !== undefined ? { oldestPending: oldest } : {}) };
   }
 
@@ -95,29 +71,16 @@ export class SinkQueue {
     return this.status;
   }
 
-  private get maxSamples(): number {
-    return this.o.maxSamples ?? SINK_QUEUE_SAMPLES;
-  }
-
   /**
-   * The oldest batch owed. Spooled ones come back from the archive in one read of what fits in
-   * memory, `bound` at most (the pod and node objects that label them are read once for the lot, not
-   * once a batch), and at least one.
+   * The oldest batch owed. Spooled ones come back from the archive `bound` at a time, in one read
+   * (the pod and node objects that label them are read once for the lot, not once a batch).
    */
   private async next(): Promise<Batch | undefined> {
     if (!this.memory.length && this.spooled.length) {
-      let n = 1;
-      let samples = this.spooled[0]!.samples;
-      while (n < this.spooled.length && n < this.o.bound && samples + this.spooled[n]!.samples <= this.maxSamples) samples += this.spooled[n++]!.samples;
-      const times = this.spooled.splice(0, n).map((s) => s.time);
+      const times = this.spooled.splice(0, this.o.bound);
       const back = new Map((await this.o.replay(times[0]!, times.at(-1)!)).map((b) => [b.timestamp, b]));
       // ahead of anything offered during the read: these are older
-      const read = times.flatMap((ts) => {
-        const batch = back.get(ts);
-        return batch ? [{ batch, samples: samplesOf(batch) }] : [];
-      });
-      this.memory.unshift(...read);
-      for (const r of read) this.held += r.samples;
+      this.memory.unshift(...times.flatMap((ts) => back.get(ts) ?? []));
       for (const ts of times) {
         if (!back.has(ts)) {
           // a batch the archive cannot give back is one this sink will never get: counted, not retried
@@ -126,11 +89,11 @@ export class SinkQueue {
         }
       }
     }
-    return this.memory[0]?.batch;
+    return this.memory[0];
   }
 
   private done(): void {
-    this.held -= this.memory.shift()?.samples ?? 0;
+    this.memory.shift();
   }
 
   private async loop(): Promise<void> {
