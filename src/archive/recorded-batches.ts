@@ -25,34 +25,43 @@ export async function readRecordedBatches(files: RecordedFiles, f: SampleFilter,
   const pods = await podMeta(files.pods, range.end);
   const nodes = await nodeMeta(files.nodes, range.end);
   let count = 0;
+  let batch: Batch | undefined;
+  const done = async () => {
+    if (!batch) return;
+    const b = batch;
+    batch = undefined;
+    count++;
+    await onBatch(b);
+  };
   for (let from = range.start; from <= range.end; from += chunkMs) {
     const to = Math.min(range.end, from + chunkMs - 1);
-    // one chunk of ticks at a time, so a day of a large cluster never sits in memory whole
-    const rows = await readArchive(files.samples, async (con, src) => {
-      const r = await con.runAndReadAll(`SELECT epoch_ms(ts) AS ts, type, node, namespace, pod, container, pod_uid, metric, resource_id, value
+    // one chunk of ticks at a time, so a day of a large cluster never sits in memory whole, and its
+    // rows streamed a DuckDB chunk at a time: read all at once as JavaScript values, one tick of
+    // 1,000 nodes (2.7 M rows) took 4.5 GB to become a batch, and three 10 GB
+    await readArchive(files.samples, async (con, src) => {
+      const result = await con.stream(`SELECT epoch_ms(ts) AS ts, type, node, namespace, pod, container, pod_uid, metric, resource_id, value
         FROM ${src} WHERE ${whereClause(f, { start: from, end: to })} ORDER BY ts`);
-      return r.getColumnsObject();
-    });
-    const n = rows.ts?.length ?? 0;
-    let i = 0;
-    while (i < n) {
-      const ts = Number(rows.ts![i]);
-      const sets = new Map<string, MetricSet>();
-      for (; i < n && Number(rows.ts![i]) === ts; i++) {
-        const s = (k: string) => (rows[k]![i] === null ? null : String(rows[k]![i]));
-        const type = String(rows.type![i]) as EntityType;
-        const key = keyOf(type, s('node'), s('namespace'), s('pod'), s('container'));
-        let set = sets.get(key);
-        if (!set) sets.set(key, (set = newMetricSet(key, type, labelsOf(type, s('node'), s('namespace'), s('pod'), s('container'), s('pod_uid'), pods, nodes))));
-        const id = s('resource_id');
-        const value = Number(rows.value![i]);
-        if (id === null) set.values.set(String(rows.metric![i]), value);
-        else set.labeled.add(String(rows.metric![i]), { [L.resourceId]: id }, value);
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const [tsCol, typeCol, nodeCol, nsCol, podCol, containerCol, uidCol, metricCol, idCol, valueCol] = chunk.getColumns() as unknown[][];
+        const s = (col: unknown[], i: number) => (col[i] === null ? null : String(col[i]));
+        for (let i = 0; i < chunk.rowCount; i++) {
+          const ts = Number(tsCol![i]);
+          if (batch && batch.timestamp !== ts) await done();
+          batch ??= { timestamp: ts, sets: new Map() };
+          const type = String(typeCol![i]) as EntityType;
+          const node = s(nodeCol!, i), ns = s(nsCol!, i), pod = s(podCol!, i), container = s(containerCol!, i);
+          const key = keyOf(type, node, ns, pod, container);
+          let set = batch.sets.get(key);
+          if (!set) batch.sets.set(key, (set = newMetricSet(key, type, labelsOf(type, node, ns, pod, container, s(uidCol!, i), pods, nodes))));
+          const id = s(idCol!, i);
+          const value = Number(valueCol![i]);
+          if (id === null) set.values.set(String(metricCol![i]), value);
+          else set.labeled.add(String(metricCol![i]), { [L.resourceId]: id }, value);
+        }
       }
-      await onBatch({ timestamp: ts, sets });
-      count++;
-    }
+    });
   }
+  await done();
   return count;
 }
 
