@@ -6,6 +6,8 @@ export interface SinkQueueOptions {
   bound: number;
   /** the batches already in the archive from `from` to `to`, read back for a sink that fell behind */
   replay: (from: number, to: number) => Promise<Batch[]>;
+  /** samples one read-back from the archive may rebuild at once; REPLAY_SAMPLES by default */
+  replaySamples?: number;
   /** the first wait after a failure, doubling to `maxWaitMs` */
   firstWaitMs?: number;
   maxWaitMs?: number;
@@ -18,6 +20,20 @@ export interface SinkStats {
   /** the oldest batch not yet sent, ms */
   oldestPending?: number;
   lastError?: string;
+}
+
+/**
+ * Samples a sink that fell behind reads back from the archive at once: ten 20-node ticks (54,000
+ * samples each), one 1,000-node tick (2.7 M). Read back together, each such tick added ~370 MB to
+ * the read's ~1.5 GB peak: the default ten at once would be ~4.8 GB.
+ */
+export const REPLAY_SAMPLES = 2_000_000;
+
+/** The values a batch holds, plain and labeled. */
+export function samplesOf(batch: Batch): number {
+  let n = 0;
+  for (const set of batch.sets.values()) n += set.values.size + set.labeled.length;
+  return n;
 }
 
 /**
@@ -35,10 +51,13 @@ export class SinkQueue {
   private stopping = false;
   private wake: (() => void) | undefined;
   private readonly stats: SinkStats = { sent: 0, pending: 0, failed: 0 };
+  /** samples of the newest batch offered: what a spooled one is taken to hold */
+  private lastSamples = 0;
 
   constructor(readonly sink: Sink, private readonly o: SinkQueueOptions) {}
 
   offer(batch: Batch): void {
+    this.lastSamples = samplesOf(batch);
     // once anything is spooled, later batches follow it there, so the order stays that of time
     if (this.spooled.length || this.memory.length >= this.o.bound) this.spooled.push(batch.timestamp);
     else this.memory.push(batch);
@@ -73,11 +92,13 @@ export class SinkQueue {
 
   /**
    * The oldest batch owed. Spooled ones come back from the archive `bound` at a time, in one read
-   * (the pod and node objects that label them are read once for the lot, not once a batch).
+   * (the pod and node objects that label them are read once for the lot, not once a batch), or as
+   * many as fit in `replaySamples`, at least one.
    */
   private async next(): Promise<Batch | undefined> {
     if (!this.memory.length && this.spooled.length) {
-      const times = this.spooled.splice(0, this.o.bound);
+      const fit = Math.floor((this.o.replaySamples ?? REPLAY_SAMPLES) / Math.max(1, this.lastSamples));
+      const times = this.spooled.splice(0, Math.max(1, Math.min(this.o.bound, fit)));
       const back = new Map((await this.o.replay(times[0]!, times.at(-1)!)).map((b) => [b.timestamp, b]));
       // ahead of anything offered during the read: these are older
       this.memory.unshift(...times.flatMap((ts) => back.get(ts) ?? []));
