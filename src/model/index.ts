@@ -2,6 +2,7 @@ export * from './types.js';
 export { LabeledValues, MetricValues } from './metric-values.js';
 export * from './keys.js';
 export * from './labels.js';
+export { labelPairs } from './label-pairs.js';
 export * from './catalog.js';
 export { computeRates, rateOf, RateBase } from './rates.js';
 export { enrichPods } from './enrich-pods.js';

@@ -1,3 +1,5 @@
+import { labelPairs } from './label-pairs.js';
+
 /**
  * How Heapster's names become Prometheus names, one mapping for everything that speaks Prometheus
  * (remote write, OpenMetrics export, `serve --prometheus`), so one PromQL query answers over each.
@@ -22,30 +24,15 @@ const labelNames = new Map<string, string>();
 /** What `cluster_name` says when nothing names the cluster: Heapster's default. */
 export const PROM_CLUSTER_NAME = 'default';
 
-const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-
 /**
  * A point's Prometheus labels but its name: every set label and the point's own under their
  * Heapster keys, and `cluster_name`; empty values left out (Prometheus has no empty label); sorted by name.
  */
 export function promLabelPairs(setLabels: Record<string, string>, pointLabels: Record<string, string> | undefined, clusterName: string): [string, string][] {
-  // an array, not a Map: ten-odd labels, and a remote-write tick of 1,000 nodes makes this list ~200,000 times
-  const pairs: [string, string][] = [];
-  const add = (labels: Record<string, string>) => {
-    for (const k in labels) {
-      const v = labels[k]!;
-      if (v === '') continue;
-      const n = promLabelName(k);
-      if (n === '__name__' || n === 'cluster_name') continue;
-      const i = pairs.findIndex((p) => p[0] === n);
-      if (i < 0) pairs.push([n, v]);
-      else pairs[i] = [n, v];
-    }
-  };
-  add(setLabels);
-  if (pointLabels) add(pointLabels);
-  pairs.push(['cluster_name', clusterName]);
-  return pairs.sort(byName);
+  return labelPairs([setLabels, pointLabels], (k, v) => {
+    const n = promLabelName(k);
+    return v === '' || n === '__name__' ? undefined : [n, v];
+  }, ['cluster_name', clusterName]);
 }
 
 /** Where `__name__` sorts among sorted label pairs. */

@@ -1,4 +1,4 @@
-import { describeMetric, goInt, goShortest, L, type Batch } from '../model/index.js';
+import { describeMetric, goInt, goShortest, L, labelPairs, type Batch } from '../model/index.js';
 import { bodyLines } from './body-lines.js';
 import { Bytes } from './bytes.js';
 import { COUNTER_METRICS } from './points.js';
@@ -21,26 +21,14 @@ const escaper = (re: RegExp) => {
 const escMeasurement = escaper(/[, ]/g);
 const escTag = escaper(/[, =]/g);
 const escField = escaper(/[,"= ]/g);
-const byKey = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /** `,k=v` pairs, the blacklisted and the empty left out, sorted by key as Heapster's client sorted them. */
 function tagText(labels: Record<string, string>, extra: Record<string, string> | undefined, clusterName: string): string {
-  // an array, not a Map: ten-odd labels, made for every set of a batch
-  const tags: [string, string][] = [];
-  const add = (from: Record<string, string>) => {
-    for (const k in from) {
-      const v = from[k]!;
-      if (v === '' || BLACKLIST.has(k) || k === 'cluster_name') continue;
-      const i = tags.findIndex((t) => t[0] === k);
-      if (i < 0) tags.push([k, v]);
-      else tags[i] = [k, v];
-    }
-  };
-  add(labels);
-  if (extra) add(extra);
-  tags.push(['cluster_name', clusterName]);
+  // escaped before they are sorted, as Heapster's client sorted them; the escape keeps keys apart
+  const tags = labelPairs([labels, extra], (k, v) => (v === '' || BLACKLIST.has(k) ? undefined : [escTag(k), escTag(v)]), ['cluster_name', escTag(clusterName)]);
   let text = '';
-  for (const [k, v] of tags.map(([k, v]) => [escTag(k), escTag(v)] as [string, string]).sort(byKey)) if (v !== '') text += `,${k}=${v}`;
+  // an empty cluster_name (the option given empty) is left out like any empty value
+  for (const [k, v] of tags) if (v !== '') text += `,${k}=${v}`;
   return text;
 }
 

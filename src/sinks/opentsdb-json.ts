@@ -1,4 +1,4 @@
-import { describeMetric, goInt, goJsonFloat, type Batch } from '../model/index.js';
+import { describeMetric, goInt, goJsonFloat, labelPairs, type Batch } from '../model/index.js';
 import { Bytes } from './bytes.js';
 
 /** Every character OpenTSDB does not take in names and tags becomes `_`. */
@@ -6,18 +6,11 @@ const sanitize = (s: string) => s.replace(/[^A-Za-z0-9\-_./]/g, '_');
 
 /** A set's tags as JSON members: every label sanitised (empty ones left out), `cluster` set, sorted. */
 function tagJson(labels: Record<string, string>, cluster: string): string {
-  const tags: [string, string][] = [];
-  for (const k in labels) {
-    const value = sanitize(labels[k]!);
-    if (value === '') continue;
-    const key = sanitize(k);
-    if (key === 'cluster') continue;
-    const i = tags.findIndex((t) => t[0] === key);
-    if (i < 0) tags.push([key, value]);
-    else tags[i] = [key, value];
-  }
-  tags.push(['cluster', cluster]);
-  return tags.sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',');
+  const tags = labelPairs([labels], (k, v) => {
+    const value = sanitize(v);
+    return value === '' ? undefined : [sanitize(k), value];
+  }, ['cluster', cluster]);
+  return tags.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',');
 }
 
 /**
