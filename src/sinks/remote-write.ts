@@ -1,6 +1,6 @@
-import { snappyCompress } from './snappy-compress.js';
 import { promLabels, promMetadata, promName, type Batch, type PromMetadata } from '../model/index.js';
 import { pointsOf } from './points.js';
+import { snappyCompress } from './snappy-compress.js';
 
 /** One series of a remote-write request: labels sorted by name, `__name__` among them. */
 export interface PromSeries {

@@ -30,7 +30,7 @@ export interface SinkStats {
 export const REPLAY_SAMPLES = 2_000_000;
 
 /** The values a batch holds, plain and labeled. */
-export function samplesOf(batch: Batch): number {
+function samplesOf(batch: Batch): number {
   let n = 0;
   for (const set of batch.sets.values()) n += set.values.size + set.labeled.length;
   return n;
@@ -51,16 +51,20 @@ export class SinkQueue {
   private stopping = false;
   private wake: (() => void) | undefined;
   private readonly stats: SinkStats = { sent: 0, pending: 0, failed: 0 };
-  /** samples of the newest batch offered: what a spooled one is taken to hold */
+  /** samples of the newest batch spooled: what each spooled one is taken to hold */
   private lastSamples = 0;
 
   constructor(readonly sink: Sink, private readonly o: SinkQueueOptions) {}
 
   offer(batch: Batch): void {
-    this.lastSamples = samplesOf(batch);
     // once anything is spooled, later batches follow it there, so the order stays that of time
-    if (this.spooled.length || this.memory.length >= this.o.bound) this.spooled.push(batch.timestamp);
-    else this.memory.push(batch);
+    if (this.spooled.length || this.memory.length >= this.o.bound) {
+      this.spooled.push(batch.timestamp);
+      // counted only for a sink that is behind: a loop over every set, on the scrape's path
+      this.lastSamples = samplesOf(batch);
+    } else {
+      this.memory.push(batch);
+    }
     this.running ??= this.loop();
     this.wake?.();
   }

@@ -30,9 +30,6 @@ export function* writeRequestChunks(batch: Batch, clusterName: string, perReques
   // a sample's bytes but its value are the same for the whole batch: field 2 of the series, then the value's tag
   const sampleHead = new Bytes(16).byte(0x12).varint(sampleLen).byte(0x09).take();
   const sampleTail = new Bytes(16).byte(0x10).varint(batch.timestamp).take();
-  const series = (block: Block, name: Uint8Array, value: number) => {
-    out.series(block, name, value, sampleHead, sampleTail);
-  };
   const flush = (last: boolean) => {
     if (last) for (const m of seen) out.bytes(new ProtoWriter().message(3, (x) => x.varint(1, m.type === 'counter' ? 1 : 2).string(2, m.name).string(4, m.help)).bytes());
     // compressed from the buffer in place: the request's raw bytes are never copied
@@ -47,12 +44,12 @@ export function* writeRequestChunks(batch: Batch, clusterName: string, perReques
     const labels = new SetLabels(set, clusterName, encoded);
     for (const [metric, value] of set.values) {
       if (!Number.isFinite(value)) continue;
-      series(labels.block(), nameLabel(metric), value);
+      out.series(labels.block(), nameLabel(metric), value, sampleHead, sampleTail);
       if (++count >= perRequest) yield flush(false);
     }
     for (const lv of set.labeled) {
       if (!Number.isFinite(lv.value)) continue;
-      series(labels.block(lv.labels), nameLabel(lv.name), lv.value);
+      out.series(labels.block(lv.labels), nameLabel(lv.name), lv.value, sampleHead, sampleTail);
       if (++count >= perRequest) yield flush(false);
     }
   }
