@@ -6,7 +6,7 @@ import { checkOutputFile, fsyncFile, readRecordedBatches, type Archive, type Sam
 import { PluginError, PROM_CLUSTER_NAME, type Batch } from '../model/index.js';
 import type { ArchiveScope, Window } from '../query/index.js';
 import {
-  elasticsearchBulk, influxBodies, kafkaMessages, OPENMETRICS_EOF, openMetricsHeader, openMetricsLines, pointsOf, promSeries,
+  elasticsearchBodies, influxBodies, kafkaBodies, OPENMETRICS_EOF, openMetricsChunks, openMetricsHeader,
 } from '../sinks/index.js';
 
 /** Formats written from whole batches, in the schema of a Heapster sink or of Prometheus. */
@@ -48,17 +48,15 @@ export async function exportBatches(archive: Archive, scope: ArchiveScope, f: Sa
   try {
     if (o.format === 'influx') await write(out, `# DDL\nCREATE DATABASE ${DATABASE}\n# DML\n# CONTEXT-DATABASE: ${DATABASE}\n`);
     await readRecordedBatches(files, f, range, async (b) => {
-      if (o.format === 'influx') {
-        // the sink's own bytes, 10,000 lines at a time: a 1,000-node tick is ~700 MB of lines
-        for (const { body, lines } of influxBodies(b, { withFields: false, clusterName: CLUSTER_NAME, disableCounterMetrics: false }, 10_000)) {
-          samples += lines;
-          await write(out, body);
-        }
+      if (spool) {
+        samples += spool.add(b);
         return;
       }
-      const { text, n } = spool ? spool.add(b) : encode(o.format as Exclude<BatchFormat, 'openmetrics' | 'influx'>, b);
-      samples += n;
-      if (text) await write(out, text);
+      // the target's own bytes, 10,000 lines or documents at a time: a 1,000-node tick is ~1 GB of them
+      for (const { body, n } of bodies(o.format as Exclude<BatchFormat, 'openmetrics'>, b)) {
+        samples += n;
+        await write(out, body);
+      }
     });
     if (spool) {
       await spool.writeTo(out);
@@ -84,15 +82,17 @@ export async function exportBatches(archive: Archive, scope: ArchiveScope, f: Sa
   return samples;
 }
 
-function encode(format: Exclude<BatchFormat, 'openmetrics' | 'influx'>, b: Batch): { text: string; n: number } {
-  const lines = format === 'kafka-json' ? kafkaMessages(b) : elasticsearchBulk(b, { index: INDEX, clusterName: CLUSTER_NAME });
-  // a line a sample, but in Elasticsearch, where a document holds a family's samples: count those written
-  let n = lines.length;
-  if (format === 'elasticsearch-bulk') {
-    n = 0;
-    for (const p of pointsOf(b)) if (Number.isFinite(p.value)) n++;
+const PER_BODY = 10_000;
+
+function* bodies(format: Exclude<BatchFormat, 'openmetrics'>, b: Batch): IterableIterator<{ body: Uint8Array; n: number }> {
+  if (format === 'influx') {
+    for (const { body, lines } of influxBodies(b, { withFields: false, clusterName: CLUSTER_NAME, disableCounterMetrics: false }, PER_BODY)) yield { body, n: lines };
+  } else if (format === 'kafka-json') {
+    for (const { body, messages } of kafkaBodies(b, PER_BODY)) yield { body, n: messages };
+  } else {
+    // a line a sample elsewhere, but an Elasticsearch document holds a family's samples: count those written
+    for (const { body, samples } of elasticsearchBodies(b, { index: INDEX, clusterName: CLUSTER_NAME }, PER_BODY)) yield { body, n: samples };
   }
-  return { text: lines.length ? `${lines.join('\n')}\n` : '', n };
 }
 
 async function write(out: NodeJS.WritableStream, text: string | Uint8Array): Promise<void> {
@@ -108,24 +108,19 @@ class FamilySpool {
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'kubectl-heapster-openmetrics-'));
   private readonly families = new Map<string, { header: string; file: string; fd: number }>();
 
-  add(b: Batch): { text: string; n: number } {
-    const { series, metadata } = promSeries(b, CLUSTER_NAME);
-    const byFamily = new Map<string, string[]>();
-    for (const s of series) {
-      const name = s.labels.find(([k]) => k === '__name__')![1];
-      let lines = byFamily.get(name);
-      if (!lines) byFamily.set(name, (lines = []));
-      lines.push(openMetricsLines(s));
-    }
-    for (const [name, lines] of byFamily) {
-      let fam = this.families.get(name);
+  /** Spools a batch's samples, each to its family's file; returns how many. */
+  add(b: Batch): number {
+    let n = 0;
+    for (const { family, body, samples } of openMetricsChunks(b, CLUSTER_NAME, 1 << 18)) {
+      let fam = this.families.get(family.name);
       if (!fam) {
         const file = path.join(this.dir, `${this.families.size}.om`);
-        this.families.set(name, (fam = { header: openMetricsHeader(metadata.get(name)!), file, fd: openSync(file, 'wx', 0o600) }));
+        this.families.set(family.name, (fam = { header: openMetricsHeader(family), file, fd: openSync(file, 'wx', 0o600) }));
       }
-      writeAll(fam.fd, lines.join(''));
+      for (let off = 0; off < body.length;) off += writeSync(fam.fd, body, off);
+      n += samples;
     }
-    return { text: '', n: series.length };
+    return n;
   }
 
   async writeTo(out: NodeJS.WritableStream): Promise<void> {
@@ -143,9 +138,4 @@ class FamilySpool {
     for (const fam of this.families.values()) if (fam.fd >= 0) closeSync(fam.fd);
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-function writeAll(fd: number, text: string): void {
-  const b = Buffer.from(text, 'utf8');
-  for (let off = 0; off < b.length;) off += writeSync(fd, b, off);
 }

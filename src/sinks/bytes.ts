@@ -1,3 +1,5 @@
+const utf8 = new TextEncoder();
+
 /** A byte buffer that grows by doubling: one allocation a request instead of several a sample. */
 export class Bytes {
   protected buf: Uint8Array;
@@ -54,6 +56,13 @@ export class Bytes {
   ascii(s: string): this {
     this.room(s.length);
     for (let i = 0; i < s.length; i++) this.buf[this.at++] = s.charCodeAt(i);
+    return this;
+  }
+
+  /** Any string, as UTF-8. */
+  text(s: string): this {
+    this.room(s.length * 3);
+    this.at += utf8.encodeInto(s, this.buf.subarray(this.at)).written;
     return this;
   }
 

@@ -2,12 +2,12 @@ export { pointsOf, pointsOfSet, COUNTER_METRICS, type Point } from './points.js'
 export { influxBodies, influxLines, type InfluxOptions } from './influx-line.js';
 export { graphiteBodies, graphiteLines, type BodyLimit } from './graphite-line.js';
 export { openTsdbBodies, openTsdbPoints } from './opentsdb-json.js';
-export { kafkaMessages } from './kafka-json.js';
+export { kafkaBodies, kafkaMessages } from './kafka-json.js';
 export { promSeries, writeRequestBody, type PromSeries, type PromMetadata } from './remote-write.js';
 export { writeRequestChunks } from './write-request-chunks.js';
 export { parseSinkSpec, redact, SINK_NAMES, type SinkCredentials, type SinkSpec } from './sink-spec.js';
 export { makeSink } from './make-sink.js';
 export { SinkError, type Sink } from './sink.js';
 export { SinkQueue, type SinkQueueOptions, type SinkStats } from './sink-queue.js';
-export { elasticsearchBulk, type ElasticsearchOptions } from './elasticsearch-bulk.js';
-export { openMetricsHeader, openMetricsLines, OPENMETRICS_EOF } from './openmetrics-text.js';
+export { elasticsearchBodies, elasticsearchBulk, type ElasticsearchOptions } from './elasticsearch-bulk.js';
+export { openMetricsChunks, openMetricsHeader, OPENMETRICS_EOF } from './openmetrics-text.js';

@@ -1,6 +1,7 @@
 import { describeMetric, goInt, goShortest, L, labelPairs, type Batch } from '../model/index.js';
 import { bodyLines } from './body-lines.js';
 import { Bytes } from './bytes.js';
+import { PerLabelSet } from './per-label-set.js';
 import { COUNTER_METRICS } from './points.js';
 
 export interface InfluxOptions {
@@ -68,22 +69,14 @@ export function* influxBodies(batch: Batch, o: InfluxOptions, perRequest: number
     return chunk;
   };
   for (const set of batch.sets.values()) {
-    let tags: Uint8Array | undefined;
+    const tags = new PerLabelSet((extra) => utf8(tagText(set.labels, extra, o.clusterName)));
     for (const [name, v] of set.values) {
       const h = head(name);
-      if (h.skip || !Number.isFinite(v)) continue;
-      tags ??= utf8(tagText(set.labels, undefined, o.clusterName));
-      if (line(h, tags, v)) yield flush();
+      if (!h.skip && Number.isFinite(v) && line(h, tags.of(), v)) yield flush();
     }
-    // a set's labeled values share a few label sets (its filesystems, its interfaces)
-    const labeledTags = new Map<string, Uint8Array>();
     for (const lv of set.labeled) {
       const h = head(lv.name);
-      if (h.skip || !Number.isFinite(lv.value)) continue;
-      const key = JSON.stringify(lv.labels);
-      let t = labeledTags.get(key);
-      if (t === undefined) labeledTags.set(key, (t = utf8(tagText(set.labels, lv.labels, o.clusterName))));
-      if (line(h, t, lv.value)) yield flush();
+      if (!h.skip && Number.isFinite(lv.value) && line(h, tags.of(lv.labels), lv.value)) yield flush();
     }
   }
   if (lines) yield flush();

@@ -1,5 +1,6 @@
-import { describeMetric, promLabelPairs, promMetadata, promNameIndex, type Batch, type MetricSet, type PromMetadata } from '../model/index.js';
+import { describeMetric, promLabelPairs, promMetadata, promNameIndex, type Batch, type PromMetadata } from '../model/index.js';
 import { Bytes } from './bytes.js';
+import { PerLabelSet } from './per-label-set.js';
 import { ProtoWriter } from './remote-write.js';
 import { snappyCompress } from './snappy-compress.js';
 
@@ -38,18 +39,17 @@ export function* writeRequestChunks(batch: Batch, clusterName: string, perReques
     count = 0;
     return chunk;
   };
-  // the same pairs recur across sets (type, cluster, node, namespace): each is encoded once a batch
   const encoded = new Map<string, Map<string, Uint8Array>>();
   for (const set of batch.sets.values()) {
-    const labels = new SetLabels(set, clusterName, encoded);
+    const labels = new PerLabelSet((extra) => blockOf(promLabelPairs(set.labels, extra, clusterName), encoded));
     for (const [metric, value] of set.values) {
       if (!Number.isFinite(value)) continue;
-      out.series(labels.block(), nameLabel(metric), value, sampleHead, sampleTail);
+      out.series(labels.of(), nameLabel(metric), value, sampleHead, sampleTail);
       if (++count >= perRequest) yield flush(false);
     }
     for (const lv of set.labeled) {
       if (!Number.isFinite(lv.value)) continue;
-      out.series(labels.block(lv.labels), nameLabel(lv.name), lv.value, sampleHead, sampleTail);
+      out.series(labels.of(lv.labels), nameLabel(lv.name), lv.value, sampleHead, sampleTail);
       if (++count >= perRequest) yield flush(false);
     }
   }
@@ -59,37 +59,21 @@ export function* writeRequestChunks(batch: Batch, clusterName: string, perReques
 /** A set's encoded labels that sort before `__name__`, and those after it. */
 interface Block { before: Uint8Array; after: Uint8Array }
 
-/** One set's labels, encoded once as two blocks around where a value's `__name__` goes. */
-class SetLabels {
-  private plain: Block | undefined;
-  private readonly byPoint = new Map<string, Block>();
-
-  constructor(private readonly set: MetricSet, private readonly clusterName: string, private readonly cache: Map<string, Map<string, Uint8Array>>) {}
-
-  private label(k: string, v: string): Uint8Array {
-    // by name, then value: no key string made a label (millions a tick)
-    let byValue = this.cache.get(k);
-    if (!byValue) this.cache.set(k, (byValue = new Map()));
+/**
+ * A value's labels as two blocks around where its `__name__` goes. The same pairs recur across sets
+ * (type, cluster, node, namespace): each is encoded once a batch, found by name, then value, so
+ * no key string is made a label (millions a tick).
+ */
+function blockOf(pairs: [string, string][], cache: Map<string, Map<string, Uint8Array>>): Block {
+  const label = ([k, v]: [string, string]) => {
+    let byValue = cache.get(k);
+    if (!byValue) cache.set(k, (byValue = new Map()));
     let b = byValue.get(v);
     if (!b) byValue.set(v, (b = labelBytes(k, v)));
     return b;
-  }
-
-  private make(extra?: Record<string, string>): Block {
-    const sorted = promLabelPairs(this.set.labels, extra, this.clusterName);
-    const at = promNameIndex(sorted);
-    const join = (pairs: [string, string][]) => Buffer.concat(pairs.map(([k, v]) => this.label(k, v)));
-    return { before: join(sorted.slice(0, at)), after: join(sorted.slice(at)) };
-  }
-
-  /** The blocks for a plain value, or for a labeled value with its own labels (a set has few such label sets). */
-  block(extra?: Record<string, string>): Block {
-    if (!extra) return (this.plain ??= this.make());
-    const key = JSON.stringify(extra);
-    let b = this.byPoint.get(key);
-    if (!b) this.byPoint.set(key, (b = this.make(extra)));
-    return b;
-  }
+  };
+  const at = promNameIndex(pairs);
+  return { before: Buffer.concat(pairs.slice(0, at).map(label)), after: Buffer.concat(pairs.slice(at).map(label)) };
 }
 
 /** A Label (name, value) as TimeSeries field 1. */

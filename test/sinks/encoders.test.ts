@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { uncompress } from 'snappyjs';
 import { newMetricSet, type Batch } from '../../src/model/index.js';
 import {
-  elasticsearchBulk, graphiteBodies, graphiteLines, influxBodies, influxLines, kafkaMessages, openMetricsHeader, openMetricsLines, openTsdbBodies, openTsdbPoints, promSeries, writeRequestBody, writeRequestChunks,
+  elasticsearchBodies, elasticsearchBulk, graphiteBodies, graphiteLines, influxBodies, influxLines, kafkaBodies, kafkaMessages, openMetricsChunks, openMetricsHeader, openTsdbBodies, openTsdbPoints, promSeries, writeRequestBody, writeRequestChunks,
 } from '../../src/sinks/index.js';
 
 // the reference's fixture (heapster-sinks.md §1.1): points A, B and C at 2017-10-16T09:15:00Z
@@ -107,11 +107,29 @@ test('Kafka: the message values byte for byte (§7.4)', () => {
   ]);
 });
 
+test('Kafka and Elasticsearch: bodies of at most N messages or documents hold the same lines, counted', () => {
+  const text = (c: { body: Uint8Array }) => Buffer.from(c.body).toString('utf8');
+  const ones = [...kafkaBodies(fixture(), 1)];
+  assert.equal(ones.map((c) => c.messages), [1, 1, 1]);
+  assert.equal(ones.map(text), kafkaMessages(fixture()).map((m) => `${m}\n`));
+  assert.equal([...kafkaBodies(fixture(), 2)].map((c) => c.messages), [2, 1]);
+  const id = /"_id":"[0-9a-f-]{36}"/g;
+  const docs = [...elasticsearchBodies(fixture(), { index: 'heapster', clusterName: 'default' }, 1)];
+  assert.equal(docs.map((c) => [c.documents, c.samples]), [[1, 1], [1, 1], [1, 1]]);
+  assert.equal(docs.map((c) => text(c).replace(id, '')).join(''), `${elasticsearchBulk(fixture(), { index: 'heapster', clusterName: 'default' }).join('\n')}\n`.replace(id, ''));
+});
+
 test('Elasticsearch: the reference\'s documents byte for byte, ids aside (§8.4); a family document holds the set\'s values of that family and tag set', () => {
   const lines = elasticsearchBulk(fixture(), { index: 'heapster', clusterName: 'default' });
   const id = /"_id":"([0-9a-f-]{36})"/;
   const ids = lines.filter((_, i) => i % 2 === 0).map((l) => id.exec(l)![1]);
   assert.is(new Set(ids).size, 3);
+  // RFC 4122 version 1: time_low-time_mid-1time_hi, 100 ns ticks since 1582-10-15; the batch's time, then the next ticks
+  const ticks = ids.map((u) => { const [low, mid, hi] = u!.split('-'); return BigInt(`0x${hi!.slice(1)}${mid}${low}`); });
+  // the batch's millisecond; ids already given at that time (the tests before) push it on by a tick each
+  assert.is((ticks[0]! - 0x01b21dd213814000n) / 10_000n, BigInt(T));
+  assert.equal(ticks.map((t) => t - ticks[0]!), [0n, 1n, 2n]);
+  assert.ok(ids.every((u) => /^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(u!)), 'version 1, RFC 4122 variant');
   const tagsA = '"MetricsTags":{"cluster_name":"default","container_base_image":"nginx:1.13","container_name":"app","host_id":"","hostname":"node-01","labels":"app:web,tier:fe","namespace_id":"2c6d9b1e-b2a4-11e7-9a0e-42010a800002","namespace_name":"prod","nodename":"node-01","pod_id":"5e1f1c7a-b2a4-11e7-9a0e-42010a800002","pod_name":"web-1"';
   assert.equal(lines.map((l) => l.replace(id, '"_id":"<uuid-v1>"')), [
     '{"index":{"_id":"<uuid-v1>","_index":"heapster-2017.10.16","_type":"cpu"}}',
@@ -135,15 +153,31 @@ test('Elasticsearch: the reference\'s documents byte for byte, ids aside (§8.4)
   assert.is(docs[3].MetricsTags.resource_id, 'logs');
 });
 
-test('OpenMetrics: the remote-write names and labels, escaped values, seconds; cumulative metrics typed unknown', () => {
+test('OpenMetrics: the remote-write names and labels, escaped values, seconds; cumulative metrics typed unknown; each family apart, in pieces', () => {
   const b = fixture();
   b.sets.get('node:node-01')!.values.set('cpu/usage', 123);
   b.sets.get('node:node-01')!.labels.labels = 'a:"q"\\x';
-  const { series, metadata } = promSeries(b, 'default');
-  assert.is(openMetricsLines(series[0]!), 'heapster_cpu_usage_rate{cluster_name="default",container_base_image="nginx:1.13",container_name="app",hostname="node-01",labels="app:web,tier:fe",namespace_id="2c6d9b1e-b2a4-11e7-9a0e-42010a800002",namespace_name="prod",nodename="node-01",pod_id="5e1f1c7a-b2a4-11e7-9a0e-42010a800002",pod_name="web-1",type="pod_container"} 250 1508145300\n');
-  assert.match(openMetricsLines(series.find((s) => s.labels.some(([, v]) => v === 'heapster_cpu_usage'))!), /labels="a:\\"q\\"\\\\x"/);
-  assert.is(openMetricsHeader(metadata.get('heapster_cpu_usage')!), "# HELP heapster_cpu_usage Heapster's cpu/usage (cumulative)\n# TYPE heapster_cpu_usage unknown\n");
-  assert.is(openMetricsHeader(metadata.get('heapster_cpu_usage_rate')!), "# HELP heapster_cpu_usage_rate Heapster's cpu/usage_rate\n# TYPE heapster_cpu_usage_rate gauge\n");
+  const byFamily = (chunkBytes: number) => {
+    const texts = new Map<string, string>();
+    let samples = 0;
+    for (const c of openMetricsChunks(b, 'default', chunkBytes)) {
+      texts.set(c.family.name, (texts.get(c.family.name) ?? '') + Buffer.from(c.body).toString('utf8'));
+      samples += c.samples;
+    }
+    return { texts, samples };
+  };
+  const { texts, samples } = byFamily(Infinity);
+  assert.is(samples, 4);
+  assert.equal([...texts.keys()], ['heapster_cpu_usage_rate', 'heapster_filesystem_usage', 'heapster_cpu_node_utilization', 'heapster_cpu_usage']);
+  assert.is(texts.get('heapster_cpu_usage_rate'), 'heapster_cpu_usage_rate{cluster_name="default",container_base_image="nginx:1.13",container_name="app",hostname="node-01",labels="app:web,tier:fe",namespace_id="2c6d9b1e-b2a4-11e7-9a0e-42010a800002",namespace_name="prod",nodename="node-01",pod_id="5e1f1c7a-b2a4-11e7-9a0e-42010a800002",pod_name="web-1",type="pod_container"} 250 1508145300\n');
+  assert.match(texts.get('heapster_filesystem_usage')!, /,resource_id="\/",type="pod_container"\} 40960 1508145300\n$/);
+  assert.match(texts.get('heapster_cpu_usage')!, /^heapster_cpu_usage\{cluster_name="default",hostname="node-01",labels="a:\\"q\\"\\\\x",nodename="node-01",type="node"\} 123 1508145300\n$/);
+  // a piece a line: the same text, four pieces
+  assert.equal(byFamily(1).texts, texts);
+  assert.is([...openMetricsChunks(b, 'default', 1)].length, 4);
+  const meta = new Map([...openMetricsChunks(b, 'default', 1)].map((c) => [c.family.name, c.family]));
+  assert.is(openMetricsHeader(meta.get('heapster_cpu_usage')!), "# HELP heapster_cpu_usage Heapster's cpu/usage (cumulative)\n# TYPE heapster_cpu_usage unknown\n");
+  assert.is(openMetricsHeader(meta.get('heapster_cpu_usage_rate')!), "# HELP heapster_cpu_usage_rate Heapster's cpu/usage_rate\n# TYPE heapster_cpu_usage_rate gauge\n");
 });
 
 test('remote write: heapster_ names, labels sorted with __name__, the reference\'s sample and label bytes, snappy block (§12)', () => {
