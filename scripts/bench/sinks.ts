@@ -2,7 +2,7 @@
 // Prometheus and VictoriaMetrics with the tests' helpers): node_modules/.bin/tsx scripts/bench/sinks.ts ARCHIVE START END [SCRAPE_MS_PER_NODE]
 // Prints its rows as one JSON line.
 import { spawn } from 'node:child_process';
-import { makeSink, parseSinkSpec } from '../../src/sinks/index.js';
+import { elasticsearchBodies, kafkaBodies, makeSink, openMetricsChunks, parseSinkSpec } from '../../src/sinks/index.js';
 import { Workload } from '../../src/simulator/index.js';
 import { startInflux, startPrometheus, startVictoria } from '../../test/helpers/servers.js';
 import { RUN, RUN_FLAGS } from './run-flags.mjs';
@@ -98,6 +98,25 @@ try {
     const scrapeTick = Number(scrapeText) * 1000;
     const ratio = Number.isFinite(scrapeTick) && scrapeTick > 0 ? ` = ${((median(cpu) / scrapeTick) * 100).toFixed(0)}% of the scrape's ${scrapeTick.toFixed(0)} ms` : '';
     rows.push([`sink ${name}: CPU ms a 1,000-node tick adds (${n.toLocaleString('en')} samples; the server took ${wall.toFixed(0)} s)${ratio}`, median(cpu).toFixed(0), '< 10% of the scrape\'s']);
+  }
+
+  // 4. the export formats that write a sink's schema to a file: encoding that tick, in this process
+  const formats: [string, () => Iterable<{ body: Uint8Array }>][] = [
+    ['kafka-json', () => kafkaBodies(batch, 10_000)],
+    ['elasticsearch-bulk', () => elasticsearchBodies(batch, { index: 'heapster', clusterName: 'default' }, 10_000)],
+    ['openmetrics', () => openMetricsChunks(batch, 'default', 1 << 18)],
+  ];
+  for (const [name, bodies] of formats) {
+    const cpu: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 3; i++) {
+      const c0 = process.cpuUsage();
+      bytes = 0;
+      for (const { body } of bodies()) bytes += body.length;
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+    }
+    rows.push([`export --format ${name}: CPU ms to encode a 1,000-node tick (${(bytes / 1e6).toFixed(0)} MB; median of 3)`, median(cpu).toFixed(0)]);
   }
 } finally {
   await Promise.all([influx.stop(), prom.stop(), vm.stop()]);
