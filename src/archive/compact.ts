@@ -9,7 +9,7 @@ import { LabelEnums } from './label-enums.js';
 import { kvMetadataOption, type FileMeta } from './file-meta.js';
 import { clearIntent, writeIntent, type IntentFile } from './intents.js';
 import { CompactTally } from './compact-tally.js';
-import { PARQUET_OPTIONS, SAMPLE_ORDER } from './sample-writer.js';
+import { MIXED_SAMPLE_ORDER, PARQUET_OPTIONS, ROW_GROUP_ROWS, SAMPLE_ORDER } from './sample-writer.js';
 
 const ORDER: Record<Snapshot['kind'], string> = { samples: SAMPLE_ORDER, pods: 'namespace, pod, ts', nodes: 'node, ts' };
 
@@ -31,6 +31,8 @@ export interface CompactOptions {
   memoryLimit?: string;
   /** an hour of more rows is merged into several files, each of consecutive ticks (default MERGE_ROWS) */
   mergeRows?: number;
+  /** a file of many metrics puts the metric last in its order when a tick is more rows than this (default a row group; MIXED_SAMPLE_ORDER) */
+  metricLastFrom?: number;
   /** told before each group is merged: what a long run shows as its progress */
   onMerge?: (m: MergeStart) => void;
 }
@@ -56,6 +58,15 @@ export const SPLIT_ROWS = 6_000_000;
  * ticks merge within 256MB. 100 nodes at 60 s is 16 M rows an hour, one file.
  */
 export const MERGE_ROWS = 24_000_000;
+
+/**
+ * The most ticks a file of many metrics sorted metric last may hold (MIXED_SAMPLE_ORDER). Beyond,
+ * the labels a run of ticks repeats cost less (100 nodes: 1.5× smaller files at 30 ticks, 1.2× at
+ * 55) than a day's merge then pays to split such files by metric, each metric's pass reading every
+ * row group: 4 hours of 100 nodes at 60 s, merged hourly (60 ticks) with the metric last, took 106 s
+ * to compact into the day instead of 65, for the same daily files.
+ */
+const METRIC_LAST_TICKS = 30;
 
 export interface CompactResult {
   merged: number;
@@ -233,7 +244,11 @@ async function learnMetrics(archive: Archive, snaps: readonly Snapshot[]): Promi
  * Writes a group's rows into new sorted files and checks their row count. A large day's sample files
  * are written one per metric: a whole day sorted at once spilled tens of GB for a 100-node cluster,
  * while a metric's day sorts in memory, and the catalog then sends a query only its metric's files.
- * A file of one metric, split or not, is cataloged with it.
+ * A file of one metric, split or not, is cataloged with it. A day of few large ticks that one merge
+ * can take stays one file with the metric last (MIXED_SAMPLE_ORDER): split by metric, a 4-tick
+ * recording of 1,000 nodes (10.4 M samples) became 45 files of 65 MB from 30 MB of ticks, where one
+ * file is 18 MB, and its queries took the same time (top pods -A 3.8 s against 3.4, top nodes 0.94
+ * against 0.83, the others within noise).
  */
 async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions, resolutionMs: number): Promise<Merged[]> {
   const { level } = o;
@@ -242,6 +257,9 @@ async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions
   const rows = group.reduce((s, g) => s + g.rows, 0);
   const files = group.map((g) => path.join(archive.dir, g.file));
   const tsMin = Math.min(...group.map((g) => g.tsMin)), tsMax = Math.max(...group.map((g) => g.tsMax));
+  const ticks = Math.round((tsMax - tsMin) / Math.max(resolutionMs, 1)) + 1;
+  const metricLast = first.kind === 'samples' && ticks <= METRIC_LAST_TICKS && rows / ticks > (o.metricLastFrom ?? ROW_GROUP_ROWS);
+  const split = rows >= splitRows && !(metricLast && rows <= (o.mergeRows ?? MERGE_ROWS));
   const from = `read_parquet(${fileList(files)}, union_by_name = true)`;
   const out: { rel: string; abs: string; tmp: string; rows: number; metric?: string }[] = [];
   await withMemoryDb(async (con) => {
@@ -251,7 +269,7 @@ async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions
     try {
       const labels = first.kind === 'samples' ? await LabelEnums.of(con, from) : undefined;
       const found = labels && level === 2 ? labels.valuesOf('metric') : [];
-      const metrics: readonly (string | undefined)[] = found.length === 1 || (found.length > 1 && rows >= splitRows) ? found : [undefined];
+      const metrics: readonly (string | undefined)[] = found.length === 1 || (found.length > 1 && split) ? found : [undefined];
       let written = 0;
       for (const metric of metrics) {
         o.signal?.throwIfAborted();
@@ -261,7 +279,8 @@ async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions
         const meta: FileMeta = { kind: first.kind, recording: first.recording, cluster: first.cluster, date: first.date, level, tsMin, tsMax, resolutionMs, ...(metric === undefined ? {} : { metric }) };
         out.push({ ...dest, tmp, rows: 0, ...(metric === undefined ? {} : { metric }) });
         const select = labels ? labels.select(metric) : '*';
-        await con.run(`COPY (SELECT ${select} FROM ${from} ${where} ORDER BY ${ORDER[first.kind]}) TO ${lit(tmp)} (${PARQUET_OPTIONS}, ${kvMetadataOption(meta)})`);
+        const order = metric === undefined && metricLast ? MIXED_SAMPLE_ORDER : ORDER[first.kind];
+        await con.run(`COPY (SELECT ${select} FROM ${from} ${where} ORDER BY ${order}) TO ${lit(tmp)} (${PARQUET_OPTIONS}, ${kvMetadataOption(meta)})`);
         const n = Number((await con.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${lit(tmp)})`)).getRowObjects()[0]!.n);
         out.at(-1)!.rows = n;
         written += n;

@@ -8,7 +8,7 @@ import { compressors } from 'hyparquet-compressors';
 import type { NodeInfo, PodInfo } from '../../src/model/index.js';
 import { Archive, compact, exportSamples, readSamples, selectRecordings, selectSnapshots, TickWriter, verify } from '../../src/archive/index.js';
 import { ArchiveHistory, parseTarget, runQuery } from '../../src/query/index.js';
-import { handBatches, tempArchive, writeBatches } from '../helpers/archive.js';
+import { handBatches, tempArchive, threeEntityBatches, writeBatches } from '../helpers/archive.js';
 import { cli, pluginEnv } from '../helpers/run-cli.js';
 
 const T0 = Date.UTC(2026, 0, 1, 10);
@@ -94,6 +94,26 @@ test('a day of more tick rows than one merge may take is merged hour by hour fir
   const straight: number[][] = [];
   await compact(small, { level: 2, onMerge: (m) => void straight.push([m.level, m.files]) });
   assert.equal(straight, [[2, values.length]]);
+});
+
+test('a merged file of many metrics is sorted metric first while a tick fits in a row group, else metric last (labels run over an entity\'s metrics); a large day of such ticks that one merge takes is not split by metric', async () => {
+  const order = async (o: { metricLastFrom?: number; splitRows?: number; mergeRows?: number }) => {
+    const archive = await tempArchive();
+    await writeBatches(archive, 'r1', threeEntityBatches(T0, 3));
+    await compact(archive, { level: 2, ...o });
+    const files = await archive.files({ kind: 'samples' });
+    const rows = await parquetReadObjects({ file: new Uint8Array(readFileSync(files[0]!)).buffer, compressors });
+    // each run of a series' three ticks, in file order, as entity/metric
+    return { files: files.length, runs: rows.filter((_, i) => i % 3 === 0).map((r: any) => `${r.namespace ?? r.node}/${r.metric}`) };
+  };
+  // 5 rows a tick, 15 in all
+  const metricFirst = ['n1/cpu/usage_rate', 'db/cpu/usage_rate', 'web/cpu/usage_rate', 'n1/memory/usage', 'web/memory/usage'];
+  const metricLast = ['n1/cpu/usage_rate', 'n1/memory/usage', 'db/cpu/usage_rate', 'web/cpu/usage_rate', 'web/memory/usage'];
+  assert.equal(await order({}), { files: 1, runs: metricFirst });
+  assert.equal(await order({ metricLastFrom: 4 }), { files: 1, runs: metricLast });
+  assert.equal(await order({ metricLastFrom: 4, splitRows: 0 }), { files: 1, runs: metricLast }, 'ticks over 4 rows, a day one merge takes');
+  assert.is((await order({ metricLastFrom: 4, splitRows: 0, mergeRows: 10 })).files, 2, 'a day more than one merge takes is split');
+  assert.is((await order({ splitRows: 0 })).files, 2, 'small ticks: split');
 });
 
 test('a compacted file is Parquet 2 and reads back through hyparquet (another reader) as through DuckDB', async () => {
