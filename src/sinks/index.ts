@@ -1,4 +1,3 @@
-export { pointsOf, pointsOfSet, COUNTER_METRICS, type Point } from './points.js';
 export { influxBodies, influxLines, type InfluxOptions } from './influx-line.js';
 export { graphiteBodies, graphiteLines, type BodyLimit } from './graphite-line.js';
 export { openTsdbBodies, openTsdbPoints } from './opentsdb-json.js';

@@ -1,6 +1,6 @@
 import { describeMetric, type Batch, type MetricSet } from '../model/index.js';
 
-/** One value of a batch as every sink sees it: Heapster's point, with its set's labels. */
+/** One value of a batch as Heapster saw it, with its set's labels: what remote write's reference mapping (promSeries) walks. */
 export interface Point {
   name: string;
   value: number;
