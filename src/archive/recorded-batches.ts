@@ -17,13 +17,21 @@ interface NodeMeta { hostname: string; labels: string }
  * labels Heapster gave each set rebuilt from the pod and node objects kept beside the samples
  * (their newest version at the window's end): what a sink is sent afterwards, or again. What the
  * archive does not keep (a namespace's uid, a node's host id) is left empty, as Heapster left
- * labels it did not know.
+ * labels it did not know. An entity's sets share one labels object from batch to batch (made once a
+ * read, not once a tick, and a reader can tell a series by it): readers must not change them.
  */
 export async function readRecordedBatches(files: RecordedFiles, f: SampleFilter, range: { start: number; end: number },
   onBatch: (b: Batch) => Promise<void> | void, chunkMs = 3_600_000): Promise<number> {
   if (!files.samples.length) return 0;
   const pods = await podMeta(files.pods, range.end);
   const nodes = await nodeMeta(files.nodes, range.end);
+  const labels = new Map<string, Record<string, string>>();
+  const labelsFor = (type: EntityType, node: string | null, ns: string | null, pod: string | null, container: string | null, uid: string | null) => {
+    const sig = `${type}\u0000${node}\u0000${ns}\u0000${pod}\u0000${container}\u0000${uid}`;
+    let l = labels.get(sig);
+    if (!l) labels.set(sig, (l = labelsOf(type, node, ns, pod, container, uid, pods, nodes)));
+    return l;
+  };
   let count = 0;
   let batch: Batch | undefined;
   const done = async () => {
@@ -52,7 +60,7 @@ export async function readRecordedBatches(files: RecordedFiles, f: SampleFilter,
           const node = s(nodeCol!, i), ns = s(nsCol!, i), pod = s(podCol!, i), container = s(containerCol!, i);
           const key = keyOf(type, node, ns, pod, container);
           let set = batch.sets.get(key);
-          if (!set) batch.sets.set(key, (set = newMetricSet(key, type, labelsOf(type, node, ns, pod, container, s(uidCol!, i), pods, nodes))));
+          if (!set) batch.sets.set(key, (set = newMetricSet(key, type, labelsFor(type, node, ns, pod, container, s(uidCol!, i)))));
           const id = s(idCol!, i);
           const value = Number(valueCol![i]);
           if (id === null) set.values.set(String(metricCol![i]), value);

@@ -45,4 +45,18 @@ test('recorded batches come back one tick at a time, whole, across the read\'s c
   assert.equal(got, [0, 1, 2].map((k) => ({ ts: T0 + k * 60_000, ns: N, wrong: 0, fs: [['/', 100 + k], ['/var', 200 + k]] })));
 });
 
+test('an entity\'s sets share one labels object from tick to tick, with the labels it was recorded with', async () => {
+  const archive = await tempArchive();
+  await writeBatches(archive, 'r', bigTicks(2));
+  const files = { samples: await archive.files({ kind: 'samples' }), pods: [], nodes: [] };
+  const labels: Record<string, string>[][] = [];
+  await readRecordedBatches(files, {}, { start: T0, end: T0 + 60_000 }, (b) => {
+    labels.push(['namespace:ns-7', 'namespace:ns-8', 'node:n1'].map((k) => b.sets.get(k)!.labels));
+  });
+  assert.is(labels.length, 2);
+  assert.ok(labels[0]!.every((l, i) => l === labels[1]![i]), 'the same objects in both ticks');
+  assert.is.not(labels[0]![0], labels[0]![1], 'one object an entity');
+  assert.equal([labels[0]![1]!.namespace_name, labels[0]![2]!.nodename], ['ns-8', 'n1']);
+});
+
 test.run();
