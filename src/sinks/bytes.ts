@@ -96,3 +96,32 @@ export class Bytes {
     return out;
   }
 }
+
+/**
+ * Bytes cut into request bodies of at most `most` items each (lines, messages, points, documents):
+ * the count every encoder kept beside its buffer.
+ */
+export class Bodies extends Bytes {
+  private n = 0;
+
+  constructor(private readonly most: number) {
+    super();
+  }
+
+  /** Counts an item just written: whether the body is now full. */
+  counted(): boolean {
+    return ++this.n >= this.most;
+  }
+
+  /** Items in the body so far. */
+  get items(): number {
+    return this.n;
+  }
+
+  /** The body so far and its items, as a copy; the buffer is kept for the next. */
+  next(): { body: Uint8Array; items: number } {
+    const b = { body: this.take(), items: this.n };
+    this.n = 0;
+    return b;
+  }
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describeMetric, goInt, goJsonFloat, type Batch } from '../model/index.js';
 import { bodyLines } from './body-lines.js';
-import { Bytes } from './bytes.js';
+import { Bodies } from './bytes.js';
 import { goJsonTime, goString, goStringMap } from './go-json.js';
 import { PerLabelSet } from './per-label-set.js';
 
@@ -45,16 +45,15 @@ export function* elasticsearchBodies(batch: Batch, o: ElasticsearchOptions, perB
     }
     return m;
   };
-  const out = new Bytes();
-  let documents = 0;
+  const out = new Bodies(perBody);
   let samples = 0;
   const document = (f: { action: Uint8Array; open: Uint8Array }, rest: string): boolean => {
     out.ascii('{"index":{"_id":"').ascii(ids.next()).bytes(f.action).bytes(f.open).text(rest);
-    return ++documents >= perBody;
+    return out.counted();
   };
   const flush = () => {
-    const chunk = { body: out.take(), documents, samples };
-    documents = 0;
+    const { body, items } = out.next();
+    const chunk = { body, documents: items, samples };
     samples = 0;
     return chunk;
   };
@@ -90,7 +89,7 @@ export function* elasticsearchBodies(batch: Batch, o: ElasticsearchOptions, perB
       if (document(family.get(doc.family)!, `"Metrics":{${values}},"MetricsTags":${doc.tags}}\n`)) yield flush();
     }
   }
-  if (documents) yield flush();
+  if (out.items) yield flush();
 }
 
 /** Each line of the bulk body, actions and documents (tests, small batches). */

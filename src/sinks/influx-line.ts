@@ -1,6 +1,6 @@
 import { describeMetric, goInt, goShortest, L, labelPairs, type Batch } from '../model/index.js';
 import { bodyLines } from './body-lines.js';
-import { Bytes } from './bytes.js';
+import { Bodies } from './bytes.js';
 import { PerLabelSet } from './per-label-set.js';
 import { COUNTER_METRICS } from './points.js';
 
@@ -56,17 +56,15 @@ export function* influxBodies(batch: Batch, o: InfluxOptions, perRequest: number
     }
     return h;
   };
-  const out = new Bytes();
-  let lines = 0;
+  const out = new Bodies(perRequest);
   type Head = NonNullable<ReturnType<typeof heads.get>>;
   const line = (h: Head, tags: Uint8Array, v: number): boolean => {
     out.bytes(h.measurement).bytes(tags).bytes(h.field).ascii((h.float ?? !Number.isInteger(v)) ? goShortest(v) : `${goInt(v)}i`).bytes(end);
-    return ++lines >= perRequest;
+    return out.counted();
   };
   const flush = () => {
-    const chunk = { body: out.take(), lines };
-    lines = 0;
-    return chunk;
+    const { body, items } = out.next();
+    return { body, lines: items };
   };
   for (const set of batch.sets.values()) {
     const tags = new PerLabelSet((extra) => utf8(tagText(set.labels, extra, o.clusterName)));
@@ -79,7 +77,7 @@ export function* influxBodies(batch: Batch, o: InfluxOptions, perRequest: number
       if (!h.skip && Number.isFinite(lv.value) && line(h, tags.of(lv.labels), lv.value)) yield flush();
     }
   }
-  if (lines) yield flush();
+  if (out.items) yield flush();
 }
 
 /** All of a batch's lines, without their newlines (tests, small batches). */

@@ -1,6 +1,6 @@
 import { describeMetric, goInt, goJsonFloat, type Batch } from '../model/index.js';
 import { bodyLines } from './body-lines.js';
-import { Bytes } from './bytes.js';
+import { Bodies } from './bytes.js';
 import { goJsonTime, goString, goStringMap } from './go-json.js';
 import { PerLabelSet } from './per-label-set.js';
 
@@ -24,24 +24,22 @@ export function* kafkaBodies(batch: Batch, perBody: number): IterableIterator<{ 
     }
     return h;
   };
-  const out = new Bytes();
-  let messages = 0;
+  const out = new Bodies(perBody);
   const message = (name: string, v: number, tags: Uint8Array): boolean => {
     const h = head(name);
     out.bytes(h.head).ascii((h.float ?? !Number.isInteger(v)) ? goJsonFloat(v) : goInt(v)).bytes(time).bytes(tags);
-    return ++messages >= perBody;
+    return out.counted();
   };
   const flush = () => {
-    const chunk = { body: out.take(), messages };
-    messages = 0;
-    return chunk;
+    const { body, items } = out.next();
+    return { body, messages: items };
   };
   for (const set of batch.sets.values()) {
     const tags = new PerLabelSet((extra) => utf8(`${goStringMap({ ...set.labels, ...extra })}}\n`));
     for (const [name, v] of set.values) if (Number.isFinite(v) && message(name, v, tags.of())) yield flush();
     for (const lv of set.labeled) if (Number.isFinite(lv.value) && message(lv.name, lv.value, tags.of(lv.labels))) yield flush();
   }
-  if (messages) yield flush();
+  if (out.items) yield flush();
 }
 
 /** Each message's JSON text (tests, small batches). */

@@ -1,5 +1,5 @@
 import { describeMetric, goInt, goJsonFloat, labelPairs, type Batch } from '../model/index.js';
-import { Bytes } from './bytes.js';
+import { Bodies } from './bytes.js';
 
 /** Every character OpenTSDB does not take in names and tags becomes `_`. */
 const sanitize = (s: string) => s.replace(/[^A-Za-z0-9\-_./]/g, '_');
@@ -33,21 +33,22 @@ export function* openTsdbBodies(batch: Batch, cluster: string, perRequest: numbe
     }
     return h;
   };
-  const out = new Bytes();
-  let points = 0;
+  const out = new Bodies(perRequest);
+  const flush = () => {
+    const { body, items } = out.ascii(']').next();
+    return { body, points: items };
+  };
   for (const set of batch.sets.values()) {
     let tags: Uint8Array | undefined;
     for (const [name, v] of set.values) {
       if (!Number.isFinite(v)) continue;
       const h = head(name);
       tags ??= Buffer.from(`,"tags":{${tagJson(set.labels, cluster)}}}`);
-      out.ascii(points === 0 ? '[' : ',').bytes(h.head).ascii((h.float ?? !Number.isInteger(v)) ? goJsonFloat(v) : goInt(v)).bytes(tags);
-      if (++points < perRequest) continue;
-      yield { body: out.ascii(']').take(), points };
-      points = 0;
+      out.ascii(out.items === 0 ? '[' : ',').bytes(h.head).ascii((h.float ?? !Number.isInteger(v)) ? goJsonFloat(v) : goInt(v)).bytes(tags);
+      if (out.counted()) yield flush();
     }
   }
-  if (points) yield { body: out.ascii(']').take(), points };
+  if (out.items) yield flush();
 }
 
 /** Each datapoint's JSON text (tests, small batches). */
