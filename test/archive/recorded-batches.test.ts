@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readRecordedBatches } from '../../src/archive/index.js';
-import { newMetricSet, type Batch } from '../../src/model/index.js';
+import { readRecordedBatches, type SampleFilter } from '../../src/archive/index.js';
+import { newMetricSet, type Batch, type EntityType } from '../../src/model/index.js';
 import { tempArchive, writeBatches } from '../helpers/archive.js';
 
 const T0 = Date.UTC(2026, 11, 1);
@@ -57,6 +57,61 @@ test('an entity\'s sets share one labels object from tick to tick, with the labe
   assert.ok(labels[0]!.every((l, i) => l === labels[1]![i]), 'the same objects in both ticks');
   assert.is.not(labels[0]![0], labels[0]![1], 'one object an entity');
   assert.equal([labels[0]![1]!.namespace_name, labels[0]![2]!.nodename], ['ns-8', 'n1']);
+});
+
+// every kind of entity, columns null where the kind has none, and entities that differ in one column only
+function mixedTicks(ticks: number): Batch[] {
+  return Array.from({ length: ticks }, (_, k) => {
+    const sets = new Map();
+    const put = (key: string, type: EntityType, labels: Record<string, string>, plain: [string, number][], fs: [string, number][] = []) => {
+      const set = newMetricSet(key, type, { type, ...labels });
+      for (const [m, v] of plain) set.values.set(m, v);
+      for (const [id, v] of fs) set.labeled.add('filesystem/usage', { resource_id: id }, v);
+      sets.set(key, set);
+    };
+    put('cluster', 'cluster', {}, [['cpu/usage_rate', 1 + k]]);
+    put('namespace:a', 'ns', { namespace_name: 'a' }, [['cpu/usage_rate', 10 + k]]);
+    put('namespace:b', 'ns', { namespace_name: 'b' }, [['cpu/usage_rate', 20 + k]]);
+    put('node:n1', 'node', { nodename: 'n1' }, [['memory/usage', 30 + k], ['cpu/usage_rate', 31 + k]], [['/', 32 + k], ['/var', 33 + k]]);
+    put('node:n2', 'node', { nodename: 'n2' }, [['memory/usage', 40 + k]], [['/', 42 + k]]);
+    put('node:n1/container:kubelet', 'sys_container', { nodename: 'n1', container_name: 'kubelet' }, [['memory/usage', 50 + k]]);
+    put('node:n2/container:kubelet', 'sys_container', { nodename: 'n2', container_name: 'kubelet' }, [['memory/usage', 60 + k]]);
+    put('namespace:a/pod:p', 'pod', { namespace_name: 'a', pod_name: 'p', pod_id: 'uid-ap', nodename: 'n1' }, [['memory/usage', 70 + k]], [['volume:data', 71 + k]]);
+    put('namespace:b/pod:p', 'pod', { namespace_name: 'b', pod_name: 'p', pod_id: 'uid-bp', nodename: 'n2' }, [['memory/usage', 80 + k]], [['volume:data', 81 + k]]);
+    put('namespace:a/pod:p/container:c', 'pod_container', { namespace_name: 'a', pod_name: 'p', pod_id: 'uid-ap', nodename: 'n1', container_name: 'c' },
+      [['memory/usage', 90 + k], ['cpu/usage_rate', 91 + k]], [['/', 92 + k]]);
+    return { timestamp: T0 + k * 60_000, sets };
+  });
+}
+
+/** A batch as text: its sets' keys, types, plain values and filesystems, sorted. */
+function dump(b: Batch): string[] {
+  return [...b.sets.values()].map((s) => [s.key, s.type, ...[...s.values.entries()].map(([m, v]) => `${m}=${v}`).sort(),
+    ...[...s.labeled].map((lv) => `${lv.name}[${lv.labels.resource_id}]=${lv.value}`).sort()].join(' ')).sort();
+}
+
+test('every kind of set comes back as it was written, whatever the read\'s chunks and filter', async () => {
+  const archive = await tempArchive();
+  const written = mixedTicks(3);
+  await writeBatches(archive, 'r', written);
+  const files = { samples: await archive.files({ kind: 'samples' }), pods: [], nodes: [] };
+  const read = async (f: SampleFilter, chunkMs?: number) => {
+    const got: Batch[] = [];
+    await readRecordedBatches(files, f, { start: T0, end: T0 + 2 * 60_000 }, (b) => void got.push(b), chunkMs);
+    return got;
+  };
+  for (const chunkMs of [undefined, 60_000, 90_000]) {
+    const got = await read({}, chunkMs);
+    assert.equal(got.map((b) => b.timestamp), written.map((b) => b.timestamp), `ticks, chunks of ${chunkMs}`);
+    assert.equal(got.map(dump), written.map(dump), `sets, chunks of ${chunkMs}`);
+    const pod = got[2]!.sets.get('namespace:b/pod:p')!;
+    assert.equal([pod.labels.pod_id, pod.labels.namespace_name, pod.labels.nodename], ['uid-bp', 'b', 'n2']);
+  }
+  // only namespace a's sets: its namespace, pod and container
+  const a = await read({ namespace: 'a' });
+  const inA = (b: Batch) => dump(b).filter((line) => line.startsWith('namespace:a'));
+  assert.equal(a.map(dump), written.map(inA));
+  assert.is(inA(written[0]!).length, 3);
 });
 
 test.run();
