@@ -14,7 +14,7 @@ export const sinkFlags = {
 /** What a command that records (record, serve --live) adds: how much each sink holds, and how long it may finish. */
 export const liveSinkFlags = {
   ...sinkFlags,
-  'sink-queue': Flags.integer({ description: 'batches each sink holds in memory; past it, a slow sink reads them back from the archive', default: 10, min: 1 }),
+  'sink-queue': Flags.integer({ description: 'batches each sink holds in memory, fewer if they pass 2 M samples in all; past it, a slow sink reads them back from the archive', default: 10, min: 1 }),
   'sink-drain': Flags.string({ description: 'at the end, how long sinks may take to send what they hold', default: '30s' }),
 };
 

@@ -2,11 +2,14 @@ import type { Batch } from '../model/index.js';
 import { SinkError, type Sink } from './sink.js';
 
 export interface SinkQueueOptions {
-  /** batches held in memory; past it, batches are only remembered by time and read back from the archive */
+  /**
+   * batches held in memory; past it, or past `replaySamples` samples, batches are only remembered by
+   * time and read back from the archive
+   */
   bound: number;
   /** the batches already in the archive from `from` to `to`, read back for a sink that fell behind */
   replay: (from: number, to: number) => Promise<Batch[]>;
-  /** samples one read-back from the archive may rebuild at once; REPLAY_SAMPLES by default */
+  /** samples the batches held in memory may add up to (at least one batch), read back or offered; REPLAY_SAMPLES by default */
   replaySamples?: number;
   /** the first wait after a failure, doubling to `maxWaitMs` */
   firstWaitMs?: number;
@@ -23,9 +26,10 @@ export interface SinkStats {
 }
 
 /**
- * Samples a sink that fell behind reads back from the archive at once: ten 20-node ticks (54,000
- * samples each), one 1,000-node tick (2.7 M). Read back together, each such tick added ~370 MB to
- * the read's ~1.5 GB peak: the default ten at once would be ~4.8 GB.
+ * Samples a sink holds in memory at once, offered or read back from the archive: ten 20-node ticks
+ * (54,000 samples each), one 1,000-node tick (2.7 M). Read back together, each such tick added
+ * ~370 MB to the read's ~1.5 GB peak: the default ten at once would be ~4.8 GB. Offered, ten such
+ * ticks held a recorder with a slow sink at 1.9 GB.
  */
 export const REPLAY_SAMPLES = 2_000_000;
 
@@ -45,26 +49,27 @@ function samplesOf(batch: Batch): number {
  */
 export class SinkQueue {
   private readonly memory: Batch[] = [];
+  /** the samples of each batch in memory, and their sum */
+  private readonly sizes: number[] = [];
+  private held = 0;
   /** times of batches that did not fit, all newer than those in memory */
   private readonly spooled: number[] = [];
   private running: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
   private readonly stats: SinkStats = { sent: 0, pending: 0, failed: 0 };
-  /** samples of the newest batch spooled: what each spooled one is taken to hold */
+  /** samples of the newest batch offered: what each spooled one is taken to hold */
   private lastSamples = 0;
 
   constructor(readonly sink: Sink, private readonly o: SinkQueueOptions) {}
 
   offer(batch: Batch): void {
+    // a loop over the sets, on the scrape's path: ~1 ms a 1,000-node tick
+    const n = (this.lastSamples = samplesOf(batch));
+    const full = this.memory.length >= this.o.bound || (this.memory.length > 0 && this.held + n > this.limit);
     // once anything is spooled, later batches follow it there, so the order stays that of time
-    if (this.spooled.length || this.memory.length >= this.o.bound) {
-      this.spooled.push(batch.timestamp);
-      // counted only for a sink that is behind: a loop over every set, on the scrape's path
-      this.lastSamples = samplesOf(batch);
-    } else {
-      this.memory.push(batch);
-    }
+    if (this.spooled.length || full) this.spooled.push(batch.timestamp);
+    else this.hold(batch, n, false);
     this.running ??= this.loop();
     this.wake?.();
   }
@@ -101,11 +106,11 @@ export class SinkQueue {
    */
   private async next(): Promise<Batch | undefined> {
     if (!this.memory.length && this.spooled.length) {
-      const fit = Math.floor((this.o.replaySamples ?? REPLAY_SAMPLES) / Math.max(1, this.lastSamples));
+      const fit = Math.floor(this.limit / Math.max(1, this.lastSamples));
       const times = this.spooled.splice(0, Math.max(1, Math.min(this.o.bound, fit)));
       const back = new Map((await this.o.replay(times[0]!, times.at(-1)!)).map((b) => [b.timestamp, b]));
       // ahead of anything offered during the read: these are older
-      this.memory.unshift(...times.flatMap((ts) => back.get(ts) ?? []));
+      for (const b of times.flatMap((ts) => back.get(ts) ?? []).reverse()) this.hold(b, samplesOf(b), true);
       for (const ts of times) {
         if (!back.has(ts)) {
           // a batch the archive cannot give back is one this sink will never get: counted, not retried
@@ -119,6 +124,22 @@ export class SinkQueue {
 
   private done(): void {
     this.memory.shift();
+    this.held -= this.sizes.shift() ?? 0;
+  }
+
+  private hold(batch: Batch, samples: number, first: boolean): void {
+    if (first) {
+      this.memory.unshift(batch);
+      this.sizes.unshift(samples);
+    } else {
+      this.memory.push(batch);
+      this.sizes.push(samples);
+    }
+    this.held += samples;
+  }
+
+  private get limit(): number {
+    return this.o.replaySamples ?? REPLAY_SAMPLES;
   }
 
   private async loop(): Promise<void> {

@@ -41,13 +41,15 @@ async function outage(o: { bound: number; replaySamples: number }): Promise<{ re
   }
 }
 
-test('a sink that fell behind reads its batches back from the archive as many at a time as fit in its samples, at least one, all in order', async () => {
-  // two in memory; three spooled, read back two (its bound) at a time
+test('a sink that fell behind holds as many batches as fit in its samples, at least one, and reads the rest back from the archive as many at a time, all in order', async () => {
+  // two in memory (its bound); three spooled, read back two at a time
   assert.equal(await outage({ bound: 2, replaySamples: 100 }), { reads: [[3, 4], [5]], values: [100, 200, 300, 400, 500] });
-  // the same with room for one batch of 4 samples at a time (as a 1,000-node tick has against the default)
-  assert.equal(await outage({ bound: 2, replaySamples: 5 }), { reads: [[3], [4], [5]], values: [100, 200, 300, 400, 500] });
+  // room for two batches of 4 samples under a bound of ten: the samples bound the memory and the reads
+  assert.equal(await outage({ bound: 10, replaySamples: 9 }), { reads: [[3, 4], [5]], values: [100, 200, 300, 400, 500] });
+  // room for one batch of 4 samples at a time (as a 1,000-node tick has against the default)
+  assert.equal(await outage({ bound: 2, replaySamples: 5 }), { reads: [[2], [3], [4], [5]], values: [100, 200, 300, 400, 500] });
   // less room than a batch: still one at a time
-  assert.equal((await outage({ bound: 2, replaySamples: 1 })).reads, [[3], [4], [5]]);
+  assert.equal((await outage({ bound: 2, replaySamples: 1 })).reads, [[2], [3], [4], [5]]);
 });
 
 test.run();
