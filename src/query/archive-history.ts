@@ -113,8 +113,8 @@ export class ArchiveHistory implements History {
   }
 
   /** The distinct series of a window, labelled as in its batches. */
-  async recordedSeries(f: SampleFilter, w: { start: number; end: number }): Promise<RecordedSeries[]> {
-    return readRecordedSeries(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w);
+  async recordedSeries(f: SampleFilter, w: { start: number; end: number }, onSeries: (s: RecordedSeries) => void): Promise<void> {
+    await readRecordedSeries(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w, onSeries);
   }
 
   /** The oldest and newest batch in scope, if anything was recorded. */

@@ -1,5 +1,5 @@
 import {
-  instantQuery, LOOKBACK_MS, METRICS, parsePromDuration, parsePromql, PromqlError, promMetadata, rangeQuery, seriesLabels,
+  eachSeriesLabels, instantQuery, LOOKBACK_MS, METRICS, parsePromDuration, parsePromql, PromqlError, promMetadata, rangeQuery, seriesLabels,
   type ArchiveHistory, type Matcher,
 } from '../query/index.js';
 
@@ -39,8 +39,13 @@ export async function answerPrometheus(history: ArchiveHistory, path: string, p:
         for (const ms of sets) for (const l of await seriesLabels(history, ms, w)) out.set(JSON.stringify(l), l);
         return ok([...out.values()].map((l) => Object.fromEntries(l)));
       }
-      case 'labels':
-        return ok([...new Set((await labelSets(history, p, now)).flatMap((l) => l.map(([k]) => k)))].sort());
+      case 'labels': {
+        const names = new Set<string>();
+        await eachLabelSet(history, p, now, (l) => {
+          for (const [k] of l) names.add(k);
+        });
+        return ok([...names].sort());
+      }
       case 'metadata':
         // each Heapster metric under its Prometheus name, as remote write's metadata types it
         return ok(Object.fromEntries(METRICS.map((m) => promMetadata(m.name, m.kind === 'cumulative')).map(({ name, type, help }) => [name, [{ type, help, unit: '' }]])));
@@ -52,7 +57,12 @@ export async function answerPrometheus(history: ArchiveHistory, path: string, p:
     if (values) {
       const name = values[1]!;
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new PromqlError(`invalid label name: "${name}"`);
-      return ok([...new Set((await labelSets(history, p, now)).map((l) => l.find(([k]) => k === name)?.[1]).filter((v): v is string => v !== undefined))].sort());
+      const seen = new Set<string>();
+      await eachLabelSet(history, p, now, (l) => {
+        const v = l.find(([k]) => k === name)?.[1];
+        if (v !== undefined) seen.add(v);
+      });
+      return ok([...seen].sort());
     }
     return { status: 404, body: { status: 'error', errorType: 'not_found', error: `this server answers /api/v1/query, query_range, series, labels, label/NAME/values, metadata and status/buildinfo, not /api/v1/${route}` } };
   } catch (e) {
@@ -101,10 +111,11 @@ async function span(history: ArchiveHistory, p: URLSearchParams, now: number): P
   return { start: p.has('start') ? time(p.get('start')!, 'start') : all.start, end: p.has('end') ? time(p.get('end')!, 'end') : all.end };
 }
 
-async function labelSets(history: ArchiveHistory, p: URLSearchParams, now: number): Promise<[string, string][][]> {
+/** The label sets of the series the match[] parameters pick, every series without them, one at a time. */
+async function eachLabelSet(history: ArchiveHistory, p: URLSearchParams, now: number, fn: (labels: [string, string][]) => void): Promise<void> {
   const sets = matchSets(p, false);
   const w = await span(history, p, now);
   // without match[], every series: a matcher every name satisfies
   const any: Matcher[] = [{ name: '__name__', op: '=~', value: '.+', re: /^(?:.+)$/s }];
-  return (await Promise.all((sets.length ? sets : [any]).map((ms) => seriesLabels(history, ms, w)))).flat();
+  for (const ms of sets.length ? sets : [any]) await eachSeriesLabels(history, ms, w, fn);
 }

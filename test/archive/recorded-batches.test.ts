@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readRecordedBatches, type SampleFilter } from '../../src/archive/index.js';
+import { readRecordedBatches, readRecordedSeries, type RecordedSeries, type SampleFilter } from '../../src/archive/index.js';
 import { newMetricSet, type Batch, type EntityType } from '../../src/model/index.js';
 import { tempArchive, writeBatches } from '../helpers/archive.js';
 
@@ -112,6 +112,25 @@ test('every kind of set comes back as it was written, whatever the read\'s chunk
   const inA = (b: Batch) => dump(b).filter((line) => line.startsWith('namespace:a'));
   assert.equal(a.map(dump), written.map(inA));
   assert.is(inA(written[0]!).length, 3);
+});
+
+test('the series of a window come one at a time, each once, an entity\'s sharing its labels object', async () => {
+  const archive = await tempArchive();
+  const written = mixedTicks(3);
+  await writeBatches(archive, 'r', written);
+  const files = { samples: await archive.files({ kind: 'samples' }), pods: [], nodes: [] };
+  const got: RecordedSeries[] = [];
+  await readRecordedSeries(files, {}, { start: T0, end: T0 + 2 * 60_000 }, (s) => void got.push(s));
+  // what was written: each set's plain values and filesystems, the same in every tick
+  const want = [...written[0]!.sets.values()].flatMap((set) => [
+    ...[...set.values.keys()].map((m) => `${set.labels.type} ${set.labels.nodename ?? ''} ${set.labels.namespace_name ?? ''} ${set.labels.pod_name ?? ''} ${set.labels.container_name ?? ''} ${m} -`),
+    ...[...set.labeled].map((lv) => `${set.labels.type} ${set.labels.nodename ?? ''} ${set.labels.namespace_name ?? ''} ${set.labels.pod_name ?? ''} ${set.labels.container_name ?? ''} ${lv.name} ${lv.labels.resource_id}`),
+  ]).sort();
+  const l = (s: RecordedSeries) => s.labels;
+  assert.equal(got.map((s) => `${l(s).type} ${l(s).nodename ?? ''} ${l(s).namespace_name ?? ''} ${l(s).pod_name ?? ''} ${l(s).container_name ?? ''} ${s.metric} ${s.resourceId ?? '-'}`).sort(), want);
+  const n1 = got.filter((s) => s.labels.type === 'node' && s.labels.nodename === 'n1');
+  assert.is(n1.length, 4);
+  assert.ok(n1.every((s) => s.labels === n1[0]!.labels), 'one labels object for the node\'s four series');
 });
 
 test.run();
