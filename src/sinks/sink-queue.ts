@@ -29,7 +29,7 @@ export interface SinkStats {
  * Samples a sink holds in memory at once, offered or read back from the archive: ten 20-node ticks
  * (54,000 samples each), one 1,000-node tick (2.7 M). Read back together, each such tick added
  * ~370 MB to the read's ~1.5 GB peak: the default ten at once would be ~4.8 GB. Offered, ten such
- * ticks held a recorder with a slow sink at 1.9 GB.
+ * ticks held a recorder with a slow sink at up to 1.8 GB, climbing as they queued.
  */
 export const REPLAY_SAMPLES = 2_000_000;
 
