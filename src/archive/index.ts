@@ -15,5 +15,5 @@ export { fsyncFile } from './durable.js';
 export { isOutOfMemory, keepFreedMemoryBriefly, keepMemoryBetweenTicks, memoryLimit, memoryLimitBytes } from './duck.js';
 export { readTop, topMetrics, type TopSqlQuery, type TopSqlRow, type TopGroup, type TopAgg } from './read-top.js';
 export { readPodObjects, type PodObjectRow } from './read-pods.js';
-export { readRecordedBatches, readRecordedSeries, type RecordedFiles, type RecordedSeries } from './recorded-batches.js';
+export { readRecordedBatches, readRecordedParts, readRecordedSeries, type RecordedFiles, type RecordedParts, type RecordedSeries } from './recorded-batches.js';
 export { readManifest, type SinkRecord } from './manifest.js';

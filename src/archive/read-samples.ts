@@ -13,6 +13,8 @@ export interface SampleFilter {
   /** any of these pods (a pod list), as well as `pod` */
   pods?: readonly string[];
   metric?: string;
+  /** any of these metrics, as well as `metric` */
+  metrics?: readonly string[];
   /** undefined: any; null: plain values only; a string: that filesystem */
   resourceId?: string | null;
   recording?: string;
@@ -53,7 +55,7 @@ export interface BucketRow extends EntityRow {
   p99: number;
 }
 
-const COLUMNS: Record<keyof Omit<SampleFilter, 'resourceId' | 'podUid' | 'pods'>, string> = {
+const COLUMNS: Record<keyof Omit<SampleFilter, 'resourceId' | 'podUid' | 'pods' | 'metrics'>, string> = {
   type: 'type', node: 'node', namespace: 'namespace', pod: 'pod', container: 'container', metric: 'metric', recording: 'recording',
 };
 
@@ -66,6 +68,7 @@ export function whereClause(f: SampleFilter, range: TimeRange): string {
   }
   if (f.podUid !== undefined) parts.push(`pod_uid = ${lit(f.podUid)}`);
   if (f.pods?.length) parts.push(`pod IN (${f.pods.map(lit).join(', ')})`);
+  if (f.metrics) parts.push(f.metrics.length ? `metric IN (${f.metrics.map(lit).join(', ')})` : 'false');
   if (f.resourceId !== undefined) parts.push(f.resourceId === null ? 'resource_id IS NULL' : `resource_id = ${lit(f.resourceId)}`);
   if (range.start !== undefined) parts.push(`ts >= make_timestamp(${Math.floor(range.start)}::BIGINT * 1000)`);
   if (range.end !== undefined) parts.push(`ts <= make_timestamp(${Math.floor(range.end)}::BIGINT * 1000)`);

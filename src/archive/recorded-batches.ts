@@ -125,6 +125,28 @@ export async function readRecordedSeries(files: RecordedFiles, f: SampleFilter, 
   });
 }
 
+/** What a window's series are made of, each once: its entities' labels (as in its batches), metrics and filesystems. */
+export interface RecordedParts {
+  labels: Record<string, string>[];
+  metrics: string[];
+  resources: string[];
+}
+
+/**
+ * A window's entities, metrics and filesystems without its series: every label a series of the
+ * window has is one of an entity's, its name or its filesystem, so a listing of every label and value
+ * needs only these (26 k entities where 3 h of 100 nodes has 770 k series).
+ */
+export async function readRecordedParts(files: RecordedFiles, f: SampleFilter, range: { start: number; end: number }): Promise<RecordedParts> {
+  if (!files.samples.length) return { labels: [], metrics: [], resources: [] };
+  const pods = await podMeta(files.pods, range.end);
+  const nodes = await nodeMeta(files.nodes, range.end);
+  return readArchive(files.samples, async (con, src) => {
+    const { entities, metrics, resources } = await seriesTables(con, `SELECT * FROM ${src} WHERE ${whereClause(f, range)}`);
+    return { labels: entities.map((e) => labelsOf(e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid, pods, nodes)), metrics, resources };
+  });
+}
+
 function keyOf(type: EntityType, node: string | null, ns: string | null, pod: string | null, container: string | null): string {
   switch (type) {
     case 'cluster': return clusterKey();

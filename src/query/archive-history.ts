@@ -1,5 +1,5 @@
 import {
-  readBuckets, readEntities, readRecordedBatches, readRecordedSeries, type RecordedFiles, type RecordedSeries, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
+  readBuckets, readEntities, readRecordedBatches, readRecordedParts, readRecordedSeries, type RecordedFiles, type RecordedParts, type RecordedSeries, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
   type Aggregation, type RecordingStats, type Archive, type EntityRow, type SampleFilter,
 } from '../archive/index.js';
 import { keyOfParts, parseKey, type Batch, type EntityType, type KeyParts } from '../model/index.js';
@@ -115,6 +115,11 @@ export class ArchiveHistory implements History {
   /** The distinct series of a window, labelled as in its batches. */
   async recordedSeries(f: SampleFilter, w: { start: number; end: number }, onSeries: (s: RecordedSeries) => void): Promise<void> {
     await readRecordedSeries(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w, onSeries);
+  }
+
+  /** The entities, metrics and filesystems of a window, each once, labelled as in its batches. */
+  async recordedParts(f: SampleFilter, w: { start: number; end: number }): Promise<RecordedParts> {
+    return readRecordedParts(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w);
   }
 
   /** The oldest and newest batch in scope, if anything was recorded. */

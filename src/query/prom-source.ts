@@ -112,6 +112,28 @@ export async function seriesLabels(history: ArchiveHistory, ms: readonly Matcher
 }
 
 /**
+ * Every label of every series in a window, with its values: what `labels` and `label/NAME/values`
+ * list without match[]. Made from the window's entities, metrics and filesystems, not its series: a
+ * series' labels are its entity's, its name and its filesystem, and each entity, metric and filesystem
+ * read has a series of a Prometheus metric. At 1,000 nodes, series by series took 6-9 s.
+ */
+export async function allLabelValues(history: ArchiveHistory, w: { start: number; end: number }): Promise<Map<string, Set<string>>> {
+  const parts = await history.recordedParts({ metrics: [...BY_PROM_NAME.values()] }, w);
+  const out = new Map<string, Set<string>>();
+  const add = (pairs: [string, string][]) => {
+    for (const [k, v] of pairs) {
+      let values = out.get(k);
+      if (!values) out.set(k, (values = new Set()));
+      values.add(v);
+    }
+  };
+  for (const labels of parts.labels) add(promLabelPairs(labels, undefined, PROM_CLUSTER_NAME));
+  for (const id of parts.resources) add(promLabelPairs({}, { [L.resourceId]: id }, PROM_CLUSTER_NAME));
+  add(parts.metrics.map((m) => ['__name__', promName(m)]));
+  return out;
+}
+
+/**
  * The label sets of the series the matchers pick, one at a time and not told apart: a label listing
  * reduces them as they come, where the series of a 1,000-node cluster, kept, ran out of heap.
  */

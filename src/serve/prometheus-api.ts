@@ -1,5 +1,5 @@
 import {
-  eachSeriesLabels, instantQuery, LOOKBACK_MS, METRICS, parsePromDuration, parsePromql, PromqlError, promMetadata, rangeQuery, seriesLabels,
+  allLabelValues, eachSeriesLabels, instantQuery, LOOKBACK_MS, METRICS, parsePromDuration, parsePromql, PromqlError, promMetadata, rangeQuery, seriesLabels,
   type ArchiveHistory, type Matcher,
 } from '../query/index.js';
 
@@ -40,6 +40,7 @@ export async function answerPrometheus(history: ArchiveHistory, path: string, p:
         return ok([...out.values()].map((l) => Object.fromEntries(l)));
       }
       case 'labels': {
+        if (!p.has('match[]')) return ok([...(await allLabelValues(history, await span(history, p, now))).keys()].sort());
         const names = new Set<string>();
         await eachLabelSet(history, p, now, (l) => {
           for (const [k] of l) names.add(k);
@@ -57,6 +58,7 @@ export async function answerPrometheus(history: ArchiveHistory, path: string, p:
     if (values) {
       const name = values[1]!;
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new PromqlError(`invalid label name: "${name}"`);
+      if (!p.has('match[]')) return ok([...((await allLabelValues(history, await span(history, p, now))).get(name) ?? [])].sort());
       const seen = new Set<string>();
       await eachLabelSet(history, p, now, (l) => {
         const v = l.find(([k]) => k === name)?.[1];
@@ -111,11 +113,8 @@ async function span(history: ArchiveHistory, p: URLSearchParams, now: number): P
   return { start: p.has('start') ? time(p.get('start')!, 'start') : all.start, end: p.has('end') ? time(p.get('end')!, 'end') : all.end };
 }
 
-/** The label sets of the series the match[] parameters pick, every series without them, one at a time. */
+/** The label sets of the series the match[] parameters pick, one at a time. */
 async function eachLabelSet(history: ArchiveHistory, p: URLSearchParams, now: number, fn: (labels: [string, string][]) => void): Promise<void> {
-  const sets = matchSets(p, false);
   const w = await span(history, p, now);
-  // without match[], every series: a matcher every name satisfies
-  const any: Matcher[] = [{ name: '__name__', op: '=~', value: '.+', re: /^(?:.+)$/s }];
-  for (const ms of sets.length ? sets : [any]) await eachSeriesLabels(history, ms, w, fn);
+  for (const ms of matchSets(p, true)) await eachSeriesLabels(history, ms, w, fn);
 }

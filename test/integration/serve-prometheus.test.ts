@@ -122,7 +122,8 @@ test('series, labels and label values list what Prometheus lists for the same da
   }
   const labels = async (base: string) => (await ask(base, 'labels', w)).data;
   assert.equal(await labels(ours), await labels(prom.url));
-  for (const name of ['namespace_name', '__name__', 'type']) {
+  // without match[], made from the window's entities, metrics and filesystems: each part of a label set checked
+  for (const name of ['namespace_name', '__name__', 'type', 'pod_name', 'resource_id', 'container_base_image']) {
     const values = async (base: string) => (await ask(base, `label/${name}/values`, w)).data;
     assert.equal(await values(ours), await values(prom.url), name);
   }
