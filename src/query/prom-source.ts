@@ -104,13 +104,6 @@ function seriesOf(out: Map<string, PromData>, labels: [string, string][]): PromD
   return s;
 }
 
-/** The label sets of the series the matchers pick in a window (all series without matchers), without their samples. */
-export async function seriesLabels(history: ArchiveHistory, ms: readonly Matcher[], w: { start: number; end: number }): Promise<[string, string][][]> {
-  const seen = new Map<string, [string, string][]>();
-  await eachSeriesLabels(history, ms, w, (labels) => seen.set(JSON.stringify(labels), labels));
-  return [...seen.values()].sort((a, b) => compareLabels(a, b));
-}
-
 /**
  * Every label of every series in a window, with its values: what `labels` and `label/NAME/values`
  * list without match[]. Made from the window's entities, metrics and filesystems, not its series: a

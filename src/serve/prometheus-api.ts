@@ -1,5 +1,5 @@
 import {
-  allLabelValues, eachSeriesLabels, instantQuery, LOOKBACK_MS, METRICS, parsePromDuration, parsePromql, PromqlError, promMetadata, rangeQuery, seriesLabels,
+  allLabelValues, compareLabels, eachSeriesLabels, instantQuery, LOOKBACK_MS, METRICS, parsePromDuration, parsePromql, PromqlError, promMetadata, rangeQuery,
   type ArchiveHistory, type Matcher,
 } from '../query/index.js';
 
@@ -36,8 +36,9 @@ export async function answerPrometheus(history: ArchiveHistory, path: string, p:
         const sets = matchSets(p, true);
         const w = await span(history, p, now);
         const out = new Map<string, [string, string][]>();
-        for (const ms of sets) for (const l of await seriesLabels(history, ms, w)) out.set(JSON.stringify(l), l);
-        return ok([...out.values()].map((l) => Object.fromEntries(l)));
+        // the series of every match[], each once, in Prometheus's order of label sets
+        for (const ms of sets) await eachSeriesLabels(history, ms, w, (l) => out.set(JSON.stringify(l), l));
+        return ok([...out.values()].sort(compareLabels).map((l) => Object.fromEntries(l)));
       }
       case 'labels': {
         if (!p.has('match[]')) return ok([...(await allLabelValues(history, await span(history, p, now))).keys()].sort());

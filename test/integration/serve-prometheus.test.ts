@@ -120,6 +120,12 @@ test('series, labels and label values list what Prometheus lists for the same da
     assert.ok(b.data.length > 0, match);
     assert.equal(sorted(a), sorted(b), match);
   }
+  // two match[] at once: each series once, in Prometheus's own order
+  const both = { ...w, 'match[]': ['heapster_memory_usage{type="node"}', '{__name__=~"heapster_cpu_.*",nodename="node-01"}'] };
+  const listed = async (base: string) => (await ask(base, 'series', both)).data.map((m: any) => JSON.stringify(Object.entries(m).sort()));
+  const [mine, theirs] = [await listed(ours), await listed(prom.url)];
+  assert.ok(theirs.length > 2);
+  assert.equal(mine, theirs);
   const labels = async (base: string) => (await ask(base, 'labels', w)).data;
   assert.equal(await labels(ours), await labels(prom.url));
   // without match[], made from the window's entities, metrics and filesystems: each part of a label set checked
