@@ -69,19 +69,20 @@ export async function selectSeries(history: ArchiveHistory, ms: readonly Matcher
   for (const metric of metricsFor(ms)) {
     // a series' Prometheus labels, made once: the batches read back share an entity's labels object,
     // and at 1,000 nodes making them a sample was a third of a query's time
-    const made = new WeakMap<Record<string, string>, Map<string, PromData | null>>();
+    // a point's labels are one object per filesystem in a read (readRecordedBatches), so they key
+    // the series too: a JSON key a labeled sample was work on every sample
+    const made = new WeakMap<Record<string, string>, Map<Record<string, string> | undefined, PromData | null>>();
     await history.recordedBatches({ ...f, metric }, w, (b) => {
       for (const set of b.sets.values()) {
         let ofSet = made.get(set.labels);
         if (!ofSet) made.set(set.labels, (ofSet = new Map()));
         const add = (name: string, value: number, point?: Record<string, string>) => {
           if (name !== metric || !Number.isFinite(value)) return;
-          const pointKey = point ? JSON.stringify(point) : '';
-          let s = ofSet.get(pointKey);
+          let s = ofSet.get(point);
           if (s === undefined) {
             const labels = promLabels(name, set.labels, point, PROM_CLUSTER_NAME);
             s = matches(labels, ms) ? seriesOf(out, labels) : null;
-            ofSet.set(pointKey, s);
+            ofSet.set(point, s);
           }
           if (!s) return;
           s.ts.push(b.timestamp);
