@@ -111,8 +111,7 @@ export async function readRecordedSeries(files: RecordedFiles, f: SampleFilter, 
   const nodes = await nodeMeta(files.nodes, range.end);
   await readArchive(files.samples, async (con, src) => {
     const picked = `SELECT * FROM ${src} WHERE ${whereClause(f, range)}`;
-    const { entities, metrics, resources } = await seriesTables(con, picked);
-    const labels = entities.map((e) => labelsOf(e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid, pods, nodes));
+    const { labels, metrics, resources } = await labelledTables(con, picked, pods, nodes);
     const result = await con.stream(`SELECT DISTINCT e, m, r FROM (${numberedRows(picked)})`);
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       const [eCol, mCol, rCol] = [0, 1, 2].map((c) => chunk.getColumnVector(c)) as unknown as [Num, Num, Num];
@@ -141,10 +140,7 @@ export async function readRecordedParts(files: RecordedFiles, f: SampleFilter, r
   if (!files.samples.length) return { labels: [], metrics: [], resources: [] };
   const pods = await podMeta(files.pods, range.end);
   const nodes = await nodeMeta(files.nodes, range.end);
-  return readArchive(files.samples, async (con, src) => {
-    const { entities, metrics, resources } = await seriesTables(con, `SELECT * FROM ${src} WHERE ${whereClause(f, range)}`);
-    return { labels: entities.map((e) => labelsOf(e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid, pods, nodes)), metrics, resources };
-  });
+  return readArchive(files.samples, (con, src) => labelledTables(con, `SELECT * FROM ${src} WHERE ${whereClause(f, range)}`, pods, nodes));
 }
 
 function keyOf(type: EntityType, node: string | null, ns: string | null, pod: string | null, container: string | null): string {
@@ -205,11 +201,16 @@ async function nodeMeta(files: readonly string[], at: number): Promise<Map<strin
   return out;
 }
 
-
 /** A numeric column of a DuckDB chunk. */
 interface Num { getItem(i: number): number | null }
 
 interface Entity { type: EntityType; node: string | null; namespace: string | null; pod: string | null; container: string | null; pod_uid: string | null }
+
+/** seriesTables, each entity labelled as readRecordedBatches labels its sets. */
+async function labelledTables(con: DuckDBConnection, picked: string, pods: Map<string, PodMeta>, nodes: Map<string, NodeMeta>): Promise<RecordedParts> {
+  const { entities, metrics, resources } = await seriesTables(con, picked);
+  return { labels: entities.map((e) => labelsOf(e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid, pods, nodes)), metrics, resources };
+}
 
 /**
  * The rows `picked` selects as numbers: time (ms), entity, metric, filesystem (-1 for a plain value)
