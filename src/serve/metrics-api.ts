@@ -34,6 +34,25 @@ function pointsAt(series: readonly Series[], t: number): Map<string, Point> {
   return out;
 }
 
+/**
+ * How far back a CPU rate is taken from: the kubelet's CPU counters move every 10-15 s, so below
+ * that resolution most batches have no rate for an entity (Heapster's rule), and at 1 s a recorded
+ * 20-node cluster showed `kubectl top nodes` one node of 20. A minute is Heapster's own resolution.
+ */
+const RATE_LOOKBACK_MS = 60_000;
+
+/** Each series' newest point at or before `t`, no older than RATE_LOOKBACK_MS. */
+function newestBy(series: readonly Series[], t: number): Map<string, Point> {
+  const out = new Map<string, Point>();
+  for (const s of series) {
+    for (const p of s.points) {
+      const cur = out.get(s.key);
+      if (p.timestamp <= t && p.timestamp > t - RATE_LOOKBACK_MS && (!cur || p.timestamp > cur.timestamp)) out.set(s.key, p);
+    }
+  }
+  return out;
+}
+
 const cpu = (millis: number) => `${Math.max(0, Math.round(millis))}m`;
 const mem = (bytes: number) => `${Math.max(0, Math.round(bytes / 1024))}Ki`;
 const failure = (code: number, reason: string, message: string): ApiAnswer => ({
@@ -65,6 +84,19 @@ async function batchTime(h: ArchiveHistory, at: number | undefined): Promise<num
   return pts.at(-1)?.timestamp;
 }
 
+/**
+ * CPU and memory of these entities at batch `t`: memory from that batch (an entity not in it is
+ * gone), CPU the newest rate within RATE_LOOKBACK_MS of it.
+ */
+async function usage(h: ArchiveHistory, keys: string[], t: number | undefined): Promise<[Map<string, Point>, Map<string, Point>]> {
+  if (t === undefined || !keys.length) return [new Map(), new Map()];
+  const [cpuS, memS] = await Promise.all([
+    h.series(keys, 'cpu/usage_rate', undefined, { start: t - RATE_LOOKBACK_MS + 1, end: t }),
+    h.series(keys, 'memory/working_set', undefined, { start: t, end: t }),
+  ]);
+  return [newestBy(cpuS, t), pointsAt(memS, t)];
+}
+
 export interface MetricsApiOptions {
   /** the minute shown (ms); default the newest batch */
   at?: number;
@@ -74,8 +106,9 @@ export interface MetricsApiOptions {
 
 /**
  * The Resource Metrics API over one recorded batch, as metrics-server answers: usage.cpu is
- * cpu/usage_rate, usage.memory is memory/working_set, both from that batch alone (an entity without
- * them there is left out, not shown with older values); `timestamp` is the batch's and `window` the
+ * cpu/usage_rate, usage.memory is memory/working_set, the memory from that batch alone (an entity
+ * without it there is left out, not shown with older values) and the CPU rate the newest of the last
+ * minute (see RATE_LOOKBACK_MS); `timestamp` is the batch's and `window` the
  * resolution it was recorded at. `labelSelector` and `fieldSelector` narrow nodes and pods.
  */
 export async function answerMetricsApi(h: ArchiveHistory, path: string, q: URLSearchParams, o: MetricsApiOptions = {}): Promise<ApiAnswer | undefined> {
@@ -112,7 +145,7 @@ export async function answerMetricsApi(h: ArchiveHistory, path: string, q: URLSe
     const fields = selectFields(q.get('fieldSelector'), 'nodes');
     const labelled = matchLabels && t !== undefined ? new Set((await h.nodeObjects(t)).filter((n) => matchLabels(n.labels)).map((n) => n.node)) : undefined;
     const nodes = w ? (await h.entities('node', {}, w)).filter((n) => (!name || n.name === name) && (!labelled || labelled.has(n.name)) && fields({ 'metadata.name': n.name })) : [];
-    const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(nodes.map((n) => n.key), metric, undefined, w ?? {})))).map((s) => pointsAt(s, t ?? -1));
+    const [cpuS, memS] = await usage(h, nodes.map((n) => n.key), t);
     const items = nodes.flatMap((n) => {
       const c = cpuS!.get(n.key), mm = memS!.get(n.key);
       return c !== undefined && mm !== undefined ? [{ metadata: meta(n.name), timestamp: goTime(t!), window, usage: { cpu: cpu(c.value), memory: mem(mm.value) } }] : [];
@@ -123,7 +156,7 @@ export async function answerMetricsApi(h: ArchiveHistory, path: string, q: URLSe
   const fields = selectFields(q.get('fieldSelector'), 'pods');
   const containers = w ? await h.entities('pod_container', { ...(namespace ? { namespace } : {}), ...(labels ? { labelSelector: labels } : {}) }, w) : [];
   const wanted = containers.filter((c) => (!name || c.pod === name) && fields({ 'metadata.name': c.pod, 'metadata.namespace': c.namespace, 'spec.nodeName': c.node }));
-  const [cpuS, memS] = (await Promise.all(['cpu/usage_rate', 'memory/working_set'].map((metric) => h.series(wanted.map((c) => c.key), metric, undefined, w ?? {})))).map((s) => pointsAt(s, t ?? -1));
+  const [cpuS, memS] = await usage(h, wanted.map((c) => c.key), t);
   const pods = new Map<string, { ns: string; pod: string; containers: { name: string; usage: { cpu: string; memory: string } }[]; complete: boolean }>();
   for (const c of wanted) {
     const id = `${c.namespace}/${c.pod}`;
