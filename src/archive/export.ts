@@ -9,6 +9,7 @@ import { fsyncFile, removeIfThere, writerTag } from './durable.js';
 import { LabelEnums } from './label-enums.js';
 import { privateTmpDir, spillDir } from './spill-dir.js';
 import { readArchive, whereClause, type SampleFilter, type TimeRange } from './read-samples.js';
+import { inSlice, tickSlices } from './tick-slices.js';
 
 export const EXPORT_FORMATS = ['parquet', 'csv', 'jsonl', 'arrow'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -159,22 +160,11 @@ const PIVOT_BYTES_PER_ROW = 500;
 async function pivotInSlices(con: DuckDBConnection, from: string, where: string, dir: string, sliceRows?: number): Promise<string> {
   const metrics = (await con.runAndReadAll(`SELECT DISTINCT metric FROM ${from} WHERE ${where} ORDER BY metric`)).getRows().map((r) => String(r[0]));
   if (metrics.length === 0) return `SELECT ts, ${ID}, date FROM ${from} WHERE false`;
-  const perTs = (await con.runAndReadAll(`SELECT epoch_us(ts) AS t, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 1 ORDER BY 1`)).getRows();
-  const limit = Math.max(1, sliceRows ?? Math.floor(memoryLimitBytes() / PIVOT_BYTES_PER_ROW));
-  const slices: [bigint, bigint][] = [];
-  let rows = 0;
-  for (const [t, n] of perTs as [bigint, bigint][]) {
-    if (slices.length === 0 || rows + Number(n) > limit) {
-      slices.push([t, t]);
-      rows = 0;
-    }
-    slices.at(-1)![1] = t;
-    rows += Number(n);
-  }
+  const slices = await tickSlices(con, from, where, Math.max(1, sliceRows ?? Math.floor(memoryLimitBytes() / PIVOT_BYTES_PER_ROW)));
   const files: string[] = [];
-  for (const [lo, hi] of slices) {
+  for (const slice of slices) {
     const file = path.join(dir, `part-${String(files.length).padStart(6, '0')}.parquet`);
-    const long = `SELECT ts, ${ID}, metric, value, date FROM ${from} WHERE ${where} AND ts BETWEEN make_timestamp(${lo}) AND make_timestamp(${hi})`;
+    const long = `SELECT ts, ${ID}, metric, value, date FROM ${from} WHERE ${where} AND ${inSlice(slice)}`;
     // the metrics named, so that every part has the same columns in the same order
     await con.run(`COPY (SELECT * FROM (PIVOT (${long}) ON metric IN (${metrics.map(lit).join(', ')}) USING first(value) GROUP BY ts, ${ID}, date)
       ORDER BY type, namespace, pod, container, node, resource_id, ts) TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd)`);
