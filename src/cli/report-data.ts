@@ -50,7 +50,7 @@ export async function buildReport(archive: Archive, scope: ArchiveScope, req: Re
     await chart('Memory usage by namespace', 'namespaces', { kind: 'namespaces' }, USAGE, 'bytes'),
   ];
 
-  const topWindow = { start: req.start, end: req.end, agg: 'max' as const, slices: 24 };
+  const topWindow = { start: req.start, end: req.end, agg: 'max' as const, slices: 24, resolutionMs: await history.resolutionMs() };
   const pods = await topFromArchive(archive, scope, { level: 'pods', ...(ns !== undefined ? { namespace: ns } : {}) }, topWindow);
   const by = (k: 'memory' | 'cpu') => [...pods].filter((r) => r.values[k] !== undefined).sort((a, b) => b.values[k]! - a.values[k]! || a.name.localeCompare(b.name)).slice(0, req.top);
   const topMemory = by('memory'), topCpu = by('cpu');

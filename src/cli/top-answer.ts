@@ -59,10 +59,11 @@ export async function historyTop(archive: Archive, scope: ArchiveScope, req: Top
   const history = new ArchiveHistory(archive, scope);
   let start: number, end: number, agg = o.agg;
   const recorded = await history.recordedWindows();
+  const resolution = await history.resolutionMs();
   if (o.at !== undefined) {
     if (o.since !== undefined || o.start !== undefined || o.end !== undefined) throw usageError('--at names one moment', 'drop --since/--start/--end, or drop --at');
     end = parseTime(o.at, '--at', now);
-    start = end - (await history.resolutionMs());
+    start = end - resolution;
     agg = 'last';
   } else {
     const w = parseWindow(o, now);
@@ -70,7 +71,9 @@ export async function historyTop(archive: Archive, scope: ArchiveScope, req: Top
     end = w.end ?? (o.since !== undefined ? now : Math.max(...recorded.map((r) => r.end)));
   }
   if (!recorded.length || !Number.isFinite(start) || !Number.isFinite(end)) throw usageError('nothing recorded to answer from', await recordedText(history));
-  const rows = await topFromArchive(archive, scope, req, { start, end, agg, slices: o.slices });
+  const rows = await topFromArchive(archive, scope, req, { start, end, agg, slices: o.slices, resolutionMs: resolution });
+  // one moment has no trend: its window's two ticks drew a line from the first point to the last
+  if (o.at !== undefined) for (const r of rows) delete r.trend;
   if (!rows.length && req.name === undefined && !req.labelSelector && !req.fieldSelector) {
     throw usageError(`nothing recorded for ${req.level}${req.namespace !== undefined ? ` in ${req.namespace}` : ''} in ${windowText({ start, end })}`, await recordedText(history));
   }

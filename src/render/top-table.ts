@@ -81,7 +81,7 @@ function columns(a: TopAnswer, o: TopRenderOptions): Column[] {
   }
   cols.push({ head: 'EPHEMERAL', aliases: ['ephemeral-storage'], text: (r) => (r.values.ephemeral === undefined ? '-' : mebibytes(r.values.ephemeral)), num: (r) => r.values.ephemeral, wide: true });
   const trend = o.trend ?? 'memory';
-  cols.push({ head: trend === 'cpu' ? 'CPU TREND' : 'MEMORY TREND', text: (r) => sparkline(r.trend?.[trend] ?? []), history: true });
+  if (a.rows.some((r) => r.trend)) cols.push({ head: trend === 'cpu' ? 'CPU TREND' : 'MEMORY TREND', text: (r) => sparkline(r.trend?.[trend] ?? []), history: true });
   // a row missing from the window's first batch began in it; one missing from its last ended in it
   const earliest = Math.min(...a.rows.map((r) => r.firstSeen ?? Infinity));
   cols.push({ head: 'SEEN', text: (r) => (r.gone ? `gone ${clock(r.lastSeen)}` : r.firstSeen !== undefined && r.firstSeen > earliest ? `new ${clock(r.firstSeen)}` : '-'), history: true });

@@ -31,9 +31,17 @@ test('top pods over a recording: each cell the window max of the working set, wo
     }
   }
   assert.is(doc.items.length, max.size);
+  // a point a tick at least: the 5 ticks span 4 intervals, so 4 points, not 24 with gaps between
+  const points = Math.floor((stamps.at(-1)! - stamps[0]!) / (stamps[1]! - stamps[0]!));
+  assert.is(points, 4);
+  const inEvery = new Set(stamps.map((ts) => new Set(podsAt(sim, scrapedAt(ts)).map(({ p }) => `${p.namespace}/${p.name}`)))
+    .reduce((a, b) => [...a].filter((k) => b.has(k)), [...max.keys()]));
+  assert.ok(inEvery.size > 0);
   for (const it of doc.items) {
     assert.is(it.memory.workingSetBytes, max.get(`${it.namespace}/${it.name}`), `${it.namespace}/${it.name}`);
-    assert.is(it.trend.memory.length, 24);
+    assert.is(it.trend.memory.length, points);
+    // a pod in every tick has a point in every place of its trend
+    if (inEvery.has(`${it.namespace}/${it.name}`)) assert.not.ok(it.trend.memory.includes(null), `${it.namespace}/${it.name} ${JSON.stringify(it.trend.memory)}`);
   }
   const table = await cli(['top', 'pods', '-A', '--recording', 'sim', '--archive', dir, '--sort-by', 'memory'], pluginEnv());
   assert.is(table.code, 0, table.stderr);
@@ -87,6 +95,12 @@ test('top namespaces --at: the batch at or before a time', async () => {
   const web = JSON.parse(r.stdout).items.find((i: any) => i.name === 'web');
   const expected = podsAt(sim, scrapedAt(at)).filter(({ p }) => p.namespace === 'web').reduce((s, { p, tt }) => s + podWorkingSet(p, tt), 0);
   assert.is(web.memory.workingSetBytes, expected);
+  // one moment has no trend: not in the JSON, no column in the table
+  assert.is(web.trend, undefined);
+  const table = await cli(['top', 'namespaces', '--at', new Date(at).toISOString(), '--archive', dir], pluginEnv());
+  assert.is(table.code, 0, table.stderr);
+  assert.not.match(table.stdout, /TREND/);
+  assert.match(table.stdout.split('\n')[0]!, /MEMORY\(bytes\)/);
 });
 
 test.run();
