@@ -135,7 +135,8 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
       // the view reads the archive as it is copied: only an error about the output is the output's
       const msg = String((e as Error).message).split('\n')[0]!;
       const ours = (tmp && msg.includes(path.basename(tmp))) || msg.includes(o.dest) || (e as NodeJS.ErrnoException).syscall !== undefined;
-      if (!ours) throw e;
+      // a reader of standard output that went away is not a failure to write (see BaseCommand)
+      if (!ours || (e as NodeJS.ErrnoException).code === 'EPIPE') throw e;
       throw new PluginError('archive', `writing ${o.dest} failed: ${msg.replace(tmp ?? '\u0000', o.dest)}`, 'check the path and the free disk space');
     } finally {
       if (tmp) removeIfThere(tmp);

@@ -27,6 +27,9 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<never> {
     if (err instanceof Errors.ExitError) throw err;
+    // the reader of standard output went away (`export --output - | head`): what it wanted it has, as
+    // when a query's output is cut short, so nothing to report
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') throw new Errors.ExitError(0);
     let line: string, code: number, oom: string | undefined;
     // a full disk or a refused folder is the machine's, whatever layer met it first (an API
     // server's "permission denied" is not: only the archive's own errors are looked at)

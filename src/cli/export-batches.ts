@@ -70,7 +70,8 @@ export async function exportBatches(archive: Archive, scope: ArchiveScope, f: Sa
     }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.syscall) throw new PluginError('archive', `writing ${o.dest} failed: ${err.code ?? err.message}`, 'check the path and the free disk space');
+    // a reader of standard output that went away is not a failure to write (see BaseCommand)
+    if (err.syscall && err.code !== 'EPIPE') throw new PluginError('archive', `writing ${o.dest} failed: ${err.code ?? err.message}`, 'check the path and the free disk space');
     throw e;
   } finally {
     if (tmp) {

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ROOT } from '../helpers/paths.js';
 import { cli, kubectl, pluginEnv } from '../helpers/run-cli.js';
 import { recordedPoints, recordSim } from '../helpers/recorded.js';
 import { startInflux, startPrometheus, type RunningServer } from '../helpers/servers.js';
@@ -163,6 +164,20 @@ test('export --format influx: standard output works, a name taken is refused wit
   const wide = await cli(['export', '--archive', dir, '--format', 'openmetrics', '--wide', '--output', path.join(out, 'x.om')], env);
   assert.is(wide.code, 2);
   assert.match(wide.stderr, /drop --wide/);
+});
+
+test('export to standard output whose reader stops early (`| head`) ends quietly, in the batch formats and the others', async () => {
+  for (const format of ['influx', 'csv']) {
+    const args = ['export', '--archive', dir, '--recording', 'sim', '--format', format, '--output', '-'];
+    const whole = await cli(args, env);
+    assert.is(whole.code, 0, whole.stderr);
+    // more than a pipe holds (64 KiB), so the writer meets the closed pipe
+    assert.ok(whole.stdout.length > 256 * 1024, `${format}: ${whole.stdout.length} bytes`);
+    const err = path.join(out, `${format}.err`);
+    const status = execFileSync('bash', ['-c', `"$0" "$@" 2>${err} | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`, process.execPath, path.join(ROOT, 'bin/run.js'), ...args], { env, encoding: 'utf8' });
+    assert.is(readFileSync(err, 'utf8'), '', format);
+    assert.is(status.trim(), '0', format);
+  }
 });
 
 test.run();
