@@ -27,13 +27,6 @@ export function discovery(path: string): ApiAnswer | undefined {
   }
 }
 
-/** Each key's point at the batch's timestamp: the Resource Metrics API answers from the newest batch only. */
-function pointsAt(series: readonly Series[], t: number): Map<string, Point> {
-  const out = new Map<string, Point>();
-  for (const s of series) for (const p of s.points) if (p.timestamp === t) out.set(s.key, p);
-  return out;
-}
-
 /**
  * How far back a CPU rate is taken from: the kubelet's CPU counters move every 10-15 s, so below
  * that resolution most batches have no rate for an entity (Heapster's rule), and at 1 s a recorded
@@ -41,13 +34,13 @@ function pointsAt(series: readonly Series[], t: number): Map<string, Point> {
  */
 const RATE_LOOKBACK_MS = 60_000;
 
-/** Each series' newest point at or before `t`, no older than RATE_LOOKBACK_MS. */
-function newestBy(series: readonly Series[], t: number): Map<string, Point> {
+/** Each series' newest point among those read: the reads in usage() bound the window. */
+function newestOf(series: readonly Series[]): Map<string, Point> {
   const out = new Map<string, Point>();
   for (const s of series) {
     for (const p of s.points) {
       const cur = out.get(s.key);
-      if (p.timestamp <= t && p.timestamp > t - RATE_LOOKBACK_MS && (!cur || p.timestamp > cur.timestamp)) out.set(s.key, p);
+      if (!cur || p.timestamp > cur.timestamp) out.set(s.key, p);
     }
   }
   return out;
@@ -94,7 +87,7 @@ async function usage(h: ArchiveHistory, keys: string[], t: number | undefined): 
     h.series(keys, 'cpu/usage_rate', undefined, { start: t - RATE_LOOKBACK_MS + 1, end: t }),
     h.series(keys, 'memory/working_set', undefined, { start: t, end: t }),
   ]);
-  return [newestBy(cpuS, t), pointsAt(memS, t)];
+  return [newestOf(cpuS), newestOf(memS)];
 }
 
 export interface MetricsApiOptions {
