@@ -33,11 +33,9 @@ export async function answerPrometheus(history: ArchiveHistory, path: string, p:
         return ok(await rangeQuery(history, e, start, end, step));
       }
       case 'series': {
-        const sets = matchSets(p, true);
-        const w = await span(history, p, now);
         const out = new Map<string, [string, string][]>();
         // the series of every match[], each once, in Prometheus's order of label sets
-        for (const ms of sets) await eachSeriesLabels(history, ms, w, (l) => out.set(JSON.stringify(l), l));
+        await eachLabelSet(history, p, now, (l) => out.set(JSON.stringify(l), l));
         return ok([...out.values()].sort(compareLabels).map((l) => Object.fromEntries(l)));
       }
       case 'labels': {
@@ -98,9 +96,9 @@ function duration(v: string, name: string): number {
   return ms;
 }
 
-function matchSets(p: URLSearchParams, needed: boolean): Matcher[][] {
+function matchSets(p: URLSearchParams): Matcher[][] {
   const all = p.getAll('match[]');
-  if (!all.length && needed) throw new PromqlError('no match[] parameter provided');
+  if (!all.length) throw new PromqlError('no match[] parameter provided');
   return all.map((m) => {
     const e = parsePromql(m);
     if (e.kind !== 'selector' || e.rangeMs !== undefined) throw new PromqlError(`invalid parameter "match[]": "${m}" is not a series selector`);
@@ -116,6 +114,7 @@ async function span(history: ArchiveHistory, p: URLSearchParams, now: number): P
 
 /** The label sets of the series the match[] parameters pick, one at a time. */
 async function eachLabelSet(history: ArchiveHistory, p: URLSearchParams, now: number, fn: (labels: [string, string][]) => void): Promise<void> {
+  const sets = matchSets(p);
   const w = await span(history, p, now);
-  for (const ms of matchSets(p, true)) await eachSeriesLabels(history, ms, w, fn);
+  for (const ms of sets) await eachSeriesLabels(history, ms, w, fn);
 }
