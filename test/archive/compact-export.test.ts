@@ -116,6 +116,29 @@ test('a merged file of many metrics is sorted metric first while a tick fits in 
   assert.is((await order({ splitRows: 0 })).files, 2, 'small ticks: split');
 });
 
+test('a compacted day keeps each six hours\' rows together, series by series within them, one file or one per metric', async () => {
+  // 150 ticks a minute apart from 10:00: across noon, where a day's second six hours end; 5 rows a tick
+  const batches = threeEntityBatches(T0, 150);
+  const want = batches.flatMap((b) => [...b.sets.values()].flatMap((s) => [...s.values].map(([metric]) => ({
+    metric, part: Math.floor(b.timestamp / (6 * 3_600_000)), type: s.type, who: s.labels.namespace_name ?? s.labels.nodename!, ts: b.timestamp,
+  }))));
+  // the order asked for, computed here: metric, six hours, then the series (type, then name), then time
+  want.sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0) || a.part - b.part
+    || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0) || (a.who < b.who ? -1 : a.who > b.who ? 1 : 0) || a.ts - b.ts);
+  const line = (r: { metric: string; who: string; ts: number }) => `${r.metric} ${r.who} ${new Date(r.ts).toISOString().slice(11, 16)}`;
+  for (const splitRows of [undefined, 0]) {
+    const archive = await tempArchive();
+    await writeBatches(archive, 'r1', batches);
+    await compact(archive, { level: 2, ...(splitRows === undefined ? {} : { splitRows }) });
+    const files = await archive.files({ kind: 'samples' });
+    assert.is(files.length, splitRows === undefined ? 1 : 2);
+    const perFile = await Promise.all(files.map(async (f) => (await parquetReadObjects({ file: new Uint8Array(readFileSync(f)).buffer, compressors }))
+      .map((r: any) => line({ metric: r.metric, who: r.namespace ?? r.node, ts: new Date(r.ts).getTime() }))));
+    perFile.sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+    assert.equal(perFile.flat(), want.map(line), `splitRows ${splitRows}`);
+  }
+});
+
 test('a compacted file is Parquet 2 and reads back through hyparquet (another reader) as through DuckDB', async () => {
   const archive = await archiveWithTicks();
   await compact(archive, { level: 2 });
