@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readRecordedBatches, readRecordedSeries, type RecordedSeries, type SampleFilter } from '../../src/archive/index.js';
-import { newMetricSet, type Batch, type EntityType } from '../../src/model/index.js';
+import { newMetricSet, type Batch, type EntityType, type PodInfo } from '../../src/model/index.js';
+import { Archive, TickWriter } from '../../src/archive/index.js';
 import { tempArchive, writeBatches } from '../helpers/archive.js';
 
 const T0 = Date.UTC(2026, 11, 1);
@@ -136,6 +137,40 @@ test('the series of a window come one at a time, each once, an entity\'s sharing
   const n1 = got.filter((s) => s.labels.type === 'node' && s.labels.nodename === 'n1');
   assert.is(n1.length, 4);
   assert.ok(n1.every((s) => s.labels === n1[0]!.labels), 'one labels object for the node\'s four series');
+});
+
+
+test('pods are labelled from their objects as they were at the window\'s end, with a filter or without', async () => {
+  const archive = await tempArchive();
+  const pod = (ns: string, name: string, app: string, image: string, restarts = 0): PodInfo => ({
+    namespace: ns, name, uid: `uid-${ns}-${name}`, nodeName: 'n1', labels: { app }, phase: 'Running', qosClass: 'Burstable',
+    containers: [{ name: 'c', image, requests: {}, limits: {}, restartCount: restarts }],
+  });
+  const w = await TickWriter.start(archive, {
+    name: 'r', cluster: 'test-cluster', context: 'test', server: 'https://example', resolutionMs: 60_000, startedAt: T0, status: 'recording', nodes: 1, ticks: 0,
+  });
+  const written = mixedTicks(3);
+  for (const [k, b] of written.entries()) {
+    // a/p's container is restarted on a new image at the last tick, relabelled; c/q, a pod with no samples, is beside them
+    const pods = [pod('a', 'p', k < 2 ? 'web' : 'web-v2', k < 2 ? 'img:1' : 'img:2', k < 2 ? 0 : 1), pod('b', 'p', 'db', 'pg:15'), pod('c', 'q', 'other', 'x:1')];
+    await w.write(b, pods, [], []);
+  }
+  await w.finish('done');
+  const files = { samples: await archive.files({ kind: 'samples' }), pods: await archive.files({ kind: 'pods' }), nodes: [] };
+  const read = async (f: SampleFilter, end: number) => {
+    const got: Batch[] = [];
+    await readRecordedBatches(files, f, { start: T0, end }, (b) => void got.push(b));
+    return got.at(-1)!;
+  };
+  for (const f of [{}, { namespace: 'a' }] as SampleFilter[]) {
+    const last = await read(f, T0 + 2 * 60_000);
+    const c = last.sets.get('namespace:a/pod:p/container:c')!.labels;
+    assert.equal([c.labels, c.container_base_image], ['app:web-v2', 'img:2'], `the newest version, filter ${JSON.stringify(f)}`);
+    assert.is(last.sets.get('namespace:a/pod:p')!.labels.labels, 'app:web-v2');
+    const before = await read(f, T0 + 60_000);
+    assert.equal([before.sets.get('namespace:a/pod:p/container:c')!.labels.container_base_image, before.sets.get('namespace:a/pod:p')!.labels.labels], ['img:1', 'app:web']);
+  }
+  assert.is((await read({}, T0 + 2 * 60_000)).sets.get('namespace:b/pod:p')!.labels.labels, 'app:db');
 });
 
 test.run();
