@@ -42,7 +42,7 @@ export async function readRecordedBatches(files: RecordedFiles, f: SampleFilter,
     const where = whereClause(f, range);
     // the window's entities, metrics and filesystems numbered once, so a slice is one scan of its rows
     const { entities, metrics, resources } = await seriesTables(con, `SELECT * FROM ${src} WHERE ${where}`);
-    const pods = await podMeta(con, files.pods, range.end);
+    const pods = await podMeta(con, files.pods, range.end, entities);
     const sets = entities.map((e) => ({ key: keyOf(e.type, e.node, e.namespace, e.pod, e.container), type: e.type,
       labels: labelsOf(e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid, pods, nodes) }));
     const points = resources.map((id) => ({ [L.resourceId]: id }));
@@ -170,13 +170,14 @@ function labelsOf(type: EntityType, node: string | null, ns: string | null, pod:
 }
 
 /**
- * The newest version at `at` of each pod of the window's entities (the connection's table `ent`,
+ * The newest version at `at` of each pod of the window's `entities` (the connection's table `ent`,
  * seriesTables'): not of every pod the files hold, which over a day of 100 nodes was 28 k pods to
  * read into objects for the 3 k of a ten-minute window, 0.4 s of every `serve --prometheus` query.
  */
-async function podMeta(con: DuckDBConnection, files: readonly string[], at: number): Promise<Map<string, PodMeta>> {
+async function podMeta(con: DuckDBConnection, files: readonly string[], at: number, entities: readonly Entity[]): Promise<Map<string, PodMeta>> {
   const out = new Map<string, PodMeta>();
-  if (!files.length) return out;
+  // a window of nodes alone reads no pod: the semi-join still read the pod files whole (30 ms a query)
+  if (!files.length || !entities.some((e) => e.pod !== null)) return out;
   const r = await con.runAndReadAll(`SELECT p.namespace, p.pod, p.uid, CAST(p.labels AS VARCHAR) AS labels, CAST(p.containers AS VARCHAR) AS containers
     FROM read_parquet(${fileList(files)}, union_by_name = true) p SEMI JOIN (SELECT DISTINCT namespace, pod FROM ent WHERE pod IS NOT NULL) e
       ON p.namespace = e.namespace AND p.pod = e.pod
@@ -224,7 +225,7 @@ interface Entity { type: EntityType; node: string | null; namespace: string | nu
 /** seriesTables, each entity labelled as readRecordedBatches labels its sets, with its pods as they were at `podFiles.at`. */
 async function labelledTables(con: DuckDBConnection, picked: string, podFiles: { files: readonly string[]; at: number }, nodes: Map<string, NodeMeta>): Promise<RecordedParts> {
   const { entities, metrics, resources } = await seriesTables(con, picked);
-  const pods = await podMeta(con, podFiles.files, podFiles.at);
+  const pods = await podMeta(con, podFiles.files, podFiles.at, entities);
   return { labels: entities.map((e) => labelsOf(e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid, pods, nodes)), metrics, resources };
 }
 
