@@ -18,7 +18,7 @@ export interface TickResult {
  */
 export class TickWriter {
   /** what was last written per pod uid, so only new or changed pods are written again */
-  private readonly podSignatures = new Map<string, string>();
+  private readonly podsWritten = new Map<string, { pod: PodInfo; sig: string }>();
   private nodeSignature = '';
   private ticks = 0;
   private nodes = 0;
@@ -72,7 +72,7 @@ export class TickWriter {
 
   /** how many pods the writer remembers, to write only the new or changed ones */
   get podsKnown(): number {
-    return this.podSignatures.size;
+    return this.podsWritten.size;
   }
 
   async write(batch: Batch, pods: readonly PodInfo[], nodes: readonly NodeInfo[], gaps: readonly Omit<Gap, 'recording'>[]): Promise<TickResult> {
@@ -86,17 +86,24 @@ export class TickWriter {
       const w = await this.samples.write(p.abs, about);
       snaps.push({ file: p.rel, recording: name, kind: 'samples', cluster, date, level: 0, ...w });
     }
-    // pod and node objects are written when they change (new pods, restarts, phases, readiness)
+    // pod and node objects are written when they change (new pods, restarts, phases, nodes, labels,
+    // images): a read labels a pod's series with its newest version, as Heapster labelled them
     const changed = pods.filter((p) => {
-      const sig = `${p.phase}:${p.nodeName}:${p.containers.map((c) => c.restartCount ?? 0).join('.')}`;
-      if (this.podSignatures.get(p.uid) === sig) return false;
-      this.podSignatures.set(p.uid, sig);
+      const last = this.podsWritten.get(p.uid);
+      // a watch keeps a pod's object until the pod changes: the same object is the same pod
+      if (last?.pod === p) return false;
+      const sig = podSignature(p);
+      if (last?.sig === sig) {
+        last.pod = p;
+        return false;
+      }
+      this.podsWritten.set(p.uid, { pod: p, sig });
       return true;
     });
     // pods that ended are forgotten once they outnumber the living: churn must not grow this for days
-    if (this.podSignatures.size > 2 * pods.length + 100) {
+    if (this.podsWritten.size > 2 * pods.length + 100) {
       const alive = new Set(pods.map((p) => p.uid));
-      for (const uid of this.podSignatures.keys()) if (!alive.has(uid)) this.podSignatures.delete(uid);
+      for (const uid of this.podsWritten.keys()) if (!alive.has(uid)) this.podsWritten.delete(uid);
     }
     if (changed.length) {
       const p = this.archive.snapshotPath('pods', cluster, date, name, 0, batch.timestamp);
@@ -139,4 +146,11 @@ export class TickWriter {
     this.saveSinks(true, status, lastError);
     await this.archive.catalog(false, (con) => updateRecording(con, this.recording.name, { status, ...(lastError ? { lastError } : {}) }));
   }
+}
+
+/** What of a pod, changed, makes it written again. */
+function podSignature(p: PodInfo): string {
+  const containers = p.containers.map((c) => `${c.name}=${c.image}:${c.restartCount ?? 0}`).join(',');
+  const labels = Object.entries(p.labels).map(([k, v]) => `${k}=${v}`).join(',');
+  return `${p.phase}\0${p.nodeName}\0${containers}\0${labels}`;
 }

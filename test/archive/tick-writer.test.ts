@@ -42,4 +42,25 @@ test('pods that ended are forgotten once they outnumber the living ones', async 
   assert.is(new Set(uids).size, 450);
 });
 
+test('a pod is written again when its labels or images change, not when its object is only made again', async () => {
+  const archive = await tempArchive();
+  const w = await TickWriter.start(archive, {
+    name: 'r', cluster: 'c', context: 'x', server: 'https://example', resolutionMs: 60_000, startedAt: T0, status: 'recording', nodes: 0, ticks: 0,
+  });
+  const web = (app: string, image: string): PodInfo => ({ ...pod(1), labels: { app }, containers: [{ name: 'c', image, requests: {}, limits: {} }] });
+  const first = web('web', 'img:1');
+  // the same object (a watch's), an equal one (a list's), relabelled, a new image, then unchanged
+  for (const [i, p] of [first, first, web('web', 'img:1'), web('web-v2', 'img:1'), web('web-v2', 'img:2'), web('web-v2', 'img:2')].entries()) {
+    await w.write(batch(i), [p], [], []);
+  }
+  await w.finish('done');
+  const rows: string[] = [];
+  for (const f of await archive.files({ kind: 'pods' })) {
+    const b = readFileSync(f);
+    const got = await parquetReadObjects({ file: b.buffer.slice(b.byteOffset, b.byteOffset + b.length), compressors, columns: ['labels', 'containers'] });
+    rows.push(...got.map((r: any) => `${r.labels.app} ${r.containers[0].image}`));
+  }
+  assert.equal(rows.sort(), ['web img:1', 'web-v2 img:1', 'web-v2 img:2']);
+});
+
 test.run();
