@@ -207,9 +207,8 @@ async function nodeMeta(files: readonly string[], at: number): Promise<Map<strin
  * spills. A slice costs a scan of every file it touches, and a day's files skip by time only what is
  * outside the slice's six hours (TIME_BUCKET_MS): the last hour of the 100-node bench day, whose files
  * then held the day in one piece, read in 22.7 s an hour at a time, 25.1 s in slices of 32 M rows and
- * 48.8 s in slices of 4 M. An
- * hour of 1,000 nodes at 60 s (161 M rows, 8-tick files) sorted at once spilled 4.4 GB and took 118 s;
- * in slices of 32 M rows, 0.6 GB and 93 s.
+ * 48.8 s in slices of 4 M. An hour of 1,000 nodes at 60 s (161 M rows, 8-tick files) sorted at once
+ * spilled 4.4 GB and took 118 s; in slices of 32 M rows, 0.6 GB and 93 s.
  */
 function readSliceRows(): number {
   return Math.max(1, Math.floor(memoryLimitBytes() / SORT_BYTES_PER_ROW));
