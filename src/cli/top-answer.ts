@@ -72,8 +72,6 @@ export async function historyTop(archive: Archive, scope: ArchiveScope, req: Top
   }
   if (!recorded.length || !Number.isFinite(start) || !Number.isFinite(end)) throw usageError('nothing recorded to answer from', await recordedText(history));
   const rows = await topFromArchive(archive, scope, req, { start, end, agg, slices: o.slices, resolutionMs: resolution });
-  // one moment has no trend: its window's two ticks drew a line from the first point to the last
-  if (o.at !== undefined) for (const r of rows) delete r.trend;
   if (!rows.length && req.name === undefined && !req.labelSelector && !req.fieldSelector) {
     throw usageError(`nothing recorded for ${req.level}${req.namespace !== undefined ? ` in ${req.namespace}` : ''} in ${windowText({ start, end })}`, await recordedText(history));
   }

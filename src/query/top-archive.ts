@@ -72,7 +72,8 @@ function rowOf(r: TopSqlRow, slices: number): TopRow {
   row.firstSeen = r.first;
   row.lastSeen = r.last;
   const cpu = r.trend['cpu/usage_rate'], memory = r.trend['memory/working_set'];
-  if (cpu || memory) row.trend = { cpu: cpu ?? new Array(slices).fill(null), memory: memory ?? new Array(slices).fill(null) };
+  // one point is no trend (`top --at`, a window a tick wide): its line went from the first place to the last
+  if ((cpu || memory) && slices > 1) row.trend = { cpu: cpu ?? new Array(slices).fill(null), memory: memory ?? new Array(slices).fill(null) };
   return row;
 }
 
