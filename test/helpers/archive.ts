@@ -17,9 +17,9 @@ export function handBatches(t0: number, values: number[], metric = 'cpu/usage_ra
   });
 }
 
-export async function writeBatches(archive: Archive, name: string, batches: Batch[]): Promise<void> {
+export async function writeBatches(archive: Archive, name: string, batches: Batch[], resolutionMs = 60_000): Promise<void> {
   const w = await TickWriter.start(archive, {
-    name, cluster: 'test-cluster', context: 'test', server: 'https://example', resolutionMs: 60_000,
+    name, cluster: 'test-cluster', context: 'test', server: 'https://example', resolutionMs,
     startedAt: batches[0]!.timestamp, status: 'recording', nodes: 0, ticks: 0,
   });
   for (const b of batches) await w.write(b, [], [], []);
