@@ -35,62 +35,82 @@ export function* elasticsearchBodies(batch: Batch, o: ElasticsearchOptions, perB
     open: utf8(`{${goString(`${f[0]!.toUpperCase()}${f.slice(1)}MetricsTimestamp`)}:${time},`),
   }]));
   const general = family.get('general')!;
-  const metrics = new Map<string, { family: string; key: string; value: (v: number) => string }>();
+  const metrics = new Map<string, Metric>();
   const metric = (name: string) => {
     let m = metrics.get(name);
     if (!m) {
       const desc = describeMetric(name);
       const float = desc ? desc.valueType === 'float' : undefined;
-      metrics.set(name, (m = { family: familyOf(name), key: goString(name), value: (v) => ((float ?? !Number.isInteger(v)) ? goJsonFloat(v) : goInt(v)) }));
+      const key = goString(name);
+      metrics.set(name, (m = {
+        name, family: familyOf(name), member: utf8(`${key}:{"value":`), general: utf8(`,"MetricsName":${key},"MetricsValue":{"value":`),
+        value: (v) => ((float ?? !Number.isInteger(v)) ? goJsonFloat(v) : goInt(v)),
+      }));
     }
     return m;
   };
   const out = new Bodies(perBody);
   let samples = 0;
-  const document = (f: { action: Uint8Array; open: Uint8Array }, rest: string): boolean => {
-    out.ascii('{"index":{"_id":"').ascii(ids.next()).bytes(f.action).bytes(f.open).text(rest);
-    return out.counted();
-  };
+  const begin = (f: { action: Uint8Array; open: Uint8Array }) => out.ascii('{"index":{"_id":"').ascii(ids.next()).bytes(f.action).bytes(f.open);
   const flush = () => {
     const { body, items } = out.next();
     const chunk = { body, documents: items, samples };
     samples = 0;
     return chunk;
   };
-  interface Doc { family: string; tags: string; metrics: Map<string, string> }
   for (const set of batch.sets.values()) {
-    const tags = new PerLabelSet((extra) => goStringMap({ ...set.labels, ...extra, cluster_name: o.clusterName }));
+    const tags = new PerLabelSet((extra) => utf8(goStringMap({ ...set.labels, ...extra, cluster_name: o.clusterName })));
     // a family's documents of this set, one per tag set as written (deep equality, as Heapster
-    // compared them), in the order they were begun; found by the set's one string per tag set
+    // compared them: equal tags are one object of `tags`), in the order they were begun
     const docs: Doc[] = [];
-    const byTags = new Map<string, Map<string, Doc>>();
-    const add = (name: string, v: number, t: string): boolean => {
+    const add = (name: string, v: number, t: Uint8Array): boolean => {
       if (!Number.isFinite(v)) return false;
       const m = metric(name);
       if (m.family === 'general') {
         samples++;
-        return document(general, `"MetricsTags":${t},"MetricsName":${m.key},"MetricsValue":{"value":${m.value(v)}}}\n`);
+        begin(general).ascii('"MetricsTags":').bytes(t).bytes(m.general).ascii(m.value(v)).ascii('}}\n');
+        return out.counted();
       }
-      let byFamily = byTags.get(t);
-      if (!byFamily) byTags.set(t, (byFamily = new Map()));
-      let doc = byFamily.get(m.family);
-      if (!doc) {
-        byFamily.set(m.family, (doc = { family: m.family, tags: t, metrics: new Map() }));
-        docs.push(doc);
+      let doc: Doc | undefined;
+      for (const d of docs) if (d.tags === t && d.family === m.family) doc = d;
+      if (!doc) docs.push((doc = { family: m.family, tags: t, members: [], values: [] }));
+      // a name given twice keeps its last value, as a map would
+      const i = doc.members.indexOf(m);
+      if (i >= 0) doc.values[i] = v;
+      else {
+        doc.members.push(m);
+        doc.values.push(v);
       }
-      doc.metrics.set(name, `${m.key}:{"value":${m.value(v)}}`);
       return false;
     };
     for (const [name, v] of set.values) if (add(name, v, tags.of())) yield flush();
     for (const lv of set.labeled) if (add(lv.name, lv.value, tags.of(lv.labels))) yield flush();
     for (const doc of docs) {
-      const values = [...doc.metrics.keys()].sort().map((k) => doc.metrics.get(k)).join(',');
-      samples += doc.metrics.size;
-      if (document(family.get(doc.family)!, `"Metrics":{${values}},"MetricsTags":${doc.tags}}\n`)) yield flush();
+      begin(family.get(doc.family)!).ascii('"Metrics":{');
+      // by name, as Go writes a map: a family has a handful
+      const order = doc.members.map((_, k) => k).sort((a, b) => (doc.members[a]!.name < doc.members[b]!.name ? -1 : 1));
+      order.forEach((k, j) => {
+        if (j) out.byte(0x2c);
+        out.bytes(doc.members[k]!.member).ascii(doc.members[k]!.value(doc.values[k]!)).byte(0x7d);
+      });
+      out.ascii('},"MetricsTags":').bytes(doc.tags).ascii('}\n');
+      samples += doc.members.length;
+      if (out.counted()) yield flush();
     }
   }
   if (out.items) yield flush();
 }
+
+interface Metric {
+  name: string;
+  family: string;
+  /** `"name":{"value":`, in a family document */
+  member: Uint8Array;
+  /** `,"MetricsName":"name","MetricsValue":{"value":`, in a general one */
+  general: Uint8Array;
+  value: (v: number) => string;
+}
+interface Doc { family: string; tags: Uint8Array; members: Metric[]; values: number[] }
 
 /** Each line of the bulk body, actions and documents (tests, small batches). */
 export const elasticsearchBulk = (batch: Batch, o: ElasticsearchOptions): string[] => bodyLines(elasticsearchBodies(batch, o, Infinity));
@@ -119,14 +139,23 @@ class TimeIds {
     this.lo = Number(t & 0xffffffffn);
   }
 
+  // what follows the low 32 bits, the same for 4 billion ids
+  private tail = '';
+  private tailOf = -1;
+
   next(): string {
-    const lo = this.lo.toString(16).padStart(8, '0');
-    const hi = this.hi.toString(16).padStart(7, '0');
-    [lastHi, lastLo] = [this.hi, this.lo];
+    if (this.tailOf !== this.hi) {
+      const hi = this.hi.toString(16).padStart(7, '0');
+      this.tail = `-${hi.slice(3, 7)}-1${hi.slice(0, 3)}-${CLOCK_SEQ}-${NODE_ID}`;
+      this.tailOf = this.hi;
+    }
+    const id = this.lo.toString(16).padStart(8, '0') + this.tail;
+    lastHi = this.hi;
+    lastLo = this.lo;
     if (++this.lo === 0x1_0000_0000) {
       this.lo = 0;
       this.hi++;
     }
-    return `${lo}-${hi.slice(3, 7)}-1${hi.slice(0, 3)}-${CLOCK_SEQ}-${NODE_ID}`;
+    return id;
   }
 }

@@ -119,6 +119,19 @@ test('Kafka and Elasticsearch: bodies of at most N messages or documents hold th
   assert.equal(docs.map((c) => text(c).replace(id, '')).join(''), `${elasticsearchBulk(fixture(), { index: 'heapster', clusterName: 'default' }).join('\n')}\n`.replace(id, ''));
 });
 
+test('Kafka and Elasticsearch: label values escaped as Go\'s encoding/json escapes them, plain ones as they are', () => {
+  const b = fixture();
+  const set = [...b.sets.values()][0]!;
+  set.labels.labels = 'a<b>&c"d\\e\nf\u2028g\u0001h';
+  // Go writes <, > and & as \u003c, \u003e, \u0026; " and \ with a backslash; \n; U+2028 as \u2028; other control characters as \u00XX
+  const escaped = String.raw`"a\u003cb\u003e\u0026c\"d\\e\nf\u2028g\u0001h"`;
+  for (const line of [kafkaMessages(b)[0]!, elasticsearchBulk(b, { index: 'heapster', clusterName: 'default' })[1]!]) {
+    assert.ok(line.includes(`"labels":${escaped}`), line);
+    assert.ok(line.includes('"pod_name":"web-1"'), line);
+    assert.equal(JSON.parse(line).MetricsTags.labels, set.labels.labels);
+  }
+});
+
 test('Elasticsearch: the reference\'s documents byte for byte, ids aside (§8.4); a family document holds the set\'s values of that family and tag set', () => {
   const lines = elasticsearchBulk(fixture(), { index: 'heapster', clusterName: 'default' });
   const id = /"_id":"([0-9a-f-]{36})"/;
