@@ -3,6 +3,7 @@ import { Command, Errors } from '@oclif/core';
 import { setRequestLog } from '../cluster/request-log.js';
 import { memoryLimit } from '../archive/duck.js';
 import { PluginError } from '../model/index.js';
+import { flagHint } from './flag-hint.js';
 import { parseErrorLine } from './parse-error-line.js';
 import { outOfMemoryLine, systemErrorLine } from './system-error.js';
 
@@ -41,7 +42,8 @@ export abstract class BaseCommand extends Command {
       line = err.line;
       code = err.exitCode;
     } else if (isParseError(err)) {
-      line = `${parseErrorLine(err.message)}; see \`kubectl heapster ${this.id?.replace(/:/g, ' ') ?? ''} --help\``;
+      const hint = flagHint(err.message, (this.constructor as typeof Command).flags ?? {});
+      line = `${parseErrorLine(err.message)}; ${hint ? `did you mean ${hint}? See` : 'see'} \`kubectl heapster ${this.id?.replace(/:/g, ' ') ?? ''} --help\``;
       code = 2;
     } else if ((oom = outOfMemoryLine(err, memoryLimit()))) {
       line = oom;

@@ -27,6 +27,16 @@ test("oclif's parse errors keep their reason, on one line", async () => {
   assert.is(await usage(['query', 'a', 'b', 'c', 'd']), 'error: Unexpected arguments: c, d; see `kubectl heapster query --help`');
 });
 
+test('a flag the command lacks names the one meant when one is near: a long flag mistyped, or a short flag only one long flag starts with', async () => {
+  assert.is(await usage(['query', 'nodes', '--sinse', '1h']), 'error: Nonexistent flag: --sinse; did you mean --since? See `kubectl heapster query --help`');
+  assert.is(await usage(['record', '--resolutoin=1s']), 'error: Nonexistent flag: --resolutoin=1s; did you mean --resolution? See `kubectl heapster record --help`');
+  // -o is query's and top's output format, as kubectl's; export writes a file, --output
+  assert.is(await usage(['export', '-o', 'x.parquet']), 'error: Nonexistent flag: -o; did you mean --output? See `kubectl heapster export --help`');
+  // nothing near: no guess
+  assert.is(await usage(['query', 'nodes', '--frobnicate']), 'error: Nonexistent flag: --frobnicate; see `kubectl heapster query --help`');
+  assert.is(await usage(['query', 'nodes', '-z']), 'error: Nonexistent flag: -z; see `kubectl heapster query --help`');
+});
+
 test('duration and time flags refuse empty, zero and overflowing values, naming the flag', async () => {
   assert.is(await usage(['record', '--for', '']), 'error: --for is empty; give a duration like 30s, 15m, 1h30m or 2d');
   assert.is(await usage(['record', '--for', '0s']), 'error: --for 0s is zero; give a duration above zero, like 30s');
