@@ -113,7 +113,7 @@ still be explained.`);
     process.stderr.on('error', onPipeError);
     process.stderr.write(`recording "${name}" into ${archive.dir} every ${flags.resolution}${until ? ` until ${goTime(until)}` : ''}; Ctrl-C to stop\n`);
     if (resolutionMs < KUBELET_PERIOD_MS) {
-      process.stderr.write(`note: kubelets refresh their stats about every 10-15 s; at ${flags.resolution} many ticks repeat the last values, and a tick whose stats did not move has no rates (as in Heapster)\n`);
+      process.stderr.write(`note: kubelets refresh their stats about every 10-15 s; at ${flags.resolution} many ticks repeat the last values, and their rates are those of the last tick the stats moved (Heapster had none)\n`);
     }
     let status: 'done' | 'interrupted' | 'failed' = 'done';
     let failure: string | undefined;

@@ -2,8 +2,20 @@ import { RATE_OF } from './catalog.js';
 import type { Batch, MetricSet } from './types.js';
 
 const RATE_PAIRS = Object.entries(RATE_OF);
-/** a row of a RateBase: scrape time, start time, then each counter (NaN when the set had none) */
-const WIDTH = 2 + RATE_PAIRS.length;
+const N = RATE_PAIRS.length;
+/**
+ * a row of a RateBase: scrape time, start time, each counter, each rate (NaN where the set had
+ * none), and the batch time the rates were measured at
+ */
+const WIDTH = 3 + 2 * N;
+
+/** The slowest the kubelet refreshes its stats (cAdvisor's longest housekeeping interval). */
+export const KUBELET_REFRESH_MS = 15_000;
+/** How long a rate is carried through batches whose stats did not move: Heapster's own resolution. */
+export const RATE_CARRY_MS = 60_000;
+
+/** Sets whose rates were carried, and the batch time they were measured at. */
+const carriedFrom = new WeakMap<MetricSet, number>();
 
 /**
  * What the next batch's rates need of a batch: each set's two times and its counters, in one
@@ -23,12 +35,14 @@ export class RateBase {
       data[o] = set.scrapeTime;
       data[o + 1] = set.startTime;
       let any = false;
-      for (let k = 0; k < RATE_PAIRS.length; k++) {
+      for (let k = 0; k < N; k++) {
         const v = set.values.get(RATE_PAIRS[k]![0]);
         data[o + 2 + k] = v ?? NaN;
         any ||= v !== undefined;
+        data[o + 2 + N + k] = set.values.get(RATE_PAIRS[k]![1]) ?? NaN;
       }
       if (!any) continue;
+      data[o + 2 + 2 * N] = carriedFrom.get(set) ?? batch.timestamp;
       rows.set(set.key, o);
       o += WIDTH;
     }
@@ -36,16 +50,31 @@ export class RateBase {
   }
 
   /**
-   * Heapster's RateCalculator for one set. No rate when the kubelet stats are not newer, when the
-   * set restarted (start time changed), or, unlike Heapster, when a counter went down.
+   * Heapster's RateCalculator for one set. No rate when the set restarted (start time changed), or,
+   * unlike Heapster, when a counter went down. When the kubelet stats are not newer, no rate
+   * either, but for `carryAt`, the time of a batch at most a kubelet refresh after this one: then,
+   * unlike Heapster, the rates of the batch before are kept, while they are at most a minute old.
    */
-  addRates(set: MetricSet): void {
+  addRates(set: MetricSet, carryAt?: number): void {
     const o = this.rows.get(set.key);
     if (o === undefined) return;
     const d = this.data;
-    if (set.scrapeTime <= d[o]! || set.startTime !== d[o + 1]) return;
+    if (set.startTime !== d[o + 1]) return;
+    if (set.scrapeTime <= d[o]!) {
+      // recorded finer than the stats move: without the rate, a namespace's sum left the set out
+      if (carryAt === undefined || set.scrapeTime !== d[o] || carryAt - d[o + 2 + 2 * N]! > RATE_CARRY_MS) return;
+      let any = false;
+      for (let k = 0; k < N; k++) {
+        const rate = d[o + 2 + N + k]!;
+        if (Number.isNaN(rate)) continue;
+        set.values.set(RATE_PAIRS[k]![1], rate);
+        any = true;
+      }
+      if (any) carriedFrom.set(set, d[o + 2 + 2 * N]!);
+      return;
+    }
     const dtMs = set.scrapeTime - d[o]!;
-    for (let k = 0; k < RATE_PAIRS.length; k++) {
+    for (let k = 0; k < N; k++) {
       const then = d[o + 2 + k]!;
       if (Number.isNaN(then)) continue;
       const [counter, rateName] = RATE_PAIRS[k]!;
@@ -56,11 +85,16 @@ export class RateBase {
   }
 }
 
-/** Rates of `cur` from the immediately previous batch only (or what `RateBase.of` kept of it). */
+/**
+ * Rates of `cur` from the immediately previous batch only (or what `RateBase.of` kept of it); a
+ * batch at most a kubelet refresh after it keeps the rates of sets whose stats did not move.
+ */
 export function computeRates(prev: Batch | RateBase | undefined, cur: Batch): void {
   if (!prev || cur.timestamp <= prev.timestamp) return;
   const base = prev instanceof RateBase ? prev : RateBase.of(prev);
-  for (const set of cur.sets.values()) base.addRates(set);
+  // at 15 s or coarser, stats that did not move are a kubelet that stalled: Heapster's rule holds
+  const carryAt = cur.timestamp - prev.timestamp <= KUBELET_REFRESH_MS ? cur.timestamp : undefined;
+  for (const set of cur.sets.values()) base.addRates(set, carryAt);
 }
 
 /** cpu/usage_rate is int64 millicores with truncating division; the rest are float units per second. */

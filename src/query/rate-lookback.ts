@@ -1,14 +1,13 @@
+import { KUBELET_REFRESH_MS, RATE_CARRY_MS } from '../model/index.js';
+
 /**
  * How far back a CPU rate is taken from when a batch has none: the kubelet's CPU counters move
- * every 10-15 s, so a recording finer than that has no rate for most entities in most batches
- * (Heapster's rule: no rate where the stats did not move). At 1 s a recorded 20-node cluster showed
- * `kubectl top nodes` one node of 20, and `top pods --at` `<unknown>` for most pods. A minute is
- * Heapster's own resolution.
+ * every 10-15 s, so a recording finer than that, made before the model carried rates through
+ * (computeRates), has no rate for most entities in most batches (Heapster's rule: no rate where the
+ * stats did not move). At 1 s a recorded 20-node cluster showed `kubectl top nodes` one node of 20,
+ * and `top pods --at` `<unknown>` for most pods. A minute is Heapster's own resolution.
  */
-export const RATE_LOOKBACK_MS = 60_000;
-
-/** The slowest the kubelet refreshes its stats (cAdvisor's longest housekeeping interval). */
-const KUBELET_REFRESH_MS = 15_000;
+export const RATE_LOOKBACK_MS = RATE_CARRY_MS;
 
 /**
  * The lookback `top` carries rates forward by, for a recording at this resolution: none when

@@ -108,4 +108,80 @@ test('what RateBase keeps of a batch is all the next one needs: rates as the pay
   assert.ok(checked >= 4, 'pods with network stats in both payloads');
 });
 
+test('at 1 s, finer than the stats move: a container keeps the rate of its last move, worked out from the payloads, and a namespace sums every pod at every batch', () => {
+  const t0 = EPOCH + 3600_000;
+  let prev: RateBase | undefined;
+  const seen: { s: any; b: Batch }[] = [];
+  for (let i = 0; i < 25; i++) {
+    const s = JSON.parse(JSON.stringify(buildSummary(w, node, t0 + i * 1000)));
+    const b = processBatch(batch(s, t0 + i * 1000), prev, empty);
+    prev = RateBase.of(b);
+    seen.push({ s, b });
+  }
+  const key = (p: any, c: any) => `namespace:${p.podRef.namespace}/pod:${p.podRef.name}/container:${c.name}`;
+  // a container's rate at batch i: that of the newest move at or before i (its cpu time changed from
+  // the batch before, same start time), from the two payloads; none before its first move
+  const expected = (i: number, uid: string, name: string): number | undefined => {
+    for (let j = i; j > 0; j--) {
+      const c = seen[j]!.s.pods.find((p: any) => p.podRef.uid === uid)?.containers.find((x: any) => x.name === name);
+      const b = seen[j - 1]!.s.pods.find((p: any) => p.podRef.uid === uid)?.containers.find((x: any) => x.name === name);
+      if (!c || !b || c.startTime !== b.startTime) return undefined;
+      if (c.cpu.time !== b.cpu.time) return Math.trunc((1000 * (c.cpu.usageCoreNanoSeconds - b.cpu.usageCoreNanoSeconds)) / ((Date.parse(c.cpu.time) - Date.parse(b.cpu.time)) * 1e6));
+    }
+    return undefined;
+  };
+  let carried = 0, moved = 0;
+  for (let i = 1; i < seen.length; i++) {
+    const { s, b } = seen[i]!;
+    for (const p of s.pods) {
+      for (const c of p.containers) {
+        const want = expected(i, p.podRef.uid, c.name);
+        assert.is(b.sets.get(key(p, c))!.values.get('cpu/usage_rate'), want, `${key(p, c)} at ${i} s`);
+        if (want !== undefined) {
+          const before = seen[i - 1]!.s.pods.find((x: any) => x.podRef.uid === p.podRef.uid)?.containers.find((x: any) => x.name === c.name);
+          if (before?.cpu.time === c.cpu.time) carried++;
+          else moved++;
+        }
+      }
+    }
+    // after the first move every pod has a rate, so a namespace's sum holds all its pods
+    if (i > 10) {
+      for (const ns of new Set(s.pods.map((p: any) => p.podRef.namespace as string))) {
+        const pods = s.pods.filter((p: any) => p.podRef.namespace === ns).map((p: any) => b.sets.get(`namespace:${ns}/pod:${p.podRef.name}`)!.values.get('cpu/usage_rate'));
+        assert.ok(pods.every((v: number | undefined) => v !== undefined), `${ns} at ${i} s: ${pods}`);
+        assert.is(b.sets.get(`namespace:${ns}`)!.values.get('cpu/usage_rate'), pods.reduce((a: number, v: number) => a + v, 0));
+      }
+    }
+  }
+  assert.ok(carried > 5 * moved && moved > 0, `${carried} carried, ${moved} measured`);
+});
+
+test('a rate is carried for a minute at most, not through a restart, and not at 16 s, where Heapster\'s rule holds', () => {
+  const s1 = fixture('summary/kind-v1.17-metrics-server-e2e.json');
+  const key = `node:${s1.node.nodeName}`;
+  const s2 = structuredClone(s1);
+  s2.node.cpu.time = '2020-04-16T20:26:28Z';
+  s2.node.cpu.usageCoreNanoSeconds += 3e9;
+  // measured at 61 s (50m over the 60 s the stats moved), then the same stats a second apart
+  const run = (times: number[], last = s2) => {
+    let prev: Batch | RateBase = batch(s1, 1000);
+    let b!: Batch;
+    times.forEach((ts, i) => {
+      b = batch(i === times.length - 1 ? last : s2, ts);
+      computeRates(prev, b);
+      prev = RateBase.of(b);
+    });
+    return b.sets.get(key)!.values.get('cpu/usage_rate');
+  };
+  const ticks = (to: number) => Array.from({ length: to - 60 }, (_, k) => (61 + k) * 1000);
+  assert.is(run(ticks(62)), 50);
+  assert.is(run(ticks(121)), 50);
+  assert.is(run(ticks(122)), undefined);
+  const restarted = structuredClone(s2);
+  restarted.node.startTime = '2020-04-16T20:26:00Z';
+  assert.is(run(ticks(70), restarted), undefined);
+  assert.is(run([61_000, 77_000]), undefined);
+  assert.is(run([61_000, 76_000]), 50);
+});
+
 test.run();
