@@ -72,7 +72,12 @@ export function* elasticsearchBodies(batch: Batch, o: ElasticsearchOptions, perB
         return out.counted();
       }
       let doc: Doc | undefined;
-      for (const d of docs) if (d.tags === t && d.family === m.family) doc = d;
+      for (const d of docs) {
+        if (d.tags === t && d.family === m.family) {
+          doc = d;
+          break;
+        }
+      }
       if (!doc) docs.push((doc = { family: m.family, tags: t, members: [], values: [] }));
       // a name given twice keeps its last value, as a map would
       const i = doc.members.indexOf(m);
