@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { PluginError, usageError, type ArchiveHistory } from '../query/index.js';
 import { HttpError } from './heapster-params.js';
 import { exportSchema, metricExport } from './metric-export.js';
+import { AnswerCache } from './answer-cache.js';
 import { answerMetricsApi, discovery } from './metrics-api.js';
 import { answerModel, type ApiAnswer } from './model-api.js';
 import { answerPrometheus } from './prometheus-api.js';
@@ -80,12 +81,10 @@ function readFlagFile(file: string, flag: string): Buffer {
 }
 
 /**
- * Answers are cached until the archive changes: Heapster served its model from memory, and scripts
- * and dashboards poll the same URLs. A URL without `end` means "until now", which only changes
- * when a batch arrives, and that changes the archive's version.
+ * Answers are cached until the archive changes (AnswerCache). A URL without `end` means "until
+ * now", which only changes when a batch arrives, and that changes the archive's version.
  */
-const cache = new Map<string, { version: string; status: number; body: string | Buffer; type: string }>();
-const CACHE_ENTRIES = 2000;
+const cache = new AnswerCache<{ status: number; body: string | Buffer; type: string }>(2000, 256 * 2 ** 20);
 
 function authorized(o: ServeOptions, req: http.IncomingMessage): boolean {
   if (!o.token) return true;
@@ -160,9 +159,16 @@ async function prometheus(o: ServeOptions, req: http.IncomingMessage, send: Send
     }
     for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
   }
+  // an instant query without a time is evaluated now: every other answer is the archive's alone
+  const key = path === '/api/v1/query' && !params.has('time') ? undefined : `prometheus ${path}?${params}`;
+  const version = o.history.version();
+  const cached = key === undefined ? undefined : cache.get(key, version);
+  if (cached) return send(cached.status, cached.body, cached.type);
   const a = await answerPrometheus(o.history, path, params, (o.now ?? Date.now)(), o.version);
   if (!a) return send(404, '404: Page Not Found', 'text/plain; charset=utf-8');
-  send(a.status, JSON.stringify(a.body), 'application/json');
+  const body = JSON.stringify(a.body);
+  if (key !== undefined) cache.set(key, version, { status: a.status, body, type: 'application/json' });
+  send(a.status, body, 'application/json');
 }
 
 async function answer(o: ServeOptions, req: http.IncomingMessage, send: Send, text: (status: number, message: string) => void): Promise<void> {
@@ -170,11 +176,10 @@ async function answer(o: ServeOptions, req: http.IncomingMessage, send: Send, te
   const url = parsed.url;
   let path = parsed.path;
   const version = o.history.version();
-  const cached = cache.get(url.pathname + url.search);
-  if (cached && cached.version === version) return send(cached.status, cached.body, cached.type);
+  const cached = cache.get(url.pathname + url.search, version);
+  if (cached) return send(cached.status, cached.body, cached.type);
   const remember = (status: number, body: string, type: string) => {
-    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(url.pathname + url.search, { version, status, body, type });
+    cache.set(url.pathname + url.search, version, { status, body, type });
     send(status, body, type);
   };
   const json = (a: ApiAnswer) => remember(a.status, JSON.stringify(a.body, null, a.compact ? undefined : 1), 'application/json');
