@@ -92,7 +92,7 @@ export class RateBase {
 export function computeRates(prev: Batch | RateBase | undefined, cur: Batch): void {
   if (!prev || cur.timestamp <= prev.timestamp) return;
   const base = prev instanceof RateBase ? prev : RateBase.of(prev);
-  // at 15 s or coarser, stats that did not move are a kubelet that stalled: Heapster's rule holds
+  // coarser than 15 s, stats that did not move are a kubelet that stalled: Heapster's rule holds
   const carryAt = cur.timestamp - prev.timestamp <= KUBELET_REFRESH_MS ? cur.timestamp : undefined;
   for (const set of cur.sets.values()) base.addRates(set, carryAt);
 }
