@@ -30,10 +30,13 @@ async function recorded(target: string, metric: string): Promise<[number, number
   return points;
 }
 
-async function push(sink: string): Promise<void> {
+/** Pushes the recording; returns how many samples the sink says it sent. */
+async function push(sink: string): Promise<number> {
   const r = await kubectl(['heapster', 'sink', 'push', '--archive', dir, '--recording', 'sim', '--sink', sink], env, 120_000);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /: 6 batches, \d+ samples in /);
+  const m = /: 6 batches, (\d+) samples in /.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  return Number(m[1]);
 }
 
 /** Polls a store until it holds `n` points of a series (stores write behind their answer), then returns them. */
@@ -60,7 +63,8 @@ const aPod = () => sim.workload.nodes.flatMap((n) => sim.workload.podsOn(n, sim.
 const six = (pts: [number, number][]): [number, number][] => pts.map(([t, v]) => [t, Number(v.toFixed(6))]);
 
 test('graphite over TCP and UDP into the real carbon-cache: whisper-fetch reads back what query answers, at Heapster\'s paths', async () => {
-  await push(`graphite:${carbon.url}`);
+  const overTcp = await push(`graphite:${carbon.url}`);
+  let overUdp = 0;
   const p = aPod();
   const cases: [string, string, string][] = [
     ['nodes/node-01', 'cpu/usage_rate', 'kubernetes.nodes.node-01.cpu.usage_rate'],
@@ -71,13 +75,15 @@ test('graphite over TCP and UDP into the real carbon-cache: whisper-fetch reads 
   ];
   for (const [target, metric, metricPath] of cases) {
     // UDP after carbon has written what TCP sent: a receiver still busy with that drops datagrams
-    if (metricPath.startsWith('udp.')) await push(`graphite:udp://127.0.0.1:${carbon.port}?prefix=udp`);
+    if (metricPath.startsWith('udp.')) overUdp = await push(`graphite:udp://127.0.0.1:${carbon.port}?prefix=udp`);
     const want = six(await recorded(target, metric));
     const got = await eventually(async () => whisper(metricPath, want[0]![0], want.at(-1)![0]), want.length, metricPath);
     if (!metricPath.startsWith('udp.')) assert.equal(got, want, metricPath);
     else {
-      // UDP is never acknowledged: a receiver busy enough drops datagrams, and what arrives must be exact
-      assert.ok(got.length >= want.length - 1, `${metricPath}: ${got.length} of ${want.length} points`);
+      // UDP is never acknowledged: carbon-cache, busy on a loaded machine, dropped a third of one
+      // path's datagrams on CI. So every line is sent (as many as over TCP), and what arrives is exact
+      assert.is(overUdp, overTcp);
+      assert.ok(got.length >= 1, `${metricPath}: none of ${want.length} points arrived`);
       for (const p of got) assert.ok(want.some((w) => w[0] === p[0] && w[1] === p[1]), `${metricPath}: ${p} is not recorded`);
     }
   }
