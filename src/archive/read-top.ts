@@ -19,13 +19,6 @@ export interface TopSqlQuery {
   namespace?: string;
   /** only these pods, each with its workload; undefined: every pod */
   members?: readonly { namespace: string; pod: string; kind: string; name: string }[];
-  /**
-   * ms: wherever an entity has a working set, its CPU is its newest rate this far back, not only a
-   * rate of the same batch. Recorded finer than the kubelet's CPU counters move (10-15 s), most
-   * batches have no rate for most entities: `--at` showed `<unknown>` for them, and a namespace's
-   * sum at a time held only the pods whose counters had moved.
-   */
-  rateLookbackMs?: number;
 }
 
 /** One row of the level: a node, pod, container, namespace or workload, with all its metrics. */
@@ -72,11 +65,6 @@ const GROUP_COLUMNS: Record<TopGroup, readonly string[]> = {
   ns: ['namespace'], owner: ['namespace', 'owner_kind', 'owner_name'],
 };
 const ALL_COLUMNS = ['node', 'namespace', 'pod', 'container', 'owner_kind', 'owner_name'];
-/** What names one entity of a type: a rate is carried forward within it. */
-const KEY_COLUMNS: Record<'node' | 'pod' | 'pod_container', readonly string[]> = {
-  node: ['node'], pod: ['namespace', 'pod'], pod_container: ['namespace', 'pod', 'container'],
-};
-const CPU = 'cpu/usage_rate';
 
 /**
  * `top` over a recorded window in one scan: per row of the level and metric, the window's
@@ -89,10 +77,7 @@ export async function readTop(files: readonly string[], q: TopSqlQuery): Promise
   if (!files.length || (q.members && !q.members.length)) return [];
   const g = GROUP_COLUMNS[q.group];
   const type = q.group === 'node' ? 'node' : q.group === 'pod_container' ? 'pod_container' : 'pod';
-  const lookback = q.rateLookbackMs ?? 0;
-  const where = [`ts >= make_timestamp(${Math.floor(q.start) - lookback}::BIGINT * 1000)`, `ts <= make_timestamp(${Math.floor(q.end)}::BIGINT * 1000)`, 'resource_id IS NULL', `metric IN (${topMetrics(q.group, q.wide).map(lit).join(', ')})`];
-  // before the window only the rates to carry into it
-  if (lookback) where.push(`(metric = ${lit(CPU)} OR ts >= make_timestamp(${Math.floor(q.start)}::BIGINT * 1000))`);
+  const where = [`ts >= make_timestamp(${Math.floor(q.start)}::BIGINT * 1000)`, `ts <= make_timestamp(${Math.floor(q.end)}::BIGINT * 1000)`, 'resource_id IS NULL', `metric IN (${topMetrics(q.group, q.wide).map(lit).join(', ')})`];
   if (q.recording) where.push(`recording = ${lit(q.recording)}`);
   if (q.namespace !== undefined && q.group !== 'node') where.push(`namespace = ${lit(q.namespace)}`);
   // members come as a table joined on (namespace, pod): a pod list of thousands in an IN list parses slowly
@@ -120,11 +105,10 @@ export async function readTop(files: readonly string[], q: TopSqlQuery): Promise
     WITH ${members}
     src AS NOT MATERIALIZED (SELECT type, node, namespace, pod, container, metric, ts, value${q.members ? ', owner_kind, owner_name' : ''}
       FROM (SELECT * FROM __FROM__ WHERE ${where.join(' AND ')}) ${join}),
-    ${usageRows(q.group, type, lookback, metrics(usage))},
     u AS ${grouped ? '' : 'NOT MATERIALIZED '}(${grouped
-      ? `SELECT ${gl}, ts, metric, sum(value) AS v FROM f GROUP BY ${gl}, ts, metric`
+      ? `SELECT ${gl}, ts, metric, sum(value) AS v FROM src WHERE type = ${lit(type)} AND metric IN (${metrics(usage)}) GROUP BY ${gl}, ts, metric`
       // a node, pod or container has one value per time already: grouping 20 million rows by time to sum one each was half the query
-      : `SELECT ${gl}, ts, metric, value AS v FROM f`}),
+      : `SELECT ${gl}, ts, metric, value AS v FROM src WHERE type = ${lit(type)} AND metric IN (${metrics(usage)})`}),
     a AS (SELECT ${gl}, metric, ${agg} AS value, epoch_ms(min(ts)) AS first, epoch_ms(max(ts)) AS last FROM u GROUP BY ${gl}, metric),
     t AS (SELECT ${gl}, metric, list(i ORDER BY i) AS ti, list(v ORDER BY i) AS tv
       FROM (SELECT ${gl}, metric, ${slice} AS i, max(v) AS v FROM u WHERE metric IN (${metrics(TREND)}) GROUP BY ALL) GROUP BY ${gl}, metric),
@@ -166,29 +150,6 @@ export async function readTop(files: readonly string[], q: TopSqlQuery): Promise
       return row;
     });
   });
-}
-
-/**
- * The CTE `f`: the level's usage rows, per entity and time, before any group sums them. With a
- * lookback, CPU is taken at each time the entity has a working set (an ASOF join to its newest
- * rate at or before it), so a group sums every pod's CPU at every time. An entity with CPU but no
- * working set then shows no CPU; the kubelet reports a working set wherever it reports CPU. The
- * entity is joined on a hash of its names: on strings the join took 0.52 s of a 6-hour 20-node
- * `top namespaces` at 15 s, on the hash 0.23 s. Two entities of one hash (2^-64 a pair) would
- * share their rates.
- */
-function usageRows(group: TopGroup, type: 'node' | 'pod' | 'pod_container', lookback: number, usage: string): string {
-  const keys = KEY_COLUMNS[type];
-  const cols = [...new Set([...GROUP_COLUMNS[group], ...keys])];
-  const raw = `SELECT ${cols.join(', ')}, ts, metric, value FROM src WHERE type = ${lit(type)} AND metric IN (${usage})`;
-  if (!lookback) return `f AS NOT MATERIALIZED (${raw})`;
-  return `r AS NOT MATERIALIZED (${raw}),
-    f AS NOT MATERIALIZED (SELECT ${cols.join(', ')}, ts, metric, value FROM r WHERE metric <> ${lit(CPU)}
-      UNION ALL
-      SELECT ${cols.map((c) => `w.${c}`).join(', ')}, w.ts, ${lit(CPU)} AS metric, c.value
-      FROM (SELECT ${cols.join(', ')}, ts, hash(${keys.join(', ')}) AS k FROM r WHERE metric = 'memory/working_set') w
-      ASOF JOIN (SELECT hash(${keys.join(', ')}) AS k, ts, value FROM r WHERE metric = ${lit(CPU)}) c ON w.k = c.k AND w.ts >= c.ts
-      WHERE epoch_ms(w.ts) - epoch_ms(c.ts) <= ${lookback})`;
 }
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));

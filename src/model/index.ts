@@ -4,7 +4,7 @@ export * from './keys.js';
 export * from './labels.js';
 export { labelPairs } from './label-pairs.js';
 export * from './catalog.js';
-export { computeRates, rateOf, RateBase, KUBELET_REFRESH_MS, RATE_CARRY_MS } from './rates.js';
+export { computeRates, rateOf, RateBase } from './rates.js';
 export { enrichPods } from './enrich-pods.js';
 export { enrichNodes } from './enrich-nodes.js';
 export { aggregatePods, aggregateNamespaces, aggregateNodes, aggregateCluster, NAMESPACE_METRICS, NODE_METRICS } from './aggregate.js';

@@ -10,9 +10,9 @@ const N = RATE_PAIRS.length;
 const WIDTH = 3 + 2 * N;
 
 /** The slowest the kubelet refreshes its stats (cAdvisor's longest housekeeping interval). */
-export const KUBELET_REFRESH_MS = 15_000;
+const KUBELET_REFRESH_MS = 15_000;
 /** How long a rate is carried through batches whose stats did not move: Heapster's own resolution. */
-export const RATE_CARRY_MS = 60_000;
+const RATE_CARRY_MS = 60_000;
 
 /** Sets whose rates were carried, and the batch time they were measured at. */
 const carriedFrom = new WeakMap<MetricSet, number>();

@@ -15,7 +15,6 @@ export { fieldSelector } from './field-selector.js';
 export { TOP_AGGREGATIONS, type TopAggregation, type TopAnswer, type TopLevel, type TopRequest, type TopRow, type TopValues } from './top-types.js';
 export { topFromBatch } from './top-live.js';
 export { topFromArchive, type TopWindow } from './top-archive.js';
-export { RATE_LOOKBACK_MS } from './rate-lookback.js';
 export { resolveWorkload, type OwnedPod } from './resolve-workload.js';
 export { parsePromql, parsePromDuration, PromqlError, SUPPORTED as PROMQL_SUPPORTED, type Matcher } from './promql-parse.js';
 export { instantQuery, rangeQuery, LOOKBACK_MS, type PromResult } from './promql-eval.js';

@@ -2,7 +2,6 @@ import { readNodeObjects, readPodObjects, readTop, topMetrics, type Archive, typ
 import { workloadOf } from '../model/index.js';
 import type { ArchiveScope } from './archive-history.js';
 import { labelSelector } from './label-selector.js';
-import { rateLookback } from './rate-lookback.js';
 import { selectRows } from './top-rows.js';
 import type { TopAggregation, TopRequest, TopRow, TopValues } from './top-types.js';
 
@@ -32,9 +31,8 @@ const SPEC: Record<string, 'cpuRequest' | 'cpuLimit' | 'memRequest' | 'memLimit'
  * labels they had, and workloads come from their owners.
  */
 export async function topFromArchive(archive: Archive, scope: ArchiveScope, req: TopRequest, w: TopWindow): Promise<TopRow[]> {
-  const lookback = rateLookback(w.resolutionMs);
   // only the files of the metrics shown: a day's other metrics were most of what a day's top read
-  const files = await archive.files({ kind: 'samples', ...scope, start: w.start - lookback, end: w.end, metric: topMetrics(GROUP[req.level], req.wide) });
+  const files = await archive.files({ kind: 'samples', ...scope, start: w.start, end: w.end, metric: topMetrics(GROUP[req.level], req.wide) });
   const grouped = req.level === 'namespaces' || req.level === 'owners';
   const needPods = grouped || (req.level !== 'nodes' && !!(req.labelSelector));
   const pods = needPods ? await readPodObjects(await archive.files({ kind: 'pods', ...scope, end: w.end }), w.end) : [];
@@ -48,7 +46,6 @@ export async function topFromArchive(archive: Archive, scope: ArchiveScope, req:
   const slices = w.resolutionMs ? Math.max(1, Math.min(w.slices, Math.floor((w.end - w.start) / w.resolutionMs))) : w.slices;
   const rows = await readTop(files, {
     group: GROUP[req.level], start: w.start, end: w.end, agg: w.agg, slices, ...scope, wide: req.wide ?? true,
-    ...(lookback ? { rateLookbackMs: lookback } : {}),
     ...(req.namespace !== undefined ? { namespace: req.namespace } : {}), ...(members ? { members } : {}),
   });
   // every row has usage in the window: readTop's rows are those of its usage aggregates

@@ -1,12 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { newMetricSet, nodeKey, podContainerKey, podKey, type Batch, type MetricSet } from '../../src/model/index.js';
+import { computeRates, newMetricSet, nodeKey, podContainerKey, podKey, type Batch, type MetricSet } from '../../src/model/index.js';
 import { tempArchive, writeBatches } from '../helpers/archive.js';
 import { cli, pluginEnv } from '../helpers/run-cli.js';
 
-// Recorded at 1 s, finer than the kubelet's CPU counters move: each entity has a CPU rate in a few
-// batches only, as Heapster's rate rule leaves them. What `top` shows is the newest rate within a
-// minute wherever the entity has a working set, worked out below from these definitions.
+// Recorded at 1 s, finer than the kubelet's CPU counters move: each entity's stats move in a few
+// batches only, where `cpu` gives the rate they move at. The model keeps the rate through the batches
+// between, for a minute (computeRates). What `top` shows is the newest rate within a minute wherever
+// the entity has a working set, worked out below from these definitions.
 const T0 = Date.UTC(2026, 0, 1, 10, 0, 0), TICKS = 90, LOOKBACK = 60;
 interface Entity { kind: 'node' | 'pod' | 'pod_container'; name: string; alive: (i: number) => boolean; ws: (i: number) => number; cpu: (i: number) => number | undefined }
 const ENTITIES: Entity[] = [
@@ -27,7 +28,11 @@ function shown(e: Entity, i: number): number | undefined {
   return undefined;
 }
 
+/** The batches as the recorder makes them: counters that move at the definitions' rates, and the model's rates of them. */
 function batches(): Batch[] {
+  // per entity: its stats' time and CPU counter (ns), which move only where `cpu` gives a rate
+  const stats = new Map(ENTITIES.map((e) => [e, { time: T0, ns: 0 }]));
+  let prev: Batch | undefined;
   return Array.from({ length: TICKS }, (_, i) => {
     const sets = new Map<string, MetricSet>();
     for (const e of ENTITIES.filter((x) => x.alive(i))) {
@@ -36,11 +41,21 @@ function batches(): Batch[] {
         : e.kind === 'pod' ? newMetricSet(podKey('web', e.name), 'pod', { type: 'pod', ...labels, pod_id: `uid-${e.name}`, pod_name: e.name, namespace_name: 'web' })
         : newMetricSet(podContainerKey('web', 'a', e.name), 'pod_container', { type: 'pod_container', ...labels, pod_id: 'uid-a', pod_name: 'a', namespace_name: 'web', container_name: e.name });
       set.values.set('memory/working_set', e.ws(i));
-      const cpu = e.cpu(i);
-      if (cpu !== undefined) set.values.set('cpu/usage_rate', cpu);
+      const cpu = e.cpu(i), st = stats.get(e)!;
+      // a rate of R millicores over dt ms is R * dt * 1,000 ns of CPU
+      if (cpu !== undefined && i > 0) {
+        st.ns += cpu * (T0 + i * 1000 - st.time) * 1000;
+        st.time = T0 + i * 1000;
+      }
+      set.values.set('cpu/usage', st.ns);
+      set.scrapeTime = st.time;
+      set.startTime = T0 - 3_600_000;
       sets.set(set.key, set);
     }
-    return { timestamp: T0 + i * 1000, sets };
+    const batch = { timestamp: T0 + i * 1000, sets };
+    computeRates(prev, batch);
+    prev = batch;
+    return batch;
   });
 }
 
