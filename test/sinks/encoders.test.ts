@@ -130,6 +130,11 @@ test('Kafka and Elasticsearch: label values escaped as Go\'s encoding/json escap
     assert.ok(line.includes('"pod_name":"web-1"'), line);
     assert.equal(JSON.parse(line).MetricsTags.labels, set.labels.labels);
   }
+  // each character alone in a value, which has nothing else JSON.stringify would escape
+  for (const [c, go] of [['<', '\\u003c'], ['>', '\\u003e'], ['&', '\\u0026'], ['\u2028', '\\u2028'], ['"', '\\"']]) {
+    set.labels.labels = `app${c}web`;
+    assert.ok(kafkaMessages(b)[0]!.includes(`"labels":"app${go}web"`), `${c}: ${kafkaMessages(b)[0]}`);
+  }
 });
 
 test('Elasticsearch: the reference\'s documents byte for byte, ids aside (§8.4); a family document holds the set\'s values of that family and tag set', () => {
