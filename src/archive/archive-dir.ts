@@ -28,6 +28,8 @@ export const MARKER_FILE = 'kubectl-heapster-archive.json';
 export const SAMPLES_DIR = 'samples';
 export const PODS_DIR = 'pods';
 export const NODES_DIR = 'nodes';
+/** compacted files' series indexes (series-index.ts) */
+export const SERIES_DIR = 'series';
 /** each recording's manifest and gap log */
 export const RECORDINGS_DIR = 'recordings';
 /** what a compaction or prune is about to swap, so a kill in the middle is finished or undone */

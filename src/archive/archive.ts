@@ -2,14 +2,14 @@ import { accessSync, constants, existsSync, readdirSync, renameSync, statSync } 
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PluginError, usageError } from '../model/index.js';
-import { CATALOG_FILE, ensurePrivateDir, INTENTS_DIR, MARKER_FILE, NODES_DIR, PODS_DIR, RECORDINGS_DIR, SAMPLES_DIR } from './archive-dir.js';
+import { CATALOG_FILE, ensurePrivateDir, INTENTS_DIR, MARKER_FILE, NODES_DIR, PODS_DIR, RECORDINGS_DIR, SAMPLES_DIR, SERIES_DIR } from './archive-dir.js';
 import { createCatalog, holdsMetric, selectRecordingRows, selectSnapshots, type Recording, type Snapshot, type SnapshotFilter, type SnapshotKind } from './catalog.js';
 import { isCorruptCatalog, withFileDb } from './duck.js';
 import { writeFileDurably, writerTag } from './durable.js';
 import { rebuildCatalog } from './rebuild.js';
 import { reconcile } from './reconcile.js';
 
-const KIND_DIR: Record<SnapshotKind, string> = { samples: SAMPLES_DIR, pods: PODS_DIR, nodes: NODES_DIR };
+const KIND_DIR: Record<SnapshotKind, string> = { samples: SAMPLES_DIR, pods: PODS_DIR, nodes: NODES_DIR, series: SERIES_DIR };
 
 /** Recording and cluster names end up in file names: a closed alphabet keeps them safe there and in SQL. */
 export const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/;

@@ -55,7 +55,8 @@ export interface RecordingStats extends Recording {
   tsMax?: number;
 }
 
-export type SnapshotKind = 'samples' | 'pods' | 'nodes';
+/** `series`: a compacted group's series index (series-index.ts) */
+export type SnapshotKind = 'samples' | 'pods' | 'nodes' | 'series';
 
 export interface Snapshot {
   file: string;

@@ -10,8 +10,9 @@ import { kvMetadataOption, type FileMeta } from './file-meta.js';
 import { clearIntent, writeIntent, type IntentFile } from './intents.js';
 import { CompactTally } from './compact-tally.js';
 import { MIXED_SAMPLE_ORDER, PARQUET_OPTIONS, ROW_GROUP_ROWS, SAMPLE_ORDER } from './sample-writer.js';
+import { coveredBy, indexesOf, writeSeriesIndex } from './series-index.js';
 
-const ORDER: Record<Snapshot['kind'], string> = { samples: SAMPLE_ORDER, pods: 'namespace, pod, ts', nodes: 'node, ts' };
+const ORDER: Record<Exclude<Snapshot['kind'], 'series'>, string> = { samples: SAMPLE_ORDER, pods: 'namespace, pod, ts', nodes: 'node, ts' };
 
 export interface CompactOptions {
   /** only this recording */
@@ -126,8 +127,10 @@ async function pass(archive: Archive, o: CompactOptions, tally: CompactTally, { 
   if (o.signal?.aborted || !snaps.length) return;
   if (o.level === 2) await learnMetrics(archive, snaps);
   const groups = new Map<string, Snapshot[]>();
+  // a series index is no group of its own: it is merged with the samples it covers (mergeGroup)
+  const indexes = snaps.filter((s) => s.kind === 'series');
   for (const s of snaps) {
-    if (s.level >= o.level || (o.before !== undefined && s.tsMax >= o.before)) continue;
+    if (s.kind === 'series' || s.level >= o.level || (o.before !== undefined && s.tsMax >= o.before)) continue;
     const slot = o.level === 1 ? Math.floor(s.tsMin / 3_600_000) : s.date;
     const key = [s.recording, s.kind, s.cluster, s.date, slot].join('|');
     const list = groups.get(key);
@@ -139,20 +142,23 @@ async function pass(archive: Archive, o: CompactOptions, tally: CompactTally, { 
     if (o.signal?.aborted) break;
     if (group.length < 2 && group[0]!.level === o.level - 1) continue;
     o.onMerge?.({ level: o.level, kind: group[0]!.kind, date: group[0]!.date, tsMin: group[0]!.tsMin, files: group.length, rows: group.reduce((n, g) => n + g.rows, 0) });
+    const samples = group[0]!.kind === 'samples';
+    // the indexes of the files merged go with them; a day's is made from its hours' when each has one
+    const oldIndexes = samples ? coveredBy(group, indexes).indexes : [];
     let merged: Merged[];
     try {
-      merged = await mergeGroup(archive, group, o, resolution.get(group[0]!.recording) ?? 60_000);
+      merged = await mergeGroup(archive, group, o, resolution.get(group[0]!.recording) ?? 60_000, samples ? { from: indexesOf(group, indexes) } : undefined);
     } catch (e) {
       if (o.signal?.aborted) break;
       // another run swapped this group and removed its files while this one read them: its work stands
       if (!(await archive.catalog(true, (con) => allCataloged(con, group)))) continue;
       throw e;
     }
-    const intent = await swap(archive, group, merged);
+    const intent = await swap(archive, group, oldIndexes, merged);
     if (!intent) continue;
-    for (const g of group) removeIfThere(path.join(archive.dir, g.file));
+    for (const g of [...group, ...oldIndexes]) removeIfThere(path.join(archive.dir, g.file));
     clearIntent(intent);
-    tally.swapped(group, merged.map((m) => m.snapshot));
+    tally.swapped([...group, ...oldIndexes], merged.map((m) => m.snapshot));
   }
 }
 
@@ -191,8 +197,8 @@ function cutLongHours(groups: Map<string, Snapshot[]>, most: number): void {
 }
 
 /** The swap under the catalog's lock; undefined (and the new files removed) when the group was merged by another run. */
-async function swap(archive: Archive, group: readonly Snapshot[], merged: readonly Merged[]): Promise<IntentFile | undefined> {
-  const old = group.map((g) => g.file);
+async function swap(archive: Archive, group: readonly Snapshot[], oldIndexes: readonly Snapshot[], merged: readonly Merged[]): Promise<IntentFile | undefined> {
+  const old = [...group, ...oldIndexes].map((g) => g.file);
   let intent: IntentFile | undefined;
   let committed = false;
   try {
@@ -250,7 +256,7 @@ async function learnMetrics(archive: Archive, snaps: readonly Snapshot[]): Promi
  * file is 18 MB, and its queries took the same time (top pods -A 3.8 s against 3.4, top nodes 0.94
  * against 0.83, the others within noise).
  */
-async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions, resolutionMs: number): Promise<Merged[]> {
+async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions, resolutionMs: number, index?: { from: readonly Snapshot[] | undefined }): Promise<Merged[]> {
   const { level } = o;
   const splitRows = o.splitRows ?? SPLIT_ROWS;
   const first = group[0]!;
@@ -261,7 +267,7 @@ async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions
   const metricLast = first.kind === 'samples' && ticks <= METRIC_LAST_TICKS && rows / ticks > (o.metricLastFrom ?? ROW_GROUP_ROWS);
   const split = rows >= splitRows && !(metricLast && rows <= (o.mergeRows ?? MERGE_ROWS));
   const from = `read_parquet(${fileList(files)}, union_by_name = true)`;
-  const out: { rel: string; abs: string; tmp: string; rows: number; metric?: string }[] = [];
+  const out: { rel: string; abs: string; tmp: string; rows: number; metric?: string; kind: Snapshot['kind'] }[] = [];
   await withMemoryDb(async (con) => {
     if (o.memoryLimit) await con.run(`SET memory_limit = ${lit(o.memoryLimit)}`);
     const interrupt = () => con.interrupt();
@@ -277,9 +283,9 @@ async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions
         const dest = archive.snapshotPath(first.kind, first.cluster, first.date, first.recording, level, tsMin);
         const tmp = tempName(dest.abs);
         const meta: FileMeta = { kind: first.kind, recording: first.recording, cluster: first.cluster, date: first.date, level, tsMin, tsMax, resolutionMs, ...(metric === undefined ? {} : { metric }) };
-        out.push({ ...dest, tmp, rows: 0, ...(metric === undefined ? {} : { metric }) });
+        out.push({ ...dest, tmp, rows: 0, kind: first.kind, ...(metric === undefined ? {} : { metric }) });
         const select = labels ? labels.select(metric) : '*';
-        const order = metric === undefined && metricLast ? MIXED_SAMPLE_ORDER : ORDER[first.kind];
+        const order = metric === undefined && metricLast ? MIXED_SAMPLE_ORDER : ORDER[first.kind as keyof typeof ORDER];
         await con.run(`COPY (SELECT ${select} FROM ${from} ${where} ORDER BY ${order}) TO ${lit(tmp)} (${PARQUET_OPTIONS}, ${kvMetadataOption(meta)})`);
         const n = Number((await con.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${lit(tmp)})`)).getRowObjects()[0]!.n);
         out.at(-1)!.rows = n;
@@ -287,6 +293,14 @@ async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions
         fsyncFile(tmp);
       }
       if (written !== rows) throw new Error(`compaction of ${first.recording}/${first.date} wrote ${written} rows instead of ${rows}; nothing was changed`);
+      if (index) {
+        o.signal?.throwIfAborted();
+        const dest = archive.snapshotPath('series', first.cluster, first.date, first.recording, level, tsMin);
+        const tmp = tempName(dest.abs);
+        out.push({ ...dest, tmp, rows: 0, kind: 'series' });
+        const meta: FileMeta = { kind: 'series', recording: first.recording, cluster: first.cluster, date: first.date, level, tsMin, tsMax, resolutionMs };
+        out.at(-1)!.rows = await writeSeriesIndex(con, tmp, meta, from, index.from?.map((s) => path.join(archive.dir, s.file)), o.signal);
+      }
     } catch (e) {
       for (const f of out) removeIfThere(f.tmp);
       throw e;
@@ -298,7 +312,7 @@ async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions
     const { metric: _mixed, ...common } = first;
     return {
       tmp: f.tmp, abs: f.abs,
-      snapshot: { ...common, file: f.rel, level, rows: f.rows, bytes: statSync(f.tmp).size, tsMin, tsMax, ...(f.metric === undefined ? {} : { metric: f.metric }) },
+      snapshot: { ...common, kind: f.kind, file: f.rel, level, rows: f.rows, bytes: statSync(f.tmp).size, tsMin, tsMax, ...(f.metric === undefined ? {} : { metric: f.metric }) },
     };
   });
 }

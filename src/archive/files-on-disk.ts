@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { NODES_DIR, PODS_DIR, SAMPLES_DIR } from './archive-dir.js';
+import { NODES_DIR, PODS_DIR, SAMPLES_DIR, SERIES_DIR } from './archive-dir.js';
 
 /** Every file under the archive's data folders, relative to the archive, temporary ones included. */
 export function filesOnDisk(dir: string): string[] {
@@ -12,6 +12,6 @@ export function filesOnDisk(dir: string): string[] {
       else out.push(r);
     }
   };
-  for (const d of [SAMPLES_DIR, PODS_DIR, NODES_DIR]) if (existsSync(path.join(dir, d))) walk(d);
+  for (const d of [SAMPLES_DIR, PODS_DIR, NODES_DIR, SERIES_DIR]) if (existsSync(path.join(dir, d))) walk(d);
   return out;
 }

@@ -16,4 +16,5 @@ export { isOutOfMemory, keepFreedMemoryBriefly, keepMemoryBetweenTicks, memoryLi
 export { readTop, topMetrics, type TopSqlQuery, type TopSqlRow, type TopGroup, type TopAgg } from './read-top.js';
 export { readPodObjects, type PodObjectRow } from './read-pods.js';
 export { readRecordedBatches, readRecordedParts, readRecordedSeries, type RecordedFiles, type RecordedParts, type RecordedSeries } from './recorded-batches.js';
+export { coveredBy, indexAnswers } from './series-index.js';
 export { readManifest, type SinkRecord } from './manifest.js';

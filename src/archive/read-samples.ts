@@ -76,7 +76,7 @@ export function whereClause(f: SampleFilter, range: TimeRange): string {
 }
 
 /** `cluster` and `date` come from the folder names only when asked for: parsing them cost a sixth of a query. */
-const source = (files: readonly string[], partitions: boolean) =>
+export const parquetSource = (files: readonly string[], partitions = false) =>
   `read_parquet(${fileList(files)}, hive_partitioning = ${partitions}, union_by_name = true)`;
 
 /**
@@ -86,7 +86,7 @@ const source = (files: readonly string[], partitions: boolean) =>
 export async function readArchive<T>(files: readonly string[], fn: (con: DuckDBConnection, from: string) => Promise<T>, partitions = false): Promise<T> {
   return withReadDb(async (con) => {
     try {
-      return await fn(con, source(files, partitions));
+      return await fn(con, parquetSource(files, partitions));
     } catch (e) {
       if (e instanceof PluginError) throw e;
       const msg = String((e as Error).message).split('\n')[0]!;

@@ -3,7 +3,8 @@ import {
 } from '../model/index.js';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { fileList, memoryLimitBytes } from './duck.js';
-import { columnsOf, readArchive, whereClause, type SampleFilter } from './read-samples.js';
+import { columnsOf, parquetSource, readArchive, whereClause, type SampleFilter } from './read-samples.js';
+import { indexSources } from './series-index.js';
 import { inSlice, tickSlices } from './tick-slices.js';
 
 export interface RecordedFiles {
@@ -41,7 +42,7 @@ export async function readRecordedBatches(files: RecordedFiles, f: SampleFilter,
   await readArchive(files.samples, async (con, src) => {
     const where = whereClause(f, range);
     // the window's entities, metrics and filesystems numbered once, so a slice is one scan of its rows
-    const { entities, metrics, resources } = await seriesTables(con, `SELECT * FROM ${src} WHERE ${where}`);
+    const { entities, metrics, resources } = await seriesTables(con, partsOf(`SELECT * FROM ${src} WHERE ${where}`));
     const pods = await podMeta(con, files.pods, range.end, entities);
     const sets = entities.map((e) => ({ key: keyOf(e.type, e.node, e.namespace, e.pod, e.container), type: e.type,
       labels: labelsOf(e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid, pods, nodes) }));
@@ -107,7 +108,7 @@ export async function readRecordedSeries(files: RecordedFiles, f: SampleFilter, 
   const nodes = await nodeMeta(files.nodes, range.end);
   await readArchive(files.samples, async (con, src) => {
     const picked = `SELECT * FROM ${src} WHERE ${whereClause(f, range)}`;
-    const { labels, metrics, resources } = await labelledTables(con, picked, { files: files.pods, at: range.end }, nodes);
+    const { labels, metrics, resources } = await labelledTables(con, partsOf(picked), { files: files.pods, at: range.end }, nodes);
     const result = await con.stream(`SELECT DISTINCT e, m, r FROM (${numberedRows(picked)})`);
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       const [eCol, mCol, rCol] = [0, 1, 2].map((c) => chunk.getColumnVector(c)) as unknown as [Num, Num, Num];
@@ -130,12 +131,33 @@ export interface RecordedParts {
 /**
  * A window's entities, metrics and filesystems without its series: every label a series of the
  * window has is one of an entity's, its name or its filesystem, so a listing of every label and value
- * needs only these (26 k entities where 3 h of 100 nodes has 770 k series).
+ * needs only these (26 k entities where 3 h of 100 nodes has 770 k series). `indexes`: the series
+ * indexes of compacted files left out of `files.samples` (series-index.ts); `f` then filters by
+ * recording and metric only, which the caller has applied to the indexes' choice and their metrics.
  */
-export async function readRecordedParts(files: RecordedFiles, f: SampleFilter, range: { start: number; end: number }): Promise<RecordedParts> {
-  if (!files.samples.length) return { labels: [], metrics: [], resources: [] };
+export async function readRecordedParts(files: RecordedFiles, f: SampleFilter, range: { start: number; end: number },
+  indexes: readonly string[] = []): Promise<RecordedParts> {
+  if (!files.samples.length && !indexes.length) return { labels: [], metrics: [], resources: [] };
   const nodes = await nodeMeta(files.nodes, range.end);
-  return readArchive(files.samples, (con, src) => labelledTables(con, `SELECT * FROM ${src} WHERE ${whereClause(f, range)}`, { files: files.pods, at: range.end }, nodes));
+  return readArchive([...files.samples, ...indexes], (con) => {
+    const scanned = files.samples.length ? partsOf(`SELECT * FROM ${parquetSource(files.samples)} WHERE ${whereClause(f, range)}`) : undefined;
+    const indexed = indexes.length ? indexSources(indexes, range, f.metrics ?? (f.metric !== undefined ? [f.metric] : undefined)) : undefined;
+    const parts = scanned && indexed ? {
+      entities: `${scanned.entities} UNION ALL ${indexed.entities}`, metrics: `${scanned.metrics} UNION ALL ${indexed.metrics}`,
+      resources: `${scanned.resources} UNION ALL ${indexed.resources}`,
+    } : (scanned ?? indexed)!;
+    return labelledTables(con, parts, { files: files.pods, at: range.end }, nodes);
+  });
+}
+
+/** SELECTs of a window's entity, metric and filesystem columns: seriesTables takes the distinct of each. */
+interface PartSources { entities: string; metrics: string; resources: string }
+
+const ENTITY_COLUMNS = 'type, node, namespace, pod, container, pod_uid';
+
+/** The parts of the rows `picked` selects. */
+function partsOf(picked: string): PartSources {
+  return { entities: `SELECT ${ENTITY_COLUMNS} FROM (${picked})`, metrics: `SELECT metric FROM (${picked})`, resources: `SELECT resource_id FROM (${picked})` };
 }
 
 function keyOf(type: EntityType, node: string | null, ns: string | null, pod: string | null, container: string | null): string {
@@ -222,7 +244,7 @@ interface Num { getItem(i: number): number | null }
 interface Entity { type: EntityType; node: string | null; namespace: string | null; pod: string | null; container: string | null; pod_uid: string | null }
 
 /** seriesTables, each entity labelled as readRecordedBatches labels its sets, with its pods as they were at `podFiles.at`. */
-async function labelledTables(con: DuckDBConnection, picked: string, podFiles: { files: readonly string[]; at: number }, nodes: Map<string, NodeMeta>): Promise<RecordedParts> {
+async function labelledTables(con: DuckDBConnection, picked: PartSources, podFiles: { files: readonly string[]; at: number }, nodes: Map<string, NodeMeta>): Promise<RecordedParts> {
   const { entities, metrics, resources } = await seriesTables(con, picked);
   const pods = await podMeta(con, podFiles.files, podFiles.at, entities);
   return { labels: entities.map((e) => labelsOf(e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid, pods, nodes)), metrics, resources };
@@ -242,26 +264,26 @@ function numberedRows(picked: string): string {
 }
 
 /**
- * The distinct entities, metrics and filesystems of the rows `picked` selects, each numbered in
- * sorted order, kept as the connection's temporary tables `ent`, `met` and `res` for a join.
+ * The distinct entities, metrics and filesystems of a window, each numbered in sorted order, kept as
+ * the connection's temporary tables `ent`, `met` and `res` for a join.
  */
-async function seriesTables(con: DuckDBConnection, picked: string): Promise<{ entities: Entity[]; metrics: string[]; resources: string[] }> {
-  const cols = ['type', 'node', 'namespace', 'pod', 'container', 'pod_uid'];
-  const numbered = async (table: string, columns: string[], where = 'true', from = `(${picked})`) => {
+async function seriesTables(con: DuckDBConnection, picked: PartSources): Promise<{ entities: Entity[]; metrics: string[]; resources: string[] }> {
+  const cols = ENTITY_COLUMNS.split(', ');
+  const numbered = async (table: string, columns: string[], from: string, where = 'true') => {
     const list = columns.join(', ');
     await con.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT (row_number() OVER (ORDER BY ${list}) - 1)::INTEGER AS id, ${list}
       FROM (SELECT DISTINCT ${list} FROM ${from} WHERE ${where})`);
     return columnsOf(await con.runAndReadAll(`SELECT ${list} FROM ${table} ORDER BY id`));
   };
   const s = (v: DuckDBValue | undefined) => (v === null || v === undefined ? null : String(v));
-  const e = await numbered('ent', cols);
+  const e = await numbered('ent', cols, `(${picked.entities})`);
   const entities = (e.type ?? []).map((t, i) => ({
     type: String(t) as EntityType, node: s(e.node![i]), namespace: s(e.namespace![i]), pod: s(e.pod![i]), container: s(e.container![i]), pod_uid: s(e.pod_uid![i]),
   }));
   // metrics and filesystems in a scan each: the metrics' reads one sorted, dictionary-encoded column,
   // and the filesystems' skips the row groups without one (their null counts). Over the 20-node
   // bench day, 76 and 290 ms, against 510 for one scan of both columns
-  const metrics = (await numbered('met', ['metric'])).metric!.map(String);
-  const resources = (await numbered('res', ['resource_id'], 'resource_id IS NOT NULL')).resource_id!.map(String);
+  const metrics = (await numbered('met', ['metric'], `(${picked.metrics})`)).metric!.map(String);
+  const resources = (await numbered('res', ['resource_id'], `(${picked.resources})`, 'resource_id IS NOT NULL')).resource_id!.map(String);
   return { entities, metrics, resources };
 }

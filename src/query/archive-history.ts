@@ -1,5 +1,6 @@
+import path from 'node:path';
 import {
-  readBuckets, readEntities, readRecordedBatches, readRecordedParts, readRecordedSeries, type RecordedFiles, type RecordedParts, type RecordedSeries, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
+  coveredBy, indexAnswers, readBuckets, readEntities, readRecordedBatches, readRecordedParts, readRecordedSeries, type RecordedFiles, type RecordedParts, type RecordedSeries, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
   type Aggregation, type RecordingStats, type Archive, type EntityRow, type SampleFilter,
 } from '../archive/index.js';
 import { keyOfParts, parseKey, type Batch, type EntityType, type KeyParts } from '../model/index.js';
@@ -117,9 +118,19 @@ export class ArchiveHistory implements History {
     await readRecordedSeries(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w, onSeries);
   }
 
-  /** The entities, metrics and filesystems of a window, each once, labelled as in its batches. */
+  /**
+   * The entities, metrics and filesystems of a window, each once, labelled as in its batches. The
+   * compacted files' series indexes answer for those files when the filter is one they know.
+   */
   async recordedParts(f: SampleFilter, w: { start: number; end: number }): Promise<RecordedParts> {
-    return readRecordedParts(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w);
+    const files = await this.recordedFiles(w, f.metric);
+    const filter = { ...f, ...this.recordingFilter() };
+    if (!indexAnswers(filter)) return readRecordedParts(files, filter, w);
+    const within = { ...this.scope, start: w.start, end: w.end };
+    const samples = await this.archive.snapshots({ kind: 'samples', ...within, ...(f.metric !== undefined ? { metric: f.metric } : {}) });
+    const { scan, indexes } = coveredBy(samples, await this.archive.snapshots({ kind: 'series', ...within }));
+    const abs = (s: { file: string }) => path.join(this.archive.dir, s.file);
+    return readRecordedParts({ ...files, samples: scan.map(abs) }, filter, w, indexes.map(abs));
   }
 
   /** The oldest and newest batch in scope, if anything was recorded. */

@@ -154,7 +154,9 @@ test('two compactions at once never double a row', async () => {
   assert.is(sum('written'), 2, JSON.stringify(results));
   assert.is(sum('rows'), before.rows.length, JSON.stringify(results));
   assert.equal(await contents(archive), { ...before, recs: before.recs });
-  assert.equal((await verify(archive)).problems, []);
+  const v = await verify(archive);
+  assert.equal([v.problems, v.leftovers], [[], []], 'the losing run\'s files gone, its series index with them');
+  assert.is((await archive.snapshots({ kind: 'series' })).length, 2, 'one series index a day');
   assert.is(readdirSync(path.join(archive.dir, 'intents')).length, 0);
 });
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../helpers/paths.js';
 import { cli, pluginEnv } from '../helpers/run-cli.js';
@@ -135,6 +135,16 @@ test('series, labels and label values list what Prometheus lists for the same da
   }
   const matched = async (base: string) => (await ask(base, 'label/pod_name/values', { ...w, 'match[]': 'heapster_memory_usage{namespace_name="kube-system"}' })).data;
   assert.equal(await matched(ours), await matched(prom.url));
+  // compacted, the listings come from the day's series index, and still list what Prometheus lists
+  const compacted = await cli(['archive', 'compact', '--archive', dir], env, 120_000);
+  assert.is(compacted.code, 0, compacted.stderr);
+  const index = await cli(['archive', 'verify', '--archive', dir], env);
+  assert.is(index.code, 0, index.stdout + index.stderr);
+  assert.ok(readdirSync(path.join(dir, 'series'), { recursive: true }).some((f) => String(f).endsWith('.parquet')), 'a series index');
+  assert.equal(await labels(ours), await labels(prom.url), 'compacted');
+  for (const name of ['namespace_name', '__name__', 'pod_name', 'resource_id', 'container_base_image']) {
+    assert.equal((await ask(ours, `label/${name}/values`, w)).data, (await ask(prom.url, `label/${name}/values`, w)).data, `compacted: ${name}`);
+  }
 });
 
 test('what Grafana asks besides: a POSTed form, 1+1, buildinfo, metadata; unsupported PromQL is a Prometheus-shaped 400 naming what is supported', async () => {
