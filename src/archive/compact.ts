@@ -299,7 +299,8 @@ async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions
         const tmp = tempName(dest.abs);
         out.push({ ...dest, tmp, rows: 0, kind: 'series' });
         const meta: FileMeta = { kind: 'series', recording: first.recording, cluster: first.cluster, date: first.date, level, tsMin, tsMax, resolutionMs };
-        out.at(-1)!.rows = await writeSeriesIndex(con, tmp, meta, from, index.from?.map((s) => path.join(archive.dir, s.file)), o.signal);
+        const indexes = index.from && [...index.from].sort((a, b) => a.tsMin - b.tsMin).map((s) => path.join(archive.dir, s.file));
+        out.at(-1)!.rows = await writeSeriesIndex(con, tmp, meta, from, indexes, o.signal);
       }
     } catch (e) {
       for (const f of out) removeIfThere(f.tmp);

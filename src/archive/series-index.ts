@@ -29,21 +29,25 @@ const INDEX_ORDER = `hour, ${ENTITY.join(', ')}, metric, resource_id`;
 
 /**
  * Writes the index of the sample rows `from` holds (a compaction's read of its group) to `tmp`, made
- * from `indexes`, those of the group's files, when each has one (a day from its hours'), else from
- * the rows. Returns its row count.
+ * from `indexes`, those of the group's files in time order, when each has one (a day from its
+ * hours'), else from the rows. Returns its row count.
  */
 export async function writeSeriesIndex(con: DuckDBConnection, tmp: string, meta: FileMeta, from: string, indexes?: readonly string[], signal?: AbortSignal): Promise<number> {
   const write = async (select: string) => {
-    await con.run(`COPY (SELECT * FROM (${select}) ORDER BY ${INDEX_ORDER}) TO ${lit(tmp)} (${PARQUET_OPTIONS}, ${kvMetadataOption(meta)})`);
+    await con.run(`COPY (${select}) TO ${lit(tmp)} (${PARQUET_OPTIONS}, ${kvMetadataOption(meta)})`);
     return Number((await con.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${lit(tmp)})`)).getRowObjects()[0]!.n);
   };
+  const fromRows = `SELECT * FROM (${INDEX_ROWS(from)}) ORDER BY ${INDEX_ORDER}`;
   let n: number;
   try {
-    n = indexes ? await write(`SELECT DISTINCT * FROM read_parquet(${fileList(indexes)})`) : await write(INDEX_ROWS(from));
+    // the hours' rows one file after another, each sorted, in time order: streamed, where a
+    // DISTINCT and a sort of the 100-node bench day's 487 k rows took 70 MB more. An hour merged in
+    // runs has its rows in each run's index: a reader's DISTINCT takes them once
+    n = await write(indexes ? `SELECT * FROM read_parquet(${fileList(indexes)})` : fromRows);
   } catch (e) {
     // an index that cannot be read (removed by hand, damaged) must not stop the day's merge: the rows are there
     if (!indexes || signal?.aborted) throw e;
-    n = await write(INDEX_ROWS(from));
+    n = await write(fromRows);
   }
   fsyncFile(tmp);
   return n;

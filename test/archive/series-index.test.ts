@@ -90,10 +90,23 @@ test('each compacted group gets a series index with its level and times; a day\'
   assert.ok(day.length > 1, 'the day split by metric');
   assert.equal(await kinds(archive, 'series'), [day[0]], 'one index for the day\'s files');
   assert.is((await archive.snapshots({ kind: 'series' }))[0]!.rows, hourRows, 'the hours\' rows, distinct as they were');
+  // streamed from the hours' files in time order: sorted by hour, each hour sorted within
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const con = await (await DuckDBInstance.create(':memory:')).connect();
+  const order = 'epoch_ms(hour)::VARCHAR, type, node, namespace, pod, container, pod_uid, metric, resource_id';
+  const rows = async (sql: string) => JSON.stringify((await con.runAndReadAll(sql)).getRows());
+  const index = `read_parquet('${(await archive.files({ kind: 'series' }))[0]}')`;
+  assert.is(await rows(`SELECT ${order} FROM ${index}`), await rows(`SELECT ${order} FROM ${index} ORDER BY ${order}`));
+  con.closeSync();
   const cataloged = new Set((await archive.snapshots({})).map((s) => s.file));
   assert.equal(filesOnDisk(archive.dir).filter((f) => !cataloged.has(f)), [], 'the hours\' indexes gone from disk too');
   const report = await verify(archive);
   assert.equal([report.problems, report.leftovers], [[], []]);
+  // the index describes itself, as every file does: a catalog rebuilt from the files has it again
+  const indexRows = await archive.snapshots({ kind: 'series' });
+  await archive.rebuild('as the test asks');
+  assert.equal((await archive.snapshots({ kind: 'series' })).map(({ file, level, tsMin, tsMax, rows, bytes }) => ({ file, level, tsMin, tsMax, rows, bytes })),
+    indexRows.map(({ file, level, tsMin, tsMax, rows, bytes }) => ({ file, level, tsMin, tsMax, rows, bytes })));
   await prune(archive, { olderThan: T0 + 10 * H });
   assert.equal(readdirSync(path.join(archive.dir, 'series'), { recursive: true }).filter((f) => String(f).endsWith('.parquet')), [], 'pruned with the samples');
 });
