@@ -127,11 +127,14 @@ test('the hour before is merged into one sample file once the recording has pass
   assert.equal(stamps, [-30_000, -20_000, -10_000, 0, 10_000, 20_000].map((d) => hour + d));
   const snaps = await archive.catalog(true, (con) => selectSnapshots(con, { recording: 'r' }));
   const before = snaps.filter((s) => s.tsMax < hour), after = snaps.filter((s) => s.tsMax >= hour);
-  // pods and nodes did not change: the hour has one file of each, which stays as it is
-  assert.equal(before.map((s) => [s.kind, s.level]).sort(), [['nodes', 0], ['pods', 0], ['samples', 1]]);
+  // pods and nodes did not change: the hour has one file of each, which stays as it is; the merged
+  // samples have their series index beside them
+  assert.equal(before.map((s) => [s.kind, s.level]).sort(), [['nodes', 0], ['pods', 0], ['samples', 1], ['series', 1]]);
   const merged = before.find((s) => s.kind === 'samples')!;
   assert.is(merged.rows, rowsAt.get(hour - 30_000)! + rowsAt.get(hour - 20_000)! + rowsAt.get(hour - 10_000)!);
   assert.equal([merged.tsMin, merged.tsMax], [hour - 30_000, hour - 10_000]);
+  const index = before.find((s) => s.kind === 'series')!;
+  assert.equal([index.tsMin, index.tsMax], [merged.tsMin, merged.tsMax]);
   assert.equal(after.filter((s) => s.kind === 'samples').map((s) => [s.tsMin, s.level]), [[hour, 0], [hour + 10_000, 0], [hour + 20_000, 0]]);
   const { batches, whole } = await boundaries(archive);
   assert.equal(batches, stamps, 'every batch still reads');
