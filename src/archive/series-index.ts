@@ -60,19 +60,16 @@ const coverKey = (s: Snapshot) => [s.recording, s.cluster, s.date, s.level, s.ts
  * Splits sample files into those a series index covers and those to scan, with the indexes to
  * read. Tick files (level 0) are never covered: they have no index.
  */
-export function coveredBy(samples: readonly Snapshot[], indexes: readonly Snapshot[]): { scan: Snapshot[]; covered: Snapshot[]; indexes: Snapshot[] } {
+export function coveredBy(samples: readonly Snapshot[], indexes: readonly Snapshot[]): { scan: Snapshot[]; indexes: Snapshot[] } {
   const byKey = new Map(indexes.filter((i) => i.level > 0).map((i) => [coverKey(i), i]));
-  const scan: Snapshot[] = [], covered: Snapshot[] = [];
+  const scan: Snapshot[] = [];
   const used = new Map<string, Snapshot>();
   for (const s of samples) {
     const i = s.level > 0 ? byKey.get(coverKey(s)) : undefined;
-    if (!i) scan.push(s);
-    else {
-      covered.push(s);
-      used.set(i.file, i);
-    }
+    if (i) used.set(i.file, i);
+    else scan.push(s);
   }
-  return { scan, covered, indexes: [...used.values()] };
+  return { scan, indexes: [...used.values()] };
 }
 
 /** The indexes of these sample files, when every one has one; else undefined. */
