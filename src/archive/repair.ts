@@ -33,7 +33,10 @@ export async function repairArchive(archive: Archive, o: { rebuild?: boolean } =
     await deleteSnapshots(con, gone.map((s) => s.file));
     return gone;
   });
-  for (const s of dropped) lines.push(`dropped ${s.file} from the catalog: the file is missing (${s.rows} rows of ${s.recording} lost)`);
+  for (const s of dropped) {
+    const lost = s.kind === 'series' ? `a series index of ${s.recording}, no samples lost: label listings read the rows instead` : `${s.rows} rows of ${s.recording} lost`;
+    lines.push(`dropped ${s.file} from the catalog: the file is missing (${lost})`);
+  }
   for (const f of [archive.catalogPath, `${archive.catalogPath}.wal`]) {
     if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) {
       chmodSync(f, 0o600);

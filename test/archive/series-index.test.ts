@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { compact, filesOnDisk, prune, readRecordedParts, verify, type Archive, type RecordedParts } from '../../src/archive/index.js';
+import { compact, filesOnDisk, prune, readRecordedParts, repairArchive, verify, type Archive, type RecordedParts } from '../../src/archive/index.js';
 import { newMetricSet, type Batch, type MetricSet } from '../../src/model/index.js';
 import { deleteSnapshots } from '../../src/archive/catalog.js';
 import { ArchiveHistory } from '../../src/query/archive-history.js';
@@ -166,6 +166,17 @@ test('an hour\'s index that cannot be read does not stop the day\'s merge: the d
   const history = new ArchiveHistory(archive, {});
   assert.equal(seen(await history.recordedParts({}, { start: T0, end: T0 + HOURS * H })), truth(batches, 0, HOURS - 1));
   assert.equal((await verify(archive)).problems, []);
+});
+
+test('a day\'s index gone from disk: verify and repair say no sample is lost, and listings then read the rows', async () => {
+  const { archive, batches } = await compacted(2);
+  const [index] = await archive.snapshots({ kind: 'series' });
+  rmSync(path.join(archive.dir, index!.file));
+  assert.equal((await verify(archive)).problems, [`${index!.file}: in the catalog but missing on disk (a series index, no samples lost); \`archive repair\` drops it from the catalog`]);
+  const lines = await repairArchive(archive);
+  assert.ok(lines.includes(`dropped ${index!.file} from the catalog: the file is missing (a series index of r, no samples lost: label listings read the rows instead)`), lines.join('\n'));
+  const history = new ArchiveHistory(archive, {});
+  assert.equal(seen(await history.recordedParts({}, { start: T0, end: T0 + HOURS * H })), truth(batches, 0, HOURS - 1));
 });
 
 test.run();
