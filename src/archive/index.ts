@@ -17,4 +17,5 @@ export { readTop, topMetrics, type TopSqlQuery, type TopSqlRow, type TopGroup, t
 export { readPodObjects, type PodObjectRow } from './read-pods.js';
 export { readRecordedBatches, readRecordedParts, readRecordedSeries, type RecordedFiles, type RecordedParts, type RecordedSeries } from './recorded-batches.js';
 export { coveredBy, indexAnswers } from './series-index.js';
+export { backfillSeriesIndexes } from './index-backfill.js';
 export { readManifest, type SinkRecord } from './manifest.js';

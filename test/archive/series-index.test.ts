@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { compact, filesOnDisk, prune, readRecordedParts, repairArchive, verify, type Archive, type RecordedParts } from '../../src/archive/index.js';
+import { backfillSeriesIndexes, compact, filesOnDisk, prune, readRecordedParts, repairArchive, verify, type Archive, type RecordedParts } from '../../src/archive/index.js';
 import { newMetricSet, type Batch, type MetricSet } from '../../src/model/index.js';
 import { deleteSnapshots } from '../../src/archive/catalog.js';
 import { ArchiveHistory } from '../../src/query/archive-history.js';
@@ -176,6 +176,22 @@ test('a day\'s index gone from disk: verify and repair say no sample is lost, an
   const lines = await repairArchive(archive);
   assert.ok(lines.includes(`dropped ${index!.file} from the catalog: the file is missing (a series index of r, no samples lost: label listings read the rows instead)`), lines.join('\n'));
   const history = new ArchiveHistory(archive, {});
+  assert.equal(seen(await history.recordedParts({}, { start: T0, end: T0 + HOURS * H })), truth(batches, 0, HOURS - 1));
+});
+
+test('days compacted before indexes existed get theirs once, and listings then read them', async () => {
+  const { archive, batches } = await compacted(2);
+  const made = await archive.snapshots({ kind: 'series' });
+  await archive.catalog(false, (con) => deleteSnapshots(con, made.map((s) => s.file)));
+  for (const s of made) rmSync(path.join(archive.dir, s.file));
+  assert.is(await backfillSeriesIndexes(archive), 1);
+  assert.equal(await kinds(archive, 'series'), [(await kinds(archive, 'samples'))[0]], 'the day\'s files, one index');
+  assert.is(await backfillSeriesIndexes(archive), 0, 'once');
+  const report = await verify(archive);
+  assert.equal([report.problems, report.leftovers], [[], []]);
+  const history = new ArchiveHistory(archive, {});
+  // between two batches of hour 1: only an index answers with the hour's series
+  assert.equal(seen(await history.recordedParts({}, { start: T0 + H + RES + 60_000, end: T0 + H + 2 * RES - 60_000 })), truth(batches, 1, 1));
   assert.equal(seen(await history.recordedParts({}, { start: T0, end: T0 + HOURS * H })), truth(batches, 0, HOURS - 1));
 });
 

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { compact, keepFreedMemoryBriefly, type MergeStart } from '../../archive/index.js';
+import { backfillSeriesIndexes, compact, keepFreedMemoryBriefly, type MergeStart } from '../../archive/index.js';
 import { archiveFlag, openArchive, requireRecording } from '../../cli/archive-flags.js';
 import { BaseCommand } from '../../cli/base-command.js';
 import { formatBytes } from '../../render/index.js';
@@ -24,8 +24,12 @@ export default class ArchiveCompact extends BaseCommand {
     // samples, as `archive ls` and `export` count them: the pod and node rows said apart, or a user
     // comparing the three would think rows were added
     const others = r.rows - r.samples;
+    // days compacted before series indexes existed get theirs, so label listings over them read it
+    if (tty) process.stderr.write('indexing the series of files compacted before series indexes…');
+    const indexed = await backfillSeriesIndexes(archive, flags.recording ? { recording: flags.recording } : {}).finally(() => tty && process.stderr.write('\r\x1b[2K'));
     process.stdout.write(r.merged
       ? `merged ${r.merged} files into ${r.written} (${r.samples} samples${others ? ` and ${others} pod and node rows` : ''}, ${formatBytes(r.bytesBefore)} → ${formatBytes(r.bytesAfter)})\n`
-      : 'nothing to compact\n');
+      : indexed ? '' : 'nothing to compact\n');
+    if (indexed) process.stdout.write(`indexed the series of ${indexed} compacted ${indexed === 1 ? 'hour or day' : 'hours and days'} that had no index\n`);
   }
 }
