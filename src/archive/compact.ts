@@ -10,7 +10,7 @@ import { kvMetadataOption, type FileMeta } from './file-meta.js';
 import { clearIntent, writeIntent, type IntentFile } from './intents.js';
 import { CompactTally } from './compact-tally.js';
 import { MIXED_SAMPLE_ORDER, PARQUET_OPTIONS, ROW_GROUP_ROWS, SAMPLE_ORDER } from './sample-writer.js';
-import { coveredBy, indexesOf, writeSeriesIndex } from './series-index.js';
+import { coveredBy, writeSeriesIndex } from './series-index.js';
 
 const ORDER: Record<Exclude<Snapshot['kind'], 'series'>, string> = { samples: SAMPLE_ORDER, pods: 'namespace, pod, ts', nodes: 'node, ts' };
 
@@ -142,12 +142,12 @@ async function pass(archive: Archive, o: CompactOptions, tally: CompactTally, { 
     if (o.signal?.aborted) break;
     if (group.length < 2 && group[0]!.level === o.level - 1) continue;
     o.onMerge?.({ level: o.level, kind: group[0]!.kind, date: group[0]!.date, tsMin: group[0]!.tsMin, files: group.length, rows: group.reduce((n, g) => n + g.rows, 0) });
-    const samples = group[0]!.kind === 'samples';
     // the indexes of the files merged go with them; a day's is made from its hours' when each has one
-    const oldIndexes = samples ? coveredBy(group, indexes).indexes : [];
+    const cover = group[0]!.kind === 'samples' ? coveredBy(group, indexes) : undefined;
+    const oldIndexes = cover?.indexes ?? [];
     let merged: Merged[];
     try {
-      merged = await mergeGroup(archive, group, o, resolution.get(group[0]!.recording) ?? 60_000, samples ? { from: indexesOf(group, indexes) } : undefined);
+      merged = await mergeGroup(archive, group, o, resolution.get(group[0]!.recording) ?? 60_000, cover && { from: cover.scan.length ? undefined : cover.indexes });
     } catch (e) {
       if (o.signal?.aborted) break;
       // another run swapped this group and removed its files while this one read them: its work stands

@@ -72,12 +72,6 @@ export function coveredBy(samples: readonly Snapshot[], indexes: readonly Snapsh
   return { scan, indexes: [...used.values()] };
 }
 
-/** The indexes of these sample files, when every one has one; else undefined. */
-export function indexesOf(samples: readonly Snapshot[], indexes: readonly Snapshot[]): Snapshot[] | undefined {
-  const c = coveredBy(samples, indexes);
-  return c.scan.length ? undefined : c.indexes;
-}
-
 /**
  * The entity, metric and filesystem rows of these indexes in a window, as SELECTs whose columns are
  * those of the sample files: an index row's hour stands for its hour, so a window takes the hours it
