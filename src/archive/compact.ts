@@ -90,14 +90,14 @@ export interface CompactResult {
  */
 export async function compact(archive: Archive, o: CompactOptions): Promise<CompactResult> {
   const tally = new CompactTally();
-  let catalog = await readCatalog(archive, o);
+  let catalog = await readCatalog(archive, o.recording);
   // a day of many unmerged ticks (a 1 s recorder killed in its hour, or one that never merged) is first
   // merged hour by hour, in runs of at most mergeRows rows, so that the daily merge reads a few large
   // files, not thousands of small ones for each of its metrics
   const crowded = o.level === 2 ? crowdedDays(catalog.snaps, o.mergeRows ?? MERGE_ROWS) : [];
   if (crowded.length) {
     await pass(archive, { ...o, level: 1 }, tally, { ...catalog, snaps: crowded });
-    catalog = await readCatalog(archive, o); // with the hours just written
+    catalog = await readCatalog(archive, o.recording); // with the hours just written
   }
   await pass(archive, o, tally, catalog);
   return tally.result();
@@ -108,8 +108,9 @@ interface CatalogState {
   resolution: ReadonlyMap<string, number>;
 }
 
-const readCatalog = (archive: Archive, o: CompactOptions): Promise<CatalogState> => archive.catalog(true, async (con) => ({
-  snaps: await selectSnapshots(con, o.recording ? { recording: o.recording } : {}),
+/** The snapshots (of one recording, or all) and every recording's resolution. */
+export const readCatalog = (archive: Archive, recording?: string): Promise<CatalogState> => archive.catalog(true, async (con) => ({
+  snaps: await selectSnapshots(con, recording ? { recording } : {}),
   resolution: new Map((await selectRecordingRows(con)).map((r) => [r.name, r.resolutionMs])),
 }));
 
@@ -169,7 +170,7 @@ interface Merged {
 }
 
 /** Whether every file of the group is still in the catalog: not, once a concurrent run has merged them. */
-async function allCataloged(con: DuckDBConnection, group: readonly Snapshot[]): Promise<boolean> {
+export async function allCataloged(con: DuckDBConnection, group: readonly Snapshot[]): Promise<boolean> {
   const r = await con.runAndReadAll(`SELECT count(*) AS n FROM snapshots WHERE file IN (${group.map((g) => lit(g.file)).join(', ')})`);
   return Number(r.getRowObjects()[0]!.n) === group.length;
 }

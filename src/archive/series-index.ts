@@ -54,7 +54,7 @@ export async function writeSeriesIndex(con: DuckDBConnection, tmp: string, meta:
 }
 
 /** The identity an index shares with the sample files it covers. */
-const coverKey = (s: Snapshot) => [s.recording, s.cluster, s.date, s.level, s.tsMin, s.tsMax].join('|');
+export const coverKey = (s: Snapshot) => [s.recording, s.cluster, s.date, s.level, s.tsMin, s.tsMax].join('|');
 
 /**
  * Splits sample files into those a series index covers and those to scan, with the indexes to
