@@ -135,6 +135,9 @@ test('series, labels and label values list what Prometheus lists for the same da
   }
   const matched = async (base: string) => (await ask(base, 'label/pod_name/values', { ...w, 'match[]': 'heapster_memory_usage{namespace_name="kube-system"}' })).data;
   assert.equal(await matched(ours), await matched(prom.url));
+  // minutes between two batches: the tick files read exactly hold no series there
+  const between = { start: String(stamps[3]! / 1000 + 1), end: String(stamps[4]! / 1000 - 1) };
+  assert.equal((await ask(ours, 'label/pod_name/values', between)).data, [], 'ticks: nothing between two batches');
   // compacted, the listings come from the day's series index, and still list what Prometheus lists
   const compacted = await cli(['archive', 'compact', '--archive', dir], env, 120_000);
   assert.is(compacted.code, 0, compacted.stderr);
@@ -145,6 +148,10 @@ test('series, labels and label values list what Prometheus lists for the same da
   for (const name of ['namespace_name', '__name__', 'pod_name', 'resource_id', 'container_base_image']) {
     assert.equal((await ask(ours, `label/${name}/values`, w)).data, (await ask(prom.url, `label/${name}/values`, w)).data, `compacted: ${name}`);
   }
+  // only the index lists series between two batches: those of its hour, pods the recording has
+  const fromIndex: string[] = (await ask(ours, 'label/pod_name/values', between)).data;
+  const all: string[] = (await ask(prom.url, 'label/pod_name/values', w)).data;
+  assert.ok(fromIndex.length > 0 && fromIndex.every((p) => all.includes(p)), `compacted: between two batches, ${fromIndex.length} pods`);
 });
 
 test('what Grafana asks besides: a POSTed form, 1+1, buildinfo, metadata; unsupported PromQL is a Prometheus-shaped 400 naming what is supported', async () => {
