@@ -10,7 +10,7 @@ import { kvMetadataOption, type FileMeta } from './file-meta.js';
 import { clearIntent, writeIntent, type IntentFile } from './intents.js';
 import { CompactTally } from './compact-tally.js';
 import { MIXED_SAMPLE_ORDER, PARQUET_OPTIONS, ROW_GROUP_ROWS, SAMPLE_ORDER } from './sample-writer.js';
-import { coveredBy, writeSeriesIndex } from './series-index.js';
+import { coveredBy, seriesIndexFile, writeSeriesIndex } from './series-index.js';
 
 const ORDER: Record<Exclude<Snapshot['kind'], 'series'>, string> = { samples: SAMPLE_ORDER, pods: 'namespace, pod, ts', nodes: 'node, ts' };
 
@@ -271,8 +271,6 @@ async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions
   const out: { rel: string; abs: string; tmp: string; rows: number; metric?: string; kind: Snapshot['kind'] }[] = [];
   await withMemoryDb(async (con) => {
     if (o.memoryLimit) await con.run(`SET memory_limit = ${lit(o.memoryLimit)}`);
-    const interrupt = () => con.interrupt();
-    o.signal?.addEventListener('abort', interrupt);
     try {
       const labels = first.kind === 'samples' ? await LabelEnums.of(con, from) : undefined;
       const found = labels && level === 2 ? labels.valuesOf('metric') : [];
@@ -296,20 +294,16 @@ async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions
       if (written !== rows) throw new Error(`compaction of ${first.recording}/${first.date} wrote ${written} rows instead of ${rows}; nothing was changed`);
       if (index) {
         o.signal?.throwIfAborted();
-        const dest = archive.snapshotPath('series', first.cluster, first.date, first.recording, level, tsMin);
-        const tmp = tempName(dest.abs);
-        out.push({ ...dest, tmp, rows: 0, kind: 'series' });
-        const meta: FileMeta = { kind: 'series', recording: first.recording, cluster: first.cluster, date: first.date, level, tsMin, tsMax, resolutionMs };
+        const { meta, ...file } = seriesIndexFile(archive, first, level, tsMin, tsMax, resolutionMs);
+        out.push({ ...file, rows: 0, kind: 'series' });
         const indexes = index.from && [...index.from].sort((a, b) => a.tsMin - b.tsMin).map((s) => path.join(archive.dir, s.file));
-        out.at(-1)!.rows = await writeSeriesIndex(con, tmp, meta, from, indexes, o.signal);
+        out.at(-1)!.rows = await writeSeriesIndex(con, file.tmp, meta, from, indexes, o.signal);
       }
     } catch (e) {
       for (const f of out) removeIfThere(f.tmp);
       throw e;
-    } finally {
-      o.signal?.removeEventListener('abort', interrupt);
     }
-  });
+  }, o.signal);
   return out.map((f) => {
     const { metric: _mixed, ...common } = first;
     return {

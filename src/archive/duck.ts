@@ -138,9 +138,20 @@ export async function openScratchDb(): Promise<OpenDb> {
   return openOn(await DuckDBInstance.create(':memory:'));
 }
 
-/** Runs `fn` on a fresh in-memory database; closed afterwards whatever happens. */
-export async function withMemoryDb<T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> {
-  return use(await openScratchDb(), fn);
+/**
+ * Runs `fn` on a fresh in-memory database; closed afterwards whatever happens. `signal` interrupts
+ * the statement running when it aborts: a merge of a day is minutes of one COPY.
+ */
+export async function withMemoryDb<T>(fn: (con: DuckDBConnection) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  return use(await openScratchDb(), async (con) => {
+    const interrupt = () => con.interrupt();
+    signal?.addEventListener('abort', interrupt);
+    try {
+      return await fn(con);
+    } finally {
+      signal?.removeEventListener('abort', interrupt);
+    }
+  });
 }
 
 let shared: Promise<DuckDBInstance> | undefined;

@@ -4,9 +4,8 @@ import type { Archive } from './archive.js';
 import { insertSnapshots, selectSnapshots, type Snapshot } from './catalog.js';
 import { allCataloged, readCatalog } from './compact.js';
 import { fileList, withMemoryDb } from './duck.js';
-import { removeIfThere, tempName } from './durable.js';
-import type { FileMeta } from './file-meta.js';
-import { coveredBy, coverKey, writeSeriesIndex } from './series-index.js';
+import { removeIfThere } from './durable.js';
+import { coveredBy, coverKey, seriesIndexFile, writeSeriesIndex } from './series-index.js';
 
 /**
  * Writes the series index of every compacted group that has none: files compacted before indexes
@@ -20,26 +19,20 @@ export async function backfillSeriesIndexes(archive: Archive, o: { recording?: s
   const { snaps, resolution } = await readCatalog(archive, o.recording);
   const groups = new Map<string, Snapshot[]>();
   for (const s of coveredBy(snaps.filter((x) => x.kind === 'samples' && x.level > 0), snaps.filter((x) => x.kind === 'series')).scan) {
-    groups.set(coverKey(s), [...(groups.get(coverKey(s)) ?? []), s]);
+    const key = coverKey(s);
+    const group = groups.get(key);
+    if (group) group.push(s);
+    else groups.set(key, [s]);
   }
   let made = 0;
   for (const [key, group] of groups) {
     if (o.signal?.aborted) break;
     const first = group[0]!;
-    const dest = archive.snapshotPath('series', first.cluster, first.date, first.recording, first.level, first.tsMin);
-    const tmp = tempName(dest.abs);
-    const meta: FileMeta = { kind: 'series', recording: first.recording, cluster: first.cluster, date: first.date, level: first.level, tsMin: first.tsMin, tsMax: first.tsMax, resolutionMs: resolution.get(first.recording) ?? 60_000 };
+    const { meta, tmp, ...dest } = seriesIndexFile(archive, first, first.level, first.tsMin, first.tsMax, resolution.get(first.recording) ?? 60_000);
     let rows: number;
     try {
-      rows = await withMemoryDb(async (con) => {
-        const interrupt = () => con.interrupt();
-        o.signal?.addEventListener('abort', interrupt);
-        try {
-          return await writeSeriesIndex(con, tmp, meta, `read_parquet(${fileList(group.map((g) => path.join(archive.dir, g.file)))}, union_by_name = true)`);
-        } finally {
-          o.signal?.removeEventListener('abort', interrupt);
-        }
-      });
+      const from = `read_parquet(${fileList(group.map((g) => path.join(archive.dir, g.file)))}, union_by_name = true)`;
+      rows = await withMemoryDb((con) => writeSeriesIndex(con, tmp, meta, from), o.signal);
     } catch (e) {
       removeIfThere(tmp);
       if (o.signal?.aborted) break;

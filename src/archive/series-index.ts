@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Archive } from './archive.js';
 import type { Snapshot } from './catalog.js';
 import { fileList, lit } from './duck.js';
-import { fsyncFile } from './durable.js';
+import { fsyncFile, tempName } from './durable.js';
 import { kvMetadataOption, type FileMeta } from './file-meta.js';
 import { parquetSource, type SampleFilter } from './read-samples.js';
 import { PARQUET_OPTIONS } from './sample-writer.js';
@@ -51,6 +52,16 @@ export async function writeSeriesIndex(con: DuckDBConnection, tmp: string, meta:
   }
   fsyncFile(tmp);
   return n;
+}
+
+/**
+ * Where the index of a group of sample files goes (its temporary name first), and how it describes
+ * itself: the group's recording, day, level and times, which make its cover key.
+ */
+export function seriesIndexFile(archive: Archive, group: Pick<Snapshot, 'recording' | 'cluster' | 'date'>, level: number, tsMin: number, tsMax: number, resolutionMs: number) {
+  const dest = archive.snapshotPath('series', group.cluster, group.date, group.recording, level, tsMin);
+  const meta: FileMeta = { kind: 'series', recording: group.recording, cluster: group.cluster, date: group.date, level, tsMin, tsMax, resolutionMs };
+  return { ...dest, tmp: tempName(dest.abs), meta };
 }
 
 /** The identity an index shares with the sample files it covers. */
