@@ -14,6 +14,8 @@ export interface LiveOptions {
   requestTimeoutMs: number;
   nodeSelector?: string;
   now?: () => number;
+  /** the kubelets' cpu and memory alone (see ProxySummaryGetter): when the answer needs no other metric */
+  cpuAndMemoryOnly?: boolean;
   /** told when the second scrape is awaited, so a person knows why it takes a while */
   onWait?: (ms: number) => void;
   /**
@@ -40,7 +42,7 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
     const opts: CollectOptions = {
       resolutionMs: 1000, now: o.now ?? Date.now, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
       requestTimeoutMs: o.requestTimeoutMs, jitterMs: 0, nodeQuery: nodeQuery(o.target, o.nodeSelector),
-      cpuRateFromKubelet: o.rateIntervalMs === 0,
+      cpuRateFromKubelet: o.rateIntervalMs === 0, cpuAndMemoryOnly: o.cpuAndMemoryOnly,
       chooseNodes: (objects) => (chosen ??= nodesFor(o.target, objects)),
       ...podSource(o.target, o.metric),
     };

@@ -22,6 +22,9 @@ export async function liveTop(req: TopRequest, o: LiveTopOptions): Promise<TopAn
   const { liveHistory } = await import('./live-history.js');
   const live = await liveHistory({
     config: o.config, target: liveTarget(req), rateIntervalMs: o.rateIntervalMs, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
+    // the plain table shows cpu, memory and what the pod specs say, from one scrape: no network or
+    // ephemeral storage (and across two scrapes a pod without network stats has no rates of its own)
+    cpuAndMemoryOnly: req.wide === false && o.rateIntervalMs === 0,
     requestTimeoutMs: o.requestTimeoutMs, onFallback: (line) => o.say(`note: ${line}`),
     onWait: (ms) => process.stderr.isTTY && process.stderr.write(`scraping twice, ${ms / 1000}s apart, for network rates...\n`),
   });

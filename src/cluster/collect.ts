@@ -28,6 +28,8 @@ export interface CollectOptions {
   /** picks the nodes to scrape once the objects are listed (default: all) */
   chooseNodes?: (objects: ClusterObjects) => ReadonlySet<string> | undefined;
   cpuRateFromKubelet?: boolean;
+  /** the kubelets' cpu and memory alone: for answers that need no filesystem, volume or network metric */
+  cpuAndMemoryOnly?: boolean;
   /** pods kept between scrapes (a watch); without it, every scrape lists them */
   pods?: PodSource;
   /** which pods a scrape without `pods` lists (default: every pod of the cluster) */
@@ -44,7 +46,7 @@ export interface Collected {
 }
 
 /** Lists nodes and pods, then scrapes the nodes: one unprocessed batch, aligned to the resolution. */
-export async function collectBatch(client: ApiClient, opts: CollectOptions, getter: SummaryGetter = new ProxySummaryGetter(client)): Promise<Collected> {
+export async function collectBatch(client: ApiClient, opts: CollectOptions, getter: SummaryGetter = new ProxySummaryGetter(client, opts.cpuAndMemoryOnly)): Promise<Collected> {
   // a watch's objects are used as kept, not copied into a new map every scrape
   const [byName, pods] = await Promise.all([
     opts.nodes?.current() ?? listNodes(client, opts.nodeQuery ?? {}, opts.requestTimeoutMs).then((list) => new Map(list.map((n) => [n.name, n]))),

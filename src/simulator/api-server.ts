@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { matchesFields, matchesLabels, namespaceObject, nodeHeartbeat, nodeObject, podLabels, podObject, toTable } from './objects.js';
 import { restartCount } from './stats.js';
 import { encodeItem, encodeList, encodeObject, PROTOBUF, wantsProtobuf, type ListedKind } from './protobuf.js';
-import { buildSummary } from './summary.js';
+import { buildSummary, cpuAndMemorySummary } from './summary.js';
 import { METRICS_GROUP, METRICS_RESOURCES, metricsList, nodeMetrics, podMetrics } from './resource-metrics.js';
 import type { Fault, SimNode, SimPod, Workload } from './workload.js';
 import type { SimCerts } from './certs.js';
@@ -253,7 +253,9 @@ export class SimApiServer {
       if (m[2] !== '/stats/summary') return done(404, '404 page not found\n', 'text/plain; charset=utf-8');
       if (fault === 'timeout') return hold();
       if (fault === 'error500') return done(500, 'Internal Error: failed to get node info: node "' + name + '" not found in cache\n', 'text/plain; charset=utf-8');
-      const body = this.summary(name, t, fault === 'windows');
+      // the kubelet's rule: one value, the exact string `true`; anything else gets the whole summary
+      const only = url.searchParams.getAll('only_cpu_and_memory');
+      const body = this.summary(name, t, fault === 'windows', only.length === 1 && only[0] === 'true');
       return done(200, fault === 'malformed' ? body.subarray(0, Math.floor(body.length / 2)) : body);
     }
     if ((m = /^\/api\/v1\/nodes\/([^/]+)$/.exec(p))) {
@@ -420,12 +422,13 @@ export class SimApiServer {
     const w = this.o.workload;
     // metrics-server leaves out a node whose kubelet it could not scrape
     const healthy = w.nodes.filter((n) => ['windows', 'notready', undefined].includes(this.faultAt(n.name, t)));
-    const summaries = () => healthy.map((n) => JSON.parse(this.summary(n.name, t, false).toString()));
+    // as metrics-server up to v0.5 scraped: the kubelets' cpu and memory alone
+    const summaries = () => healthy.map((n) => JSON.parse(this.summary(n.name, t, false, true).toString()));
     const selector = url.searchParams.get('labelSelector');
     if (resource === 'nodes') {
       const items = healthy.filter((n) => !name || n.name === decodeURIComponent(name))
         .map((n) => ({ n, labels: this.nodeEntry(n, t).labels })).filter((x) => matchesLabels(x.labels, selector))
-        .map((x) => nodeMetrics(JSON.parse(this.summary(x.n.name, t, false).toString()), x.labels));
+        .map((x) => nodeMetrics(JSON.parse(this.summary(x.n.name, t, false, true).toString()), x.labels));
       if (name) return items[0] ? done(200, JSON.stringify(items[0])) : status(404, 'NotFound', `nodemetrics.metrics.k8s.io "${name}" not found`);
       return done(200, JSON.stringify(metricsList('NodeMetricsList', items)));
     }
@@ -439,13 +442,14 @@ export class SimApiServer {
   }
 
   /** Kubelets cache their stats; so does the simulator, per node and stats time. */
-  private summary(name: string, t: number, windows: boolean): Buffer {
+  private summary(name: string, t: number, windows: boolean, cpuAndMemoryOnly: boolean): Buffer {
     const node = this.o.workload.node(name)!;
-    const key = `${name}@${this.o.workload.statsTime(node, t)}`;
+    const key = `${name}@${this.o.workload.statsTime(node, t)}${cpuAndMemoryOnly ? '/cpu+memory' : ''}`;
     let body = this.summaryCache.get(key);
     if (!body) {
       if (this.summaryCache.size > 4 * this.o.workload.nodes.length) this.summaryCache.clear();
-      body = Buffer.from(JSON.stringify(buildSummary(this.o.workload, node, t, windows), null, 1));
+      const full = buildSummary(this.o.workload, node, t, windows);
+      body = Buffer.from(JSON.stringify(cpuAndMemoryOnly ? cpuAndMemorySummary(full as Parameters<typeof cpuAndMemorySummary>[0]) : full, null, 1));
       this.summaryCache.set(key, body);
     }
     return body;

@@ -94,3 +94,19 @@ function podSummary(p: SimPod, tt: number, time: string, node: SimNode, windows:
     process_stats: { process_count: 3 },
   };
 }
+
+type Stats = { name?: string; startTime?: string; cpu?: unknown; memory?: unknown; swap?: unknown };
+const cpuAndMemory = ({ name, startTime, cpu, memory, swap }: Stats) => ({ ...(name !== undefined ? { name } : {}), startTime, cpu, memory, ...(swap ? { swap } : {}) });
+
+/**
+ * What a kubelet answers `?only_cpu_and_memory=true` (GetCPUAndMemoryStats): the node's and every
+ * system container's, pod's and container's cpu and memory, with no network, filesystem, volume,
+ * rlimit or process stats. Its node startTime is the root cgroup's: here the boot time, as near enough.
+ */
+export function cpuAndMemorySummary(full: { node: Stats & { nodeName: string; systemContainers: Stats[] }; pods: (Stats & { podRef: unknown; containers: Stats[] })[] }): object {
+  const { node, pods } = full;
+  return {
+    node: { nodeName: node.nodeName, systemContainers: node.systemContainers.map(cpuAndMemory), ...cpuAndMemory(node) },
+    pods: pods.map((p) => ({ podRef: p.podRef, ...cpuAndMemory(p), containers: p.containers.map(cpuAndMemory) })),
+  };
+}

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ApiClient, collectBatch, loadKubeConfig, ProxySummaryGetter, type SummaryGetter } from '../../src/cluster/index.js';
 import { processBatch } from '../../src/model/index.js';
-import { testSim, type TestSim } from '../helpers/sim.js';
+import { getJson, testSim, type TestSim } from '../helpers/sim.js';
 
 let sim: TestSim;
 test.before(async () => {
@@ -73,6 +73,50 @@ test('requests and limits come from the pod specs the API server lists', async (
     const milli = (q: string | undefined) => (q ? Number(q.replace('m', '')) : 0);
     const expected = pods.reduce((s, p) => s + p.containers.reduce((c, k) => c + milli(k.requests.cpu), 0), 0);
     assert.is(b.sets.get('node:node-01')!.values.get('cpu/request'), expected);
+  } finally {
+    client.close();
+  }
+});
+
+test('cpu and memory alone: the kubelet is asked for them, sends nothing else, and the sets equal a whole summary\'s', async () => {
+  const client = await ApiClient.create(await loadKubeConfig({ kubeconfig: sim.kubeconfigPath }, {}));
+  const opts = { resolutionMs: 60_000, now: () => sim.clock.t, concurrency: 0, nodeTimeoutMs: 5000, requestTimeoutMs: 5000, jitterMs: 0, cpuRateFromKubelet: true };
+  try {
+    const before = sim.server.log.length;
+    const slimBodies = new Recording(new ProxySummaryGetter(client, true));
+    const slim = processBatch((await collectBatch(client, opts, slimBodies)).batch, undefined, (await collectBatch(client, opts)).objects);
+    const asked = sim.server.log.slice(before).filter((e) => e.path === '/api/v1/nodes/node-01/proxy/stats/summary').map((e) => e.query);
+    assert.equal(asked, ['?only_cpu_and_memory=true', '']);
+
+    // the payload: what GetCPUAndMemoryStats returns, no network, filesystem, volume or rlimit
+    const body = slimBodies.bodies.get('node-01');
+    assert.equal(Object.keys(body.node).sort(), ['cpu', 'memory', 'nodeName', 'startTime', 'systemContainers']);
+    assert.ok(body.pods.length >= 2);
+    for (const p of body.pods) {
+      assert.equal(Object.keys(p).sort(), ['containers', 'cpu', 'memory', 'podRef', 'startTime']);
+      for (const c of p.containers) assert.equal(Object.keys(c).sort(), ['cpu', 'memory', 'name', 'startTime']);
+    }
+    // the kubelet's rule: only the exact string `true` slims the answer
+    for (const q of ['only_cpu_and_memory=1', 'only_cpu_and_memory=true&only_cpu_and_memory=true']) {
+      assert.ok((await getJson(sim, `/api/v1/nodes/node-01/proxy/stats/summary?${q}`)).node.fs, q);
+    }
+
+    const whole = new Recording(new ProxySummaryGetter(client));
+    const full = await collectBatch(client, opts, whole);
+    const fullBatch = processBatch(full.batch, undefined, full.objects);
+    assert.equal([...slim.sets.keys()].sort(), [...fullBatch.sets.keys()].sort());
+    let compared = 0;
+    for (const [key, set] of fullBatch.sets) {
+      const other = slim.sets.get(key)!;
+      for (const [name, value] of set.values) {
+        if (name.startsWith('cpu/') || name.startsWith('memory/')) assert.is(other.values.get(name), value, `${key} ${name}`), compared++;
+      }
+      for (const [name] of other.values) assert.not.ok(/^(network\/|filesystem\/|ephemeral_storage\/usage)/.test(name), `${key} ${name}`);
+      assert.is(other.labeled.length, 0, key);
+    }
+    // the node's working set from its payload, and every set's cpu and memory compared
+    assert.is(slim.sets.get('node:node-01')!.values.get('memory/working_set'), whole.bodies.get('node-01').node.memory.workingSetBytes);
+    assert.ok(compared > 100, String(compared));
   } finally {
     client.close();
   }

@@ -33,8 +33,12 @@ test('namespace memory/usage is the sum of its pods, in the MetricResult shape',
   const ns = 'spark-cluster';
   const expected = pods().filter((p) => p.podRef.namespace === ns).reduce((s, p) => s + p.memory.usageBytes, 0);
   assert.ok(expected > 0, 'the seed puts pods in spark-cluster');
+  const before = sim.server.log.length;
   const r = await cli(['query', `namespaces/${ns}`, 'memory/usage', '--live', '-o', 'json'], env);
   assert.is(r.code, 0, r.stderr);
+  // a memory metric: the kubelets are asked for cpu and memory alone
+  const asked = sim.server.log.slice(before).filter((e) => e.path.includes('/proxy/')).map((e) => e.query);
+  assert.ok(asked.length >= 1 && asked.every((q) => q === '?only_cpu_and_memory=true'), asked.join());
   const out = json(r);
   assert.equal(Object.keys(out), ['metrics', 'latestTimestamp']);
   assert.is(out.metrics.length, 1);
@@ -88,7 +92,9 @@ test('a container and a system container by name, with the client-certificate co
 
 test('filesystem metrics need their label in JSON; the table shows every label set', async () => {
   const fs = summaries[0].node.fs;
+  const before = sim.server.log.length;
   const r = await cli(['query', 'nodes/node-01', 'filesystem/usage', '--labels', 'resource_id:/', '--live', '-o', 'json'], env);
+  assert.equal(sim.server.log.slice(before).filter((e) => e.path.includes('/proxy/')).map((e) => e.query), ['']);
   assert.is(json(r).metrics[0].value, fs.usedBytes);
   const table = await cli(['query', 'ns/web/pods', 'filesystem/usage', '--live'], env);
   assert.is(table.code, 0);

@@ -111,7 +111,12 @@ test('top nodes: CPU% and MEMORY% of allocatable, as kubectl top node cuts them;
   assert.is(one.code, 0, one.stderr);
   assert.is(rows(one).length, 2);
   const scraped = sim.server.log.slice(before).filter((e) => e.path.includes('/proxy/'));
-  assert.equal(scraped.map((e) => e.path), ['/api/v1/nodes/node-02/proxy/stats/summary']);
+  // the plain table needs the kubelet's cpu and memory alone
+  assert.equal(scraped.map((e) => e.path + e.query), ['/api/v1/nodes/node-02/proxy/stats/summary?only_cpu_and_memory=true']);
+  const wideFrom = sim.server.log.length;
+  assert.is((await cli(['top', 'node', 'node-02', '-o', 'json'], env)).code, 0);
+  // -o json carries ephemeral storage: the whole summary
+  assert.equal(sim.server.log.slice(wideFrom).filter((e) => e.path.includes('/proxy/')).map((e) => e.query), ['']);
 });
 
 test('--containers: one row per container, POD first; a container without a limit shows -', async () => {
