@@ -15,7 +15,9 @@ export { fsyncFile } from './durable.js';
 export { isOutOfMemory, keepFreedMemoryBriefly, keepMemoryBetweenTicks, memoryLimit, memoryLimitBytes } from './duck.js';
 export { readTop, topMetrics, type TopSqlQuery, type TopSqlRow, type TopGroup, type TopAgg } from './read-top.js';
 export { readPodObjects, type PodObjectRow } from './read-pods.js';
-export { readRecordedBatches, readRecordedParts, readRecordedSeries, type RecordedFiles, type RecordedParts, type RecordedSeries } from './recorded-batches.js';
+export {
+  readRawParts, readRecordedBatches, readRecordedParts, readRecordedSeries, type RawParts, type RecordedEntity, type RecordedFiles, type RecordedParts, type RecordedSeries,
+} from './recorded-batches.js';
 export { coveredBy, indexAnswers } from './series-index.js';
 export { backfillSeriesIndexes } from './index-backfill.js';
 export { readManifest, type SinkRecord } from './manifest.js';

@@ -136,18 +136,52 @@ export interface RecordedParts {
  * recording and metric only, which the caller has applied to the indexes' choice and their metrics.
  */
 export async function readRecordedParts(files: RecordedFiles, f: SampleFilter, range: { start: number; end: number },
-  indexes: readonly string[] = []): Promise<RecordedParts> {
-  if (!files.samples.length && !indexes.length) return { labels: [], metrics: [], resources: [] };
+  indexes: readonly string[] = [], known?: RawParts): Promise<RecordedParts> {
+  const knows = !!known && (known.entities.length > 0 || known.metrics.length > 0);
+  if (!files.samples.length && !indexes.length && !knows) return { labels: [], metrics: [], resources: [] };
   const nodes = await nodeMeta(files.nodes, range.end);
-  return readArchive([...files.samples, ...indexes], (con) => {
-    const scanned = files.samples.length ? partsOf(`SELECT * FROM ${parquetSource(files.samples)} WHERE ${whereClause(f, range)}`) : undefined;
-    const indexed = indexes.length ? indexSources(indexes, range, f.metrics ?? (f.metric !== undefined ? [f.metric] : undefined)) : undefined;
-    const parts = scanned && indexed ? {
-      entities: `${scanned.entities} UNION ALL ${indexed.entities}`, metrics: `${scanned.metrics} UNION ALL ${indexed.metrics}`,
-      resources: `${scanned.resources} UNION ALL ${indexed.resources}`,
-    } : (scanned ?? indexed)!;
+  return readArchive([...files.samples, ...indexes], async (con) => {
+    const sources: PartSources[] = [];
+    if (files.samples.length) sources.push(partsOf(`SELECT * FROM ${parquetSource(files.samples)} WHERE ${whereClause(f, range)}`));
+    if (indexes.length) sources.push(indexSources(indexes, range, f.metrics ?? (f.metric !== undefined ? [f.metric] : undefined)));
+    if (knows) sources.push(await knownSources(con, known!));
+    const parts = {
+      entities: sources.map((x) => x.entities).join(' UNION ALL '), metrics: sources.map((x) => x.metrics).join(' UNION ALL '),
+      resources: sources.map((x) => x.resources).join(' UNION ALL '),
+    };
     return labelledTables(con, parts, { files: files.pods, at: range.end }, nodes);
   });
+}
+
+/** The distinct entities, metrics and filesystems of some sample files, not yet labelled: what a reader may keep of files that never change. */
+export interface RawParts {
+  entities: readonly RecordedEntity[];
+  metrics: readonly string[];
+  resources: readonly string[];
+}
+
+/** The RawParts of these sample files' rows that `f` picks, whatever their times. */
+export async function readRawParts(files: readonly string[], f: SampleFilter): Promise<RawParts> {
+  if (!files.length) return { entities: [], metrics: [], resources: [] };
+  return readArchive(files, (con, src) => seriesTables(con, partsOf(`SELECT * FROM ${src} WHERE ${whereClause(f, {})}`)));
+}
+
+/** Parts already known, as the connection's tables `known_ent`, `known_met` and `known_res`, and SELECTs of them. */
+async function knownSources(con: DuckDBConnection, known: RawParts): Promise<PartSources> {
+  const cols = ENTITY_COLUMNS.split(', ');
+  const fill = async (table: string, columns: string[], rows: readonly (readonly (string | null)[])[]) => {
+    await con.run(`CREATE OR REPLACE TEMP TABLE ${table} (${columns.map((c) => `${c} VARCHAR`).join(', ')})`);
+    const a = await con.createAppender(table);
+    for (const row of rows) {
+      for (const v of row) if (v === null) a.appendNull(); else a.appendVarchar(v);
+      a.endRow();
+    }
+    a.closeSync();
+  };
+  await fill('known_ent', cols, known.entities.map((e) => [e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid]));
+  await fill('known_met', ['metric'], known.metrics.map((m) => [m]));
+  await fill('known_res', ['resource_id'], known.resources.map((r) => [r]));
+  return { entities: `SELECT ${ENTITY_COLUMNS} FROM known_ent`, metrics: 'SELECT metric FROM known_met', resources: 'SELECT resource_id FROM known_res' };
 }
 
 /** SELECTs of a window's entity, metric and filesystem columns: seriesTables takes the distinct of each. */
@@ -196,7 +230,7 @@ function labelsOf(type: EntityType, node: string | null, ns: string | null, pod:
  * seriesTables'): not of every pod the files hold, which over a day of 100 nodes was 28 k pods to
  * read into objects for the 3 k of a ten-minute window, 0.4 s of every `serve --prometheus` query.
  */
-async function podMeta(con: DuckDBConnection, files: readonly string[], at: number, entities: readonly Entity[]): Promise<Map<string, PodMeta>> {
+async function podMeta(con: DuckDBConnection, files: readonly string[], at: number, entities: readonly RecordedEntity[]): Promise<Map<string, PodMeta>> {
   const out = new Map<string, PodMeta>();
   // a window of nodes alone reads no pod: the semi-join still read the pod files whole (30 ms a query)
   if (!files.length || !entities.some((e) => e.pod !== null)) return out;
@@ -241,7 +275,7 @@ const SORT_BYTES_PER_ROW = 16;
 /** A numeric column of a DuckDB chunk. */
 interface Num { getItem(i: number): number | null }
 
-interface Entity { type: EntityType; node: string | null; namespace: string | null; pod: string | null; container: string | null; pod_uid: string | null }
+export interface RecordedEntity { type: EntityType; node: string | null; namespace: string | null; pod: string | null; container: string | null; pod_uid: string | null }
 
 /** seriesTables, each entity labelled as readRecordedBatches labels its sets, with its pods as they were at `podFiles.at`. */
 async function labelledTables(con: DuckDBConnection, picked: PartSources, podFiles: { files: readonly string[]; at: number }, nodes: Map<string, NodeMeta>): Promise<RecordedParts> {
@@ -267,7 +301,7 @@ function numberedRows(picked: string): string {
  * The distinct entities, metrics and filesystems of a window, each numbered in sorted order, kept as
  * the connection's temporary tables `ent`, `met` and `res` for a join.
  */
-async function seriesTables(con: DuckDBConnection, picked: PartSources): Promise<{ entities: Entity[]; metrics: string[]; resources: string[] }> {
+async function seriesTables(con: DuckDBConnection, picked: PartSources): Promise<{ entities: RecordedEntity[]; metrics: string[]; resources: string[] }> {
   const cols = ENTITY_COLUMNS.split(', ');
   const numbered = async (table: string, columns: string[], from: string, where = 'true') => {
     const list = columns.join(', ');

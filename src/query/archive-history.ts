@@ -6,6 +6,7 @@ import {
 import { keyOfParts, parseKey, type Batch, type EntityType, type KeyParts } from '../model/index.js';
 import type { BucketSeries, EntityRef, EntityScope, History, LabelFilter, Series, Window } from './history.js';
 import { labelSelector } from './label-selector.js';
+import { ScannedParts } from './scanned-parts.js';
 
 export interface ArchiveScope {
   recording?: string;
@@ -130,8 +131,14 @@ export class ArchiveHistory implements History {
     const samples = await this.archive.snapshots({ kind: 'samples', ...within, ...(f.metric !== undefined ? { metric: f.metric } : {}) });
     const { scan, indexes } = coveredBy(samples, await this.archive.snapshots({ kind: 'series', ...within }));
     const abs = (s: { file: string }) => path.join(this.archive.dir, s.file);
-    return readRecordedParts({ ...files, samples: scan.map(abs) }, filter, w, indexes.map(abs));
+    // a file wholly inside the window is read whole: its parts are kept for the next ask
+    const whole = scan.filter((s) => s.tsMin >= Math.floor(w.start) && s.tsMax <= Math.floor(w.end));
+    const edges = scan.filter((s) => !whole.includes(s));
+    const known = whole.length ? await this.scanned.of(whole.map((s) => ({ path: abs(s), id: `${s.file}|${s.rows}` })), filter) : undefined;
+    return readRecordedParts({ ...files, samples: edges.map(abs) }, filter, w, indexes.map(abs), known);
   }
+
+  private readonly scanned = new ScannedParts();
 
   /** The oldest and newest batch in scope, if anything was recorded. */
   async span(): Promise<{ start: number; end: number } | undefined> {

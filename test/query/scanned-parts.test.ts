@@ -1,0 +1,54 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { newMetricSet, type Batch } from '../../src/model/index.js';
+import { ArchiveHistory } from '../../src/query/index.js';
+import { tempArchive, writeBatches } from '../helpers/archive.js';
+
+const T0 = Date.UTC(2026, 11, 7, 10, 0);
+const MIN = 60_000;
+const ALL = { metrics: ['memory/usage'] };
+
+/** One batch a minute; the batch of minute i has namespace ns-i and node n1. */
+function batches(from: number, n: number): Batch[] {
+  return Array.from({ length: n }, (_, k) => {
+    const i = from + k;
+    const ns = newMetricSet(`namespace:ns-${i}`, 'ns', { type: 'ns', namespace_name: `ns-${i}` });
+    ns.values.set('memory/usage', 1000 + i);
+    const node = newMetricSet('node:n1', 'node', { type: 'node', nodename: 'n1' });
+    node.values.set('memory/usage', 5000 + i);
+    return { timestamp: T0 + i * MIN, sets: new Map([[ns.key, ns], [node.key, node]]) };
+  });
+}
+
+const namespaces = (labels: Record<string, string>[]) => labels.filter((l) => l.type === 'ns').map((l) => l.namespace_name).sort();
+
+test('a listing keeps the parts of the files it read whole, reads only new files, and reads again when a file leaves the list', async () => {
+  const archive = await tempArchive();
+  await writeBatches(archive, 'first', batches(0, 3));
+  const history = new ArchiveHistory(archive, {});
+  const all = { start: T0, end: T0 + 10 * MIN };
+  assert.equal(namespaces((await history.recordedParts(ALL, all)).labels), ['ns-0', 'ns-1', 'ns-2']);
+
+  // minute 0's file goes from the disk but not from the catalog: read again, it would fail
+  const files = await archive.snapshots({ kind: 'samples' });
+  const first = files.find((s) => s.tsMin === T0)!;
+  rmSync(path.join(archive.dir, first.file));
+  await writeBatches(archive, 'second', batches(3, 1));
+  const again = await history.recordedParts(ALL, all);
+  assert.equal(namespaces(again.labels), ['ns-0', 'ns-1', 'ns-2', 'ns-3']);
+  assert.equal(again.metrics, ['memory/usage']);
+  assert.equal(again.labels.filter((l) => l.type === 'node').map((l) => l.nodename), ['n1']);
+  // what a reader without the kept parts does with that file: the error above, so they were kept
+  await new ArchiveHistory(archive, {}).recordedParts(ALL, all).then(() => assert.unreachable('read the removed file'), (e: Error) => assert.match(e.message, first.file.split('/').pop()!));
+
+  // a window that leaves minute 0 out: its parts are not the window's
+  const later = await history.recordedParts(ALL, { start: T0 + MIN, end: T0 + 10 * MIN });
+  assert.equal(namespaces(later.labels), ['ns-1', 'ns-2', 'ns-3']);
+  // a shorter window: the parts of its own files alone
+  const cut = await history.recordedParts(ALL, { start: T0 + MIN, end: T0 + 2 * MIN + 30_000 });
+  assert.equal(namespaces(cut.labels), ['ns-1', 'ns-2']);
+});
+
+test.run();
