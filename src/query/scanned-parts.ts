@@ -1,4 +1,4 @@
-import { readRawParts, type RawParts, type RecordedEntity, type SampleFilter } from '../archive/index.js';
+import { readFileParts, type RawParts, type RecordedEntity, type SampleFilter } from '../archive/index.js';
 
 /** A sample file by its path, and what tells it from another file once at that path (its name and rows). */
 export interface ScannedFile {
@@ -6,48 +6,111 @@ export interface ScannedFile {
   id: string;
 }
 
-interface Kept {
-  files: ReadonlySet<string>;
-  entities: ReadonlyMap<string, RecordedEntity>;
-  metrics: ReadonlySet<string>;
-  resources: ReadonlySet<string>;
+/** A file's parts: ids into the kept tables. */
+interface OfFile {
+  entities: Int32Array;
+  metrics: Int32Array;
+  resources: Int32Array;
 }
 
 /** Filters kept at once: a server is asked for a listing's filter or two. */
 const MAX_FILTERS = 4;
-/** Past this many entities (a few times a 1,000-node cluster's) a union is not kept: it would hold too much of a server's heap. */
-const MAX_ENTITIES = 1_000_000;
+/** Past this many entities kept (pods come and go for as long as a server runs) the tables start again. */
+const MAX_ENTITIES = 2_000_000;
+
+/** Distinct values numbered as they come, so a file's parts are a few integer arrays. */
+class Interned<T> {
+  readonly values: T[] = [];
+  private readonly ids = new Map<string, number>();
+
+  constructor(private readonly key: (v: T) => string) {}
+
+  id(v: T): number {
+    const k = this.key(v);
+    let id = this.ids.get(k);
+    if (id === undefined) this.ids.set(k, (id = this.values.push(v) - 1));
+    return id;
+  }
+
+  /** The values whose ids some of `lists` hold, each once. */
+  union(lists: readonly Int32Array[]): T[] {
+    const seen = new Uint8Array(this.values.length);
+    const out: T[] = [];
+    for (const ids of lists) {
+      for (const id of ids) {
+        if (seen[id]) continue;
+        seen[id] = 1;
+        out.push(this.values[id]!);
+      }
+    }
+    return out;
+  }
+}
 
 /**
- * The entities, metrics and filesystems of the sample files a label listing scans because no series
- * index covers them, kept between asks: the files of the hour being recorded, which its compaction
- * has not indexed yet. Archive files never change once written, so the parts of the files scanned
- * before stand, and an ask reads only the files written since. A dashboard over a recording asks
- * again after every tick, when the archive's version has changed and the answer cache has nothing:
- * over an hour of 100 nodes, the hour's ticks were read whole each time (1.5 s).
+ * The entities, metrics and filesystems of each sample file a label listing reads whole because no
+ * series index covers it, kept between asks: the files of the hour being recorded, which its
+ * compaction has not indexed yet. Archive files never change once written, so an ask reads only the
+ * files written since the last, whatever its window: a dashboard over a recording asks again after
+ * every tick, when the archive's version has changed and the answer cache has nothing, and over an
+ * hour of 100 nodes read the hour's ticks whole each time (1.1-1.2 s).
  */
 export class ScannedParts {
-  private readonly kept = new Map<string, Kept>();
+  private entities = new Interned<RecordedEntity>(entityKey);
+  private metrics = new Interned<string>((m) => m);
+  private resources = new Interned<string>((r) => r);
+  /** by filter, the parts of each file the last ask of that filter read */
+  private readonly byFilter = new Map<string, Map<string, OfFile>>();
+  /** counts the tables' new starts */
+  private generation = 0;
 
   /** The parts of these files' rows that `f` picks. */
   async of(files: readonly ScannedFile[], f: SampleFilter): Promise<RawParts> {
     const key = JSON.stringify(f);
-    const ids = new Set(files.map((x) => x.id));
-    let k = this.kept.get(key);
-    // a file gone from the list (compacted, pruned, repaired away) may have parts no other file has
-    if (k && ![...k.files].every((id) => ids.has(id))) k = undefined;
-    const fresh = files.filter((x) => !k?.files.has(x.id));
-    if (!k || fresh.length) {
-      const raw = await readRawParts(fresh.map((x) => x.path), f);
-      // a new union, not the kept one changed: an ask still reading it keeps what it was given
-      const entities = new Map(k?.entities);
-      for (const e of raw.entities) entities.set(entityKey(e), e);
-      k = { files: ids, entities, metrics: new Set([...(k?.metrics ?? []), ...raw.metrics]), resources: new Set([...(k?.resources ?? []), ...raw.resources]) };
-      this.kept.delete(key);
-      if (entities.size <= MAX_ENTITIES) this.kept.set(key, k);
-      for (const old of this.kept.keys()) if (this.kept.size > MAX_FILTERS) this.kept.delete(old);
+    for (;;) {
+      const generation = this.generation;
+      const kept = this.byFilter.get(key) ?? new Map<string, OfFile>();
+      const fresh = files.filter((x) => !kept.has(x.id));
+      if (!fresh.length) return this.answer(key, kept, files);
+      if (this.entities.values.length > MAX_ENTITIES) {
+        this.restart();
+        continue;
+      }
+      const read = await readFileParts(fresh.map((x) => x.path), f);
+      // the tables started again while this read ran: the ids kept before are gone, read again
+      if (generation !== this.generation) continue;
+      // what was kept before the read, and what other asks kept during it, stand: same tables
+      const now = new Map([...kept, ...(this.byFilter.get(key) ?? [])]);
+      const e = read.entities.map((v) => this.entities.id(v)), m = read.metrics.map((v) => this.metrics.id(v)), r = read.resources.map((v) => this.resources.id(v));
+      fresh.forEach((x, i) => {
+        const p = read.files[i]!;
+        now.set(x.id, { entities: p.entities.map((id) => e[id]!), metrics: p.metrics.map((id) => m[id]!), resources: p.resources.map((id) => r[id]!) });
+      });
+      return this.answer(key, now, files);
     }
-    return { entities: [...k.entities.values()], metrics: [...k.metrics], resources: [...k.resources] };
+  }
+
+  /** The union of these files' parts; of the files kept for this filter, only these stay (those a window has left are not asked for again). */
+  private answer(key: string, kept: ReadonlyMap<string, OfFile>, files: readonly ScannedFile[]): RawParts {
+    const stay = new Map<string, OfFile>();
+    for (const x of files) stay.set(x.id, kept.get(x.id)!);
+    this.byFilter.delete(key);
+    this.byFilter.set(key, stay);
+    for (const old of this.byFilter.keys()) if (this.byFilter.size > MAX_FILTERS) this.byFilter.delete(old);
+    const mine = [...stay.values()];
+    return {
+      entities: this.entities.union(mine.map((p) => p.entities)),
+      metrics: this.metrics.union(mine.map((p) => p.metrics)),
+      resources: this.resources.union(mine.map((p) => p.resources)),
+    };
+  }
+
+  private restart(): void {
+    this.generation++;
+    this.entities = new Interned<RecordedEntity>(entityKey);
+    this.metrics = new Interned<string>((m) => m);
+    this.resources = new Interned<string>((r) => r);
+    this.byFilter.clear();
   }
 }
 

@@ -8,9 +8,9 @@ import { tempArchive, writeBatches } from '../helpers/archive.js';
 
 const T0 = Date.UTC(2026, 11, 7, 10, 0);
 const MIN = 60_000;
-const ALL = { metrics: ['memory/usage'] };
+const ALL = { metrics: ['memory/usage', 'filesystem/usage'] };
 
-/** One batch a minute; the batch of minute i has namespace ns-i and node n1. */
+/** One batch a minute; the batch of minute i has namespace ns-i and node n1 (with a filesystem at minute 2). */
 function batches(from: number, n: number): Batch[] {
   return Array.from({ length: n }, (_, k) => {
     const i = from + k;
@@ -18,13 +18,15 @@ function batches(from: number, n: number): Batch[] {
     ns.values.set('memory/usage', 1000 + i);
     const node = newMetricSet('node:n1', 'node', { type: 'node', nodename: 'n1' });
     node.values.set('memory/usage', 5000 + i);
+    // a filesystem in minute 2 alone
+    if (i === 2) node.labeled.add('filesystem/usage', { resource_id: '/' }, 7);
     return { timestamp: T0 + i * MIN, sets: new Map([[ns.key, ns], [node.key, node]]) };
   });
 }
 
 const namespaces = (labels: Record<string, string>[]) => labels.filter((l) => l.type === 'ns').map((l) => l.namespace_name).sort();
 
-test('a listing keeps the parts of the files it read whole, reads only new files, and reads again when a file leaves the list', async () => {
+test('a listing keeps the parts of each file it read whole and reads only files it has not read, whatever the window', async () => {
   const archive = await tempArchive();
   await writeBatches(archive, 'first', batches(0, 3));
   const history = new ArchiveHistory(archive, {});
@@ -38,17 +40,22 @@ test('a listing keeps the parts of the files it read whole, reads only new files
   await writeBatches(archive, 'second', batches(3, 1));
   const again = await history.recordedParts(ALL, all);
   assert.equal(namespaces(again.labels), ['ns-0', 'ns-1', 'ns-2', 'ns-3']);
-  assert.equal(again.metrics, ['memory/usage']);
+  assert.equal(again.metrics.sort(), ['filesystem/usage', 'memory/usage']);
+  assert.equal(again.resources, ['/']);
   assert.equal(again.labels.filter((l) => l.type === 'node').map((l) => l.nodename), ['n1']);
   // what a reader without the kept parts does with that file: the error above, so they were kept
   await new ArchiveHistory(archive, {}).recordedParts(ALL, all).then(() => assert.unreachable('read the removed file'), (e: Error) => assert.match(e.message, first.file.split('/').pop()!));
 
-  // a window that leaves minute 0 out: its parts are not the window's
+  // a window that leaves minute 0 out: its parts are not the window's, and the others' are kept
+  // per file, so a window that moved on reads nothing again (minute 1's file gone from the disk too)
+  rmSync(path.join(archive.dir, files.find((s) => s.tsMin === T0 + MIN)!.file));
   const later = await history.recordedParts(ALL, { start: T0 + MIN, end: T0 + 10 * MIN });
   assert.equal(namespaces(later.labels), ['ns-1', 'ns-2', 'ns-3']);
   // a shorter window: the parts of its own files alone
   const cut = await history.recordedParts(ALL, { start: T0 + MIN, end: T0 + 2 * MIN + 30_000 });
   assert.equal(namespaces(cut.labels), ['ns-1', 'ns-2']);
+  const noFs = await history.recordedParts(ALL, { start: T0 + 3 * MIN, end: T0 + 10 * MIN });
+  assert.equal([namespaces(noFs.labels), noFs.metrics, noFs.resources], [['ns-3'], ['memory/usage'], []]);
 });
 
 test.run();
