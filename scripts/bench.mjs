@@ -13,6 +13,7 @@ import { recorderBench } from './bench/recorder.mjs';
 import { ingestBench } from './bench/ingest.mjs';
 import { RUN_ENV, RUN_FLAGS } from './bench/run-flags.mjs';
 import { machineBench } from './bench/machine.mjs';
+import { listingBench } from './bench/listing.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -58,6 +59,7 @@ if (!only || only === 'scrape') {
   print(rows);
   scrapeMsPerNode = String(rows.find(([name]) => name.includes('next scrapes (watches, rates; median'))?.[1] ?? scrapeMsPerNode);
 }
+if (!only || only === 'listing') print(await listingBench());
 if (!only || only === 'archive' || only === 'serve' || only === 'sinks') {
   const a = await archiveBench(print);
   try {

@@ -15,8 +15,13 @@ interface OfFile {
 
 /** Filters kept at once: a server is asked for a listing's filter or two. */
 const MAX_FILTERS = 4;
-/** Past this many entities kept (pods come and go for as long as a server runs) the tables start again. */
-const MAX_ENTITIES = 2_000_000;
+/**
+ * Pods come and go for as long as a server runs, and the tables keep every entity they were told:
+ * they start again once they hold this many times the entities of the last answer (and at least
+ * MIN_RESTART), so they stay in proportion to the cluster.
+ */
+const RESTART_RATIO = 3;
+const MIN_RESTART = 200_000;
 
 /** Distinct values numbered as they come, so a file's parts are a few integer arrays. */
 class Interned<T> {
@@ -53,7 +58,7 @@ class Interned<T> {
  * compaction has not indexed yet. Archive files never change once written, so an ask reads only the
  * files written since the last, whatever its window: a dashboard over a recording asks again after
  * every tick, when the archive's version has changed and the answer cache has nothing, and over an
- * hour of 100 nodes read the hour's ticks whole each time (1.1-1.2 s).
+ * hour of 100 nodes read the hour's ticks whole each time (1.1-1.7 s).
  */
 export class ScannedParts {
   private entities = new Interned<RecordedEntity>(entityKey);
@@ -63,6 +68,8 @@ export class ScannedParts {
   private readonly byFilter = new Map<string, Map<string, OfFile>>();
   /** counts the tables' new starts */
   private generation = 0;
+  /** the entities of the last answer */
+  private lastAnswer = 0;
 
   /** The parts of these files' rows that `f` picks. */
   async of(files: readonly ScannedFile[], f: SampleFilter): Promise<RawParts> {
@@ -72,7 +79,7 @@ export class ScannedParts {
       const kept = this.byFilter.get(key) ?? new Map<string, OfFile>();
       const fresh = files.filter((x) => !kept.has(x.id));
       if (!fresh.length) return this.answer(key, kept, files);
-      if (this.entities.values.length > MAX_ENTITIES) {
+      if (this.entities.values.length > Math.max(MIN_RESTART, RESTART_RATIO * this.lastAnswer)) {
         this.restart();
         continue;
       }
@@ -98,8 +105,10 @@ export class ScannedParts {
     this.byFilter.set(key, stay);
     for (const old of this.byFilter.keys()) if (this.byFilter.size > MAX_FILTERS) this.byFilter.delete(old);
     const mine = [...stay.values()];
+    const entities = this.entities.union(mine.map((p) => p.entities));
+    this.lastAnswer = entities.length;
     return {
-      entities: this.entities.union(mine.map((p) => p.entities)),
+      entities,
       metrics: this.metrics.union(mine.map((p) => p.metrics)),
       resources: this.resources.union(mine.map((p) => p.resources)),
     };
