@@ -37,7 +37,7 @@ test('-v 6 logs every API request as kubectl does (method, URL, status, time); -
     return `${m![2]} ${m![3]}`;
   });
   assert.equal(seen.sort(), served.sort(), 'one line for each request the API server answered');
-  assert.ok(seen.some((s) => s.startsWith('/api/v1/nodes/node-01/proxy/stats/summary 200')));
+  assert.ok(seen.some((s) => s.startsWith('/api/v1/nodes/node-01/proxy/stats/summary?only_cpu_and_memory=true 200')));
   assert.not.match(r.stderr, /Response Body/);
   const token = /token: (\S+)/.exec(sim.kubeconfig)![1]!;
   assert.not.ok(r.stderr.includes(token));
