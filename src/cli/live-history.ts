@@ -16,6 +16,8 @@ export interface LiveOptions {
   now?: () => number;
   /** the kubelets' cpu and memory alone (see ProxySummaryGetter): when the answer needs no other metric */
   cpuAndMemoryOnly?: boolean;
+  /** no pod listed: the answer needs nothing the pod objects tell (top nodes) */
+  noPods?: boolean;
   /** told when the second scrape is awaited, so a person knows why it takes a while */
   onWait?: (ms: number) => void;
   /**
@@ -44,7 +46,7 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
       requestTimeoutMs: o.requestTimeoutMs, jitterMs: 0, nodeQuery: nodeQuery(o.target, o.nodeSelector),
       cpuRateFromKubelet: o.rateIntervalMs === 0, cpuAndMemoryOnly: o.cpuAndMemoryOnly,
       chooseNodes: (objects) => (chosen ??= nodesFor(o.target, objects)),
-      ...podSource(o.target, o.metric),
+      ...(o.noPods ? { pods: fixed<PodInfo>(new Map()) } : podSource(o.target, o.metric)),
     };
     const first = await collectBatch(client, opts);
     if (opts.nodeQuery?.fieldSelector && first.objects.nodes.size === 0) {

@@ -94,9 +94,12 @@ test('top pods -A --sort-by=memory --sum: NAMESPACE first, largest first, totals
   assert.not.match(noHeaders.stdout, 'NAMESPACE');
 });
 
-test('top nodes: CPU% and MEMORY% of allocatable, as kubectl top node cuts them; a NAME scrapes one node', async () => {
+test('top nodes: CPU% and MEMORY% of allocatable, as kubectl top node cuts them, listing no pod; a NAME scrapes one node', async () => {
+  const from = sim.server.log.length;
   const r = await kubectl(['heapster', 'top', 'nodes'], env);
   assert.is(r.code, 0, r.stderr);
+  // a node's row needs no pod object: kubectl top node lists none either
+  assert.equal(sim.server.log.slice(from).filter((e) => e.path.includes('pods')).map((e) => e.path), []);
   const lines = rows(r);
   assert.equal(lines[0], ['NAME', 'CPU(cores)', 'CPU%', 'MEMORY(bytes)', 'MEMORY%']);
   for (const s of summaries) {
