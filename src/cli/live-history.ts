@@ -111,7 +111,7 @@ function fixed<T>(objects: ReadonlyMap<string, T>): { current(): Promise<Readonl
 }
 
 /**
- * The pods answering needs listed. None for a node's kubelet metrics and its system containers:
+ * The pods answering needs listed. None for a node's (or every node's) kubelet metrics and its system containers:
  * `kubectl top node` lists none either, and on a 30,000-pod cluster the list costs more than
  * scraping the one node. The node's own for its other metrics, as `kubectl describe node` asks
  * (a field selector on spec.nodeName): those sum its pods' specs. One namespace's for a target
@@ -122,6 +122,7 @@ function podSource(t: Target, metric: string | undefined): Pick<CollectOptions, 
   switch (t.kind) {
     case 'freecontainer': case 'freecontainers': return { pods: fixed<PodInfo>(new Map()) };
     case 'node': return metric === undefined || FROM_POD_SPECS.has(metric) ? { podQuery: { fieldSelector: `spec.nodeName=${t.node}` } } : { pods: fixed<PodInfo>(new Map()) };
+    case 'nodes': return metric === undefined || FROM_POD_SPECS.has(metric) ? {} : { pods: fixed<PodInfo>(new Map()) };
     case 'namespace': case 'pod': case 'container': case 'containers': case 'pod-list': return { podQuery: { namespace: t.namespace } };
     case 'pods': return t.namespace === undefined ? {} : { podQuery: { namespace: t.namespace } };
     default: return {};

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cli, kubectl, pluginEnv } from '../helpers/run-cli.js';
-import { testSim, type TestSim } from '../helpers/sim.js';
+import { getJson, testSim, type TestSim } from '../helpers/sim.js';
 
 let sim: TestSim;
 let broken: TestSim;
@@ -100,6 +100,26 @@ test('filesystem metrics need their label in JSON; the table shows every label s
   assert.is(table.code, 0);
   assert.match(table.stdout, /RESOURCE_ID/);
   assert.match(table.stdout, /Volume:kube-api-access-/);
+});
+
+test('every node\'s kubelet metric lists no pod; a node metric from the pod specs lists them', async () => {
+  const before = sim.server.log.length;
+  const ws = await cli(['query', 'nodes', 'memory/working_set', '--live', '-o', 'json'], env);
+  assert.is(ws.code, 0, ws.stderr);
+  for (const s of summaries) assert.is(json(ws).items.find((i: any) => i.name === s.node.nodeName).metrics[0].value, s.node.memory.workingSetBytes);
+  assert.equal(sim.server.log.slice(before).filter((e) => e.path.includes('pods')).map((e) => e.path), []);
+
+  const mid = sim.server.log.length;
+  const req = await cli(['query', 'nodes', 'cpu/request', '--live', '-o', 'json'], env);
+  assert.is(req.code, 0, req.stderr);
+  assert.ok(sim.server.log.slice(mid).some((e) => e.path === '/api/v1/pods'));
+  const milli = (q?: string) => (q === undefined ? 0 : q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
+  const pods = (await getJson(sim, '/api/v1/pods')).items;
+  for (const s of summaries) {
+    const expected = pods.filter((p: any) => p.spec.nodeName === s.node.nodeName)
+      .reduce((sum: number, p: any) => sum + p.spec.containers.reduce((c: number, k: any) => c + milli(k.resources?.requests?.cpu), 0), 0);
+    assert.is(json(req).items.find((i: any) => i.name === s.node.nodeName).metrics[0].value, expected, s.node.nodeName);
+  }
 });
 
 test('a failing node is reported and the others still answer', async () => {
