@@ -6,15 +6,22 @@ export interface ScannedFile {
   id: string;
 }
 
-/** A file's parts: ids into the kept tables. */
+/** A file's parts: ids into the kept tables; and the last ask that listed the file. */
 interface OfFile {
   entities: Int32Array;
   metrics: Int32Array;
   resources: Int32Array;
+  asked: number;
 }
 
 /** Filters kept at once: a server is asked for a listing's filter or two. */
 const MAX_FILTERS = 4;
+/**
+ * A file no ask of its filter has listed for this many asks goes (compacted away, or left behind by
+ * every window): a dashboard's panels ask over windows of their own, and keeping only the last
+ * ask's files made a panel over the last hour read it again after one over the last five minutes.
+ */
+const KEPT_ASKS = 32;
 /**
  * Pods come and go for as long as a server runs, and the tables keep every entity they were told:
  * they start again once they hold this many times the entities of the last answer (and at least
@@ -70,6 +77,8 @@ export class ScannedParts {
   private generation = 0;
   /** the entities of the last answer */
   private lastAnswer = 0;
+  /** counts the asks */
+  private asks = 0;
 
   /** The parts of these files' rows that `f` picks. */
   async of(files: readonly ScannedFile[], f: SampleFilter): Promise<RawParts> {
@@ -91,20 +100,21 @@ export class ScannedParts {
       const e = read.entities.map((v) => this.entities.id(v)), m = read.metrics.map((v) => this.metrics.id(v)), r = read.resources.map((v) => this.resources.id(v));
       fresh.forEach((x, i) => {
         const p = read.files[i]!;
-        now.set(x.id, { entities: p.entities.map((id) => e[id]!), metrics: p.metrics.map((id) => m[id]!), resources: p.resources.map((id) => r[id]!) });
+        now.set(x.id, { entities: p.entities.map((id) => e[id]!), metrics: p.metrics.map((id) => m[id]!), resources: p.resources.map((id) => r[id]!), asked: 0 });
       });
       return this.answer(key, now, files);
     }
   }
 
-  /** The union of these files' parts; of the files kept for this filter, only these stay (those a window has left are not asked for again). */
-  private answer(key: string, kept: ReadonlyMap<string, OfFile>, files: readonly ScannedFile[]): RawParts {
-    const stay = new Map<string, OfFile>();
-    for (const x of files) stay.set(x.id, kept.get(x.id)!);
+  /** The union of these files' parts, which `kept` holds; files unlisted for KEPT_ASKS asks of this filter go. */
+  private answer(key: string, kept: Map<string, OfFile>, files: readonly ScannedFile[]): RawParts {
+    const ask = ++this.asks;
+    const mine = files.map((x) => kept.get(x.id)!);
+    for (const p of mine) p.asked = ask;
+    for (const [id, p] of kept) if (p.asked < ask - KEPT_ASKS) kept.delete(id);
     this.byFilter.delete(key);
-    this.byFilter.set(key, stay);
+    this.byFilter.set(key, kept);
     for (const old of this.byFilter.keys()) if (this.byFilter.size > MAX_FILTERS) this.byFilter.delete(old);
-    const mine = [...stay.values()];
     const entities = this.entities.union(mine.map((p) => p.entities));
     this.lastAnswer = entities.length;
     return {

@@ -56,6 +56,11 @@ test('a listing keeps the parts of each file it read whole and reads only files 
   assert.equal(namespaces(cut.labels), ['ns-1', 'ns-2']);
   const noFs = await history.recordedParts(ALL, { start: T0 + 3 * MIN, end: T0 + 10 * MIN });
   assert.equal([namespaces(noFs.labels), noFs.metrics, noFs.resources], [['ns-3'], ['memory/usage'], []]);
+  // windows of their own in turn, as a dashboard's panels ask: the files the others listed stay kept
+  assert.equal(namespaces((await history.recordedParts(ALL, all)).labels), ['ns-0', 'ns-1', 'ns-2', 'ns-3']);
+  // but a file no ask has listed for 32 asks goes: after that, minute 0's file is read again (and is gone)
+  for (let i = 0; i < 33; i++) await history.recordedParts(ALL, { start: T0 + 3 * MIN, end: T0 + 10 * MIN });
+  await history.recordedParts(ALL, all).then(() => assert.unreachable('kept past 32 asks'), (e: Error) => assert.match(e.message, first.file.split('/').pop()!));
 });
 
 test.run();
