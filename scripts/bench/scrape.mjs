@@ -99,6 +99,8 @@ export async function scrapeBench(startSimulatorProcess) {
     const topEnv = { ...process.env, KUBECONFIG: sim.kubeconfig, NO_COLOR: '1' };
     const top = await timeCli(['top', 'pods', '-A'], topEnv, 3);
     const kubectlTop = await timeCommand('kubectl', ['top', 'pods', '-A'], topEnv, 3);
+    const topNodes = await timeCli(['top', 'nodes'], topEnv, 3);
+    const kubectlTopNodes = await timeCommand('kubectl', ['top', 'nodes'], topEnv, 3);
     const failed = [cold, ...watched, ...oneShot, ...cold3].reduce((s, x) => s + x.failed, 0);
     if (failed) console.error(`warning: ${failed} node scrapes failed`);
     const last = watched.at(-1);
@@ -120,6 +122,8 @@ export async function scrapeBench(startSimulatorProcess) {
       ['scrape: peak RSS MB', rss.toFixed(0)],
       [`top pods -A live, whole process: warm ms (first ${top.coldMs.toFixed(0)})`, top.warmMs.toFixed(0), `kubectl top pods -A: ${kubectlTop.warmMs.toFixed(0)} ms`],
       ['top pods -A live: peak RSS MB', top.rssMb.toFixed(0), `kubectl top pods -A: ${kubectlTop.rssMb.toFixed(0)} MB`],
+      [`top nodes live, whole process: warm ms (first ${topNodes.coldMs.toFixed(0)}) / peak RSS MB`, `${topNodes.warmMs.toFixed(0)} / ${topNodes.rssMb.toFixed(0)}`,
+        `kubectl top nodes: ${kubectlTopNodes.warmMs.toFixed(0)} ms / ${kubectlTopNodes.rssMb.toFixed(0)} MB`],
     ];
   } finally {
     sim.stop();
