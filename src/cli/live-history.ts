@@ -46,6 +46,7 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
       requestTimeoutMs: o.requestTimeoutMs, jitterMs: 0, nodeQuery: nodeQuery(o.target, o.nodeSelector),
       cpuRateFromKubelet: o.rateIntervalMs === 0, cpuAndMemoryOnly: o.cpuAndMemoryOnly,
       chooseNodes: (objects) => (chosen ??= nodesFor(o.target, objects)),
+      chooseFromNodes: choosesFromNodes(o.target),
       ...(o.noPods ? { pods: fixed<PodInfo>(new Map()) } : podSource(o.target, o.metric)),
     };
     const first = await collectBatch(client, opts);
@@ -137,6 +138,15 @@ function podSource(t: Target, metric: string | undefined): Pick<CollectOptions, 
 function nodeQuery(t: Target, labelSelector: string | undefined): NodeQuery {
   const one = t.kind === 'node' || t.kind === 'freecontainer' || t.kind === 'freecontainers';
   return { labelSelector, ...(one ? { fieldSelector: `metadata.name=${t.node}` } : {}) };
+}
+
+/** Whether nodesFor needs no pod for the target: the scrape may start before the pods are listed. */
+function choosesFromNodes(t: Target): boolean {
+  switch (t.kind) {
+    case 'node': case 'nodes': case 'freecontainer': case 'freecontainers': case 'cluster': case 'namespaces': return true;
+    case 'pods': return t.namespace === undefined;
+    default: return false;
+  }
 }
 
 /**
