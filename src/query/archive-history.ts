@@ -134,7 +134,7 @@ export class ArchiveHistory implements History {
     // a file wholly inside the window is read whole: its parts are kept for the next ask
     const whole = scan.filter((s) => s.tsMin >= Math.floor(w.start) && s.tsMax <= Math.floor(w.end));
     const edges = scan.filter((s) => !whole.includes(s));
-    const known = whole.length ? await this.scanned.of(whole.map((s) => ({ path: abs(s), id: `${s.file}|${s.rows}` })), filter) : undefined;
+    const known = whole.length ? await this.scanned.of(whole.map((s) => ({ path: abs(s), id: `${s.file}|${s.rows}`, rows: s.rows })), filter) : undefined;
     return readRecordedParts({ ...files, samples: edges.map(abs) }, filter, w, indexes.map(abs), known);
   }
 

@@ -4,6 +4,7 @@ import { readFileParts, type RawParts, type RecordedEntity, type SampleFilter } 
 export interface ScannedFile {
   path: string;
   id: string;
+  rows: number;
 }
 
 /** A file's parts: ids into the kept tables; and the last ask that listed the file. */
@@ -22,6 +23,12 @@ const MAX_FILTERS = 4;
  * ask's files made a panel over the last hour read it again after one over the last five minutes.
  */
 const KEPT_ASKS = 32;
+/**
+ * Files are read in groups of about this many rows. A read holds each file's distinct entities
+ * together (a file's list of entities, for every file of the group), about a tenth of its rows: the
+ * hour of a 1,000-node cluster at 60 s (162 M rows) read at once would hold 7 M of them.
+ */
+const GROUP_ROWS = 8_000_000;
 /**
  * Pods come and go for as long as a server runs, and the tables keep every entity they were told:
  * they start again once they hold this many times the entities of the last answer (and at least
@@ -80,6 +87,9 @@ export class ScannedParts {
   /** counts the asks */
   private asks = 0;
 
+  /** `groupRows`: about how many rows one read takes (GROUP_ROWS) */
+  constructor(private readonly groupRows = GROUP_ROWS) {}
+
   /** The parts of these files' rows that `f` picks. */
   async of(files: readonly ScannedFile[], f: SampleFilter): Promise<RawParts> {
     const key = JSON.stringify(f);
@@ -92,17 +102,20 @@ export class ScannedParts {
         this.restart();
         continue;
       }
-      const read = await readFileParts(fresh.map((x) => x.path), f);
-      // the tables started again while this read ran: the ids kept before are gone, read again
+      const read = new Map<string, OfFile>();
+      for (const group of groups(fresh, this.groupRows)) {
+        const parts = await readFileParts(group.map((x) => x.path), f);
+        // the tables started again while this read ran: the ids kept before are gone
+        if (generation !== this.generation) break;
+        const e = parts.entities.map((v) => this.entities.id(v)), m = parts.metrics.map((v) => this.metrics.id(v)), r = parts.resources.map((v) => this.resources.id(v));
+        group.forEach((x, i) => {
+          const p = parts.files[i]!;
+          read.set(x.id, { entities: p.entities.map((id) => e[id]!), metrics: p.metrics.map((id) => m[id]!), resources: p.resources.map((id) => r[id]!), asked: 0 });
+        });
+      }
       if (generation !== this.generation) continue;
       // what was kept before the read, and what other asks kept during it, stand: same tables
-      const now = new Map([...kept, ...(this.byFilter.get(key) ?? [])]);
-      const e = read.entities.map((v) => this.entities.id(v)), m = read.metrics.map((v) => this.metrics.id(v)), r = read.resources.map((v) => this.resources.id(v));
-      fresh.forEach((x, i) => {
-        const p = read.files[i]!;
-        now.set(x.id, { entities: p.entities.map((id) => e[id]!), metrics: p.metrics.map((id) => m[id]!), resources: p.resources.map((id) => r[id]!), asked: 0 });
-      });
-      return this.answer(key, now, files);
+      return this.answer(key, new Map([...kept, ...(this.byFilter.get(key) ?? []), ...read]), files);
     }
   }
 
@@ -131,6 +144,23 @@ export class ScannedParts {
     this.resources = new Interned<string>((r) => r);
     this.byFilter.clear();
   }
+}
+
+/** Consecutive files of about `most` rows together (a larger file alone). */
+function groups(files: readonly ScannedFile[], most: number): ScannedFile[][] {
+  const out: ScannedFile[][] = [];
+  let group: ScannedFile[] = [], rows = 0;
+  for (const x of files) {
+    if (group.length && rows + x.rows > most) {
+      out.push(group);
+      group = [];
+      rows = 0;
+    }
+    group.push(x);
+    rows += x.rows;
+  }
+  if (group.length) out.push(group);
+  return out;
 }
 
 const entityKey = (e: RecordedEntity) => [e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid].map((v) => (v === null ? '\u0001' : v)).join('\u0000');

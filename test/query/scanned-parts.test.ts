@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { newMetricSet, type Batch } from '../../src/model/index.js';
 import { ArchiveHistory } from '../../src/query/index.js';
+import { ScannedParts } from '../../src/query/scanned-parts.js';
 import { tempArchive, writeBatches } from '../helpers/archive.js';
 
 const T0 = Date.UTC(2026, 11, 7, 10, 0);
@@ -61,6 +62,19 @@ test('a listing keeps the parts of each file it read whole and reads only files 
   // but a file no ask has listed for 32 asks goes: after that, minute 0's file is read again (and is gone)
   for (let i = 0; i < 33; i++) await history.recordedParts(ALL, { start: T0 + 3 * MIN, end: T0 + 10 * MIN });
   await history.recordedParts(ALL, all).then(() => assert.unreachable('kept past 32 asks'), (e: Error) => assert.match(e.message, first.file.split('/').pop()!));
+});
+
+test('files read in groups give the parts of the files read at once', async () => {
+  const archive = await tempArchive();
+  await writeBatches(archive, 'r', batches(0, 5));
+  const files = (await archive.snapshots({ kind: 'samples' })).map((s) => ({ path: path.join(archive.dir, s.file), id: s.file, rows: s.rows }));
+  assert.is(files.length, 5);
+  // a group of two files' rows: three reads
+  const [once, grouped] = await Promise.all([new ScannedParts().of(files, ALL), new ScannedParts(files[0]!.rows * 2).of(files, ALL)]);
+  const names = (p: typeof once) => p.entities.map((e) => `${e.type}/${e.namespace ?? e.node}`).sort();
+  assert.equal(names(grouped), names(once));
+  assert.equal(names(once), ['node/n1', 'ns/ns-0', 'ns/ns-1', 'ns/ns-2', 'ns/ns-3', 'ns/ns-4']);
+  assert.equal([[...grouped.metrics].sort(), grouped.resources], [['filesystem/usage', 'memory/usage'], ['/']]);
 });
 
 test.run();
