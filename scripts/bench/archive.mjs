@@ -3,10 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Archive, TickWriter, readRecordedBatches } from '../../dist/archive/index.js';
+import { readRecordedBatches } from '../../dist/archive/index.js';
 import { HourlyCompaction, compactRecording } from '../../dist/record/index.js';
-import { Workload } from '../../dist/simulator/index.js';
-import { simBatch, simNodes } from './sim-batch.mjs';
+import { benchRecording, simBatch } from './sim-batch.mjs';
 import { timeCli } from './time-cli.mjs';
 import { ArchiveHistory, parseTarget, runQuery } from '../../dist/query/index.js';
 import { allLabelValues } from '../../dist/query/prom-source.js';
@@ -16,18 +15,10 @@ const HOURS = Number(process.env.BENCH_HOURS ?? 24);
 const RES = 60_000;
 
 export async function archiveBench(print) {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kh-bench-archive-')), 'archive');
-  const archive = await Archive.open(dir, true);
-  const start = Date.UTC(2026, 10, 25, 0, 0, 0);
-  const w = new Workload({ seed: 11, nodes: NODES, podsPerNode: 30, epoch: start });
-  const writer = await TickWriter.start(archive, {
-    name: 'day', cluster: 'bench-cluster', context: 'bench', server: 'https://bench', resolutionMs: RES,
-    startedAt: start, status: 'recording', nodes: NODES, ticks: 0,
-  });
+  const { dir, archive, start, w, writer, nodes } = await benchRecording('day', NODES, RES);
   // the finished hours merged as the recorder merges them: beside the ticks, one run at a time
   const hourly = new HourlyCompaction(compactRecording(archive, 'day'), (e) => { throw e; });
   let prev, samples = 0, ingestMs = 0, genMs = 0;
-  const nodes = simNodes(w, start);
   const ticks = HOURS * 60;
   for (let i = 0; i < ticks; i++) {
     const t = start + i * RES + 5000;

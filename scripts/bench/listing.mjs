@@ -1,29 +1,18 @@
 // Issue 18 §3: label listings over the hour being recorded, which no series index covers yet, as a
 // Grafana dashboard over a recording asks them: again after every tick, its window moving with it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { Archive, TickWriter } from '../../dist/archive/index.js';
-import { Workload } from '../../dist/simulator/index.js';
 import { ArchiveHistory } from '../../dist/query/index.js';
 import { allLabelValues } from '../../dist/query/prom-source.js';
-import { simBatch, simNodes } from './sim-batch.mjs';
+import { benchRecording, simBatch } from './sim-batch.mjs';
 
 const NODES = Number(process.env.BENCH_LISTING_NODES ?? 100);
 const RES = 60_000;
 const ASKS = 5;
 
 export async function listingBench() {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'kh-bench-listing-')), 'archive');
+  const { dir, archive, start, w, writer, nodes } = await benchRecording('hour', NODES, RES);
   try {
-    const archive = await Archive.open(dir, true);
-    const start = Date.UTC(2026, 10, 25, 0, 0, 0);
-    const w = new Workload({ seed: 11, nodes: NODES, podsPerNode: 30, epoch: start });
-    const writer = await TickWriter.start(archive, {
-      name: 'hour', cluster: 'bench-cluster', context: 'bench', server: 'https://bench', resolutionMs: RES,
-      startedAt: start, status: 'recording', nodes: NODES, ticks: 0,
-    });
-    const nodes = simNodes(w, start);
     let prev, i = 0;
     const tick = async () => {
       const { batch, pods } = simBatch(w, start + i * RES + 5000, start + (i + 1) * RES, prev, nodes);

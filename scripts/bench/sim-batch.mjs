@@ -2,7 +2,11 @@
 // what the archive and sink benchmarks feed the code they measure.
 import { decodeSummary, toNodeInfo, toPodInfo } from '../../dist/cluster/index.js';
 import { podKey, processBatch } from '../../dist/model/index.js';
-import { buildSummary, nodeObject, podCore } from '../../dist/simulator/index.js';
+import { buildSummary, nodeObject, podCore, Workload } from '../../dist/simulator/index.js';
+import { Archive, TickWriter } from '../../dist/archive/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 /** The plugin's view of the workload's nodes; it does not change with time. */
 export const simNodes = (w, at) => w.nodes.map((n) => toNodeInfo(nodeObject(w, n, undefined, at)));
@@ -15,4 +19,20 @@ export function simBatch(w, t, stamp, prev, nodes) {
   const pods = w.nodes.flatMap((n) => w.podsOn(n, t)).map((p) => toPodInfo(podCore(p, t)));
   const objects = { pods: new Map(pods.map((p) => [podKey(p.namespace, p.name), p])), nodes: new Map(nodes.map((n) => [n.name, n])) };
   return { batch: processBatch({ timestamp: stamp, sets }, prev, objects), pods };
+}
+
+/**
+ * A new archive in a temporary folder, recording `name` of a simulated cluster of `nodes` nodes (30
+ * pods each) from 2026-11-25: the archive, its folder, the workload, its nodes and the tick writer.
+ */
+export async function benchRecording(name, nodes, resolutionMs) {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), `kh-bench-${name}-`)), 'archive');
+  const archive = await Archive.open(dir, true);
+  const start = Date.UTC(2026, 10, 25, 0, 0, 0);
+  const w = new Workload({ seed: 11, nodes, podsPerNode: 30, epoch: start });
+  const writer = await TickWriter.start(archive, {
+    name, cluster: 'bench-cluster', context: 'bench', server: 'https://bench', resolutionMs,
+    startedAt: start, status: 'recording', nodes, ticks: 0,
+  });
+  return { dir, archive, start, w, writer, nodes: simNodes(w, start) };
 }

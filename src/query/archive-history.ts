@@ -133,8 +133,16 @@ export class ArchiveHistory implements History {
     const abs = (s: { file: string }) => path.join(this.archive.dir, s.file);
     // a file wholly inside the window is read whole: its parts are kept for the next ask
     const whole = scan.filter((s) => s.tsMin >= Math.floor(w.start) && s.tsMax <= Math.floor(w.end));
+    const list = whole.map((s) => ({ path: abs(s), id: `${s.file}|${s.rows}`, rows: s.rows }));
+    const known = whole.length ? await this.scanned.of(list, filter) : undefined;
+    if (whole.length && !known) {
+      // most of them not read yet: the rows answer, and the files' parts are read after
+      const answer = readRecordedParts({ ...files, samples: scan.map(abs) }, filter, w, indexes.map(abs));
+      const warm = () => this.scanned.warm(list, filter);
+      answer.then(warm, warm);
+      return answer;
+    }
     const edges = scan.filter((s) => !whole.includes(s));
-    const known = whole.length ? await this.scanned.of(whole.map((s) => ({ path: abs(s), id: `${s.file}|${s.rows}`, rows: s.rows })), filter) : undefined;
     return readRecordedParts({ ...files, samples: edges.map(abs) }, filter, w, indexes.map(abs), known);
   }
 

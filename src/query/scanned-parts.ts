@@ -86,13 +86,38 @@ export class ScannedParts {
   private lastAnswer = 0;
   /** counts the asks */
   private asks = 0;
+  /** by filter, the read `warm` began */
+  private readonly warming = new Map<string, Promise<void>>();
 
   /** `groupRows`: about how many rows one read takes (GROUP_ROWS) */
   constructor(private readonly groupRows = GROUP_ROWS) {}
 
-  /** The parts of these files' rows that `f` picks. */
-  async of(files: readonly ScannedFile[], f: SampleFilter): Promise<RawParts> {
+  /**
+   * The parts of these files' rows that `f` picks, the files not kept read now; undefined when most
+   * of the rows are in files not kept (a first ask): reading each file's parts apart costs more than
+   * one read of the rows (over 59 tick files of 300 nodes, 7.7 s against 3.5), so the caller reads
+   * the rows as before and then calls `warm`, which reads the files' parts for the next ask.
+   */
+  async of(files: readonly ScannedFile[], f: SampleFilter): Promise<RawParts | undefined> {
     const key = JSON.stringify(f);
+    // the next ask waits for the parts being read rather than reading the rows again
+    await this.warming.get(key);
+    const kept = this.byFilter.get(key);
+    const fresh = files.filter((x) => !kept?.has(x.id));
+    if (2 * rowsOf(fresh) > rowsOf(files)) return undefined;
+    return this.read(key, files, f);
+  }
+
+  /** Reads, after an answer, the parts of the files that are not kept. */
+  warm(files: readonly ScannedFile[], f: SampleFilter): void {
+    const key = JSON.stringify(f);
+    if (this.warming.has(key)) return;
+    // a read that fails is left to the next ask, which reads the rows and meets the failure itself
+    const reading = this.read(key, files, f).then(() => undefined, () => undefined).finally(() => this.warming.delete(key));
+    this.warming.set(key, reading);
+  }
+
+  private async read(key: string, files: readonly ScannedFile[], f: SampleFilter): Promise<RawParts> {
     for (;;) {
       const generation = this.generation;
       const kept = this.byFilter.get(key) ?? new Map<string, OfFile>();
@@ -145,6 +170,8 @@ export class ScannedParts {
     this.byFilter.clear();
   }
 }
+
+const rowsOf = (files: readonly ScannedFile[]) => files.reduce((n, x) => n + x.rows, 0);
 
 /** Consecutive files of about `most` rows together (a larger file alone). */
 function groups(files: readonly ScannedFile[], most: number): ScannedFile[][] {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { newMetricSet, type Batch } from '../../src/model/index.js';
 import { ArchiveHistory } from '../../src/query/index.js';
 import { ScannedParts } from '../../src/query/scanned-parts.js';
+import type { RawParts } from '../../src/archive/index.js';
 import { tempArchive, writeBatches } from '../helpers/archive.js';
 
 const T0 = Date.UTC(2026, 11, 7, 10, 0);
@@ -32,6 +33,8 @@ test('a listing keeps the parts of each file it read whole and reads only files 
   await writeBatches(archive, 'first', batches(0, 3));
   const history = new ArchiveHistory(archive, {});
   const all = { start: T0, end: T0 + 10 * MIN };
+  // the first ask reads the rows, then each file's parts; the second waits for those and uses them
+  assert.equal(namespaces((await history.recordedParts(ALL, all)).labels), ['ns-0', 'ns-1', 'ns-2']);
   assert.equal(namespaces((await history.recordedParts(ALL, all)).labels), ['ns-0', 'ns-1', 'ns-2']);
 
   // minute 0's file goes from the disk but not from the catalog: read again, it would fail
@@ -69,8 +72,12 @@ test('files read in groups give the parts of the files read at once', async () =
   await writeBatches(archive, 'r', batches(0, 5));
   const files = (await archive.snapshots({ kind: 'samples' })).map((s) => ({ path: path.join(archive.dir, s.file), id: s.file, rows: s.rows }));
   assert.is(files.length, 5);
-  // a group of two files' rows: three reads
-  const [once, grouped] = await Promise.all([new ScannedParts().of(files, ALL), new ScannedParts(files[0]!.rows * 2).of(files, ALL)]);
+  // none kept: the caller reads the rows, and warm() the files' parts, in groups of two files' rows here (three reads)
+  const [atOnce, inGroups] = [new ScannedParts(), new ScannedParts(files[0]!.rows * 2)];
+  assert.is(await atOnce.of(files, ALL), undefined);
+  atOnce.warm(files, ALL);
+  inGroups.warm(files, ALL);
+  const [once, grouped] = (await Promise.all([atOnce.of(files, ALL), inGroups.of(files, ALL)])) as [RawParts, RawParts];
   const names = (p: typeof once) => p.entities.map((e) => `${e.type}/${e.namespace ?? e.node}`).sort();
   assert.equal(names(grouped), names(once));
   assert.equal(names(once), ['node/n1', 'ns/ns-0', 'ns/ns-1', 'ns/ns-2', 'ns/ns-3', 'ns/ns-4']);
