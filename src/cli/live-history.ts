@@ -1,4 +1,7 @@
-import { ApiClient, collectBatch, listNodes, resourceMetricSets, type CollectOptions, type LoadedConfig, type NodeFailure, type NodeQuery } from '../cluster/index.js';
+import {
+  ApiClient, collectBatch, listNodes, nodeWatch, PodWatch, resourceMetricSets,
+  type CollectOptions, type LoadedConfig, type NodeFailure, type NodeQuery, type NodeSource, type PodSource,
+} from '../cluster/index.js';
 import { NODE_METRICS, PluginError, processBatch, type Batch, type ClusterObjects, type PodInfo } from '../model/index.js';
 import { BatchHistory, missingError, resolveWorkload, type Target } from '../query/index.js';
 
@@ -18,6 +21,8 @@ export interface LiveOptions {
   cpuAndMemoryOnly?: boolean;
   /** no pod listed: the answer needs nothing the pod objects tell (top nodes) */
   noPods?: boolean;
+  /** what one refresh of `top --watch` leaves to the next */
+  session?: LiveSession;
   /** told when the second scrape is awaited, so a person knows why it takes a while */
   onWait?: (ms: number) => void;
   /**
@@ -36,18 +41,59 @@ export interface LiveAnswer {
   source: 'kubelet' | 'metrics-api';
 }
 
+/**
+ * What `top --watch` keeps from one refresh to the next: its API client, and the cluster's pods and
+ * nodes kept by watches, as `record` keeps them, once a refresh needs all of them. A refresh of `top
+ * pods -A` listed every pod again (30,000 pods: a second of the API server's work and of this one's).
+ */
+export class LiveSession {
+  private pods?: PodWatch;
+  private nodes?: { selector: string | undefined; watch: NodeSource };
+
+  private constructor(readonly client: ApiClient, private readonly timeoutMs: number) {}
+
+  static async open(config: LoadedConfig, concurrency: number, requestTimeoutMs: number): Promise<LiveSession> {
+    return new LiveSession(await ApiClient.create(config, { maxSockets: concurrency || 64 }), requestTimeoutMs);
+  }
+
+  /** every pod of the cluster */
+  podWatch(): PodSource {
+    return (this.pods ??= new PodWatch(this.client, this.timeoutMs));
+  }
+
+  /** every node the selector picks */
+  nodeWatch(selector: string | undefined): NodeSource {
+    if (!this.nodes || this.nodes.selector !== selector) {
+      this.nodes?.watch.close();
+      this.nodes = { selector, watch: nodeWatch(this.client, this.timeoutMs, selector) };
+    }
+    return this.nodes.watch;
+  }
+
+  close(): void {
+    this.pods?.close();
+    this.nodes?.watch.close();
+    this.client.close();
+  }
+}
+
 /** Scrapes the nodes a target needs (twice for counter rates) and runs the Heapster model. */
 export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
-  const client = await ApiClient.create(o.config, { maxSockets: o.concurrency || 64 });
+  const client = o.session?.client ?? await ApiClient.create(o.config, { maxSockets: o.concurrency || 64 });
   try {
     let chosen: ReadonlySet<string> | undefined;
+    const nodes = nodeQuery(o.target, o.nodeSelector);
+    const pods = o.noPods ? { pods: fixed<PodInfo>(new Map()) } : podSource(o.target, o.metric);
     const opts: CollectOptions = {
       resolutionMs: 1000, now: o.now ?? Date.now, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
-      requestTimeoutMs: o.requestTimeoutMs, jitterMs: 0, nodeQuery: nodeQuery(o.target, o.nodeSelector),
+      requestTimeoutMs: o.requestTimeoutMs, jitterMs: 0, nodeQuery: nodes,
       cpuRateFromKubelet: o.rateIntervalMs === 0, cpuAndMemoryOnly: o.cpuAndMemoryOnly,
       chooseNodes: (objects) => (chosen ??= nodesFor(o.target, objects)),
       chooseFromNodes: choosesFromNodes(o.target),
-      ...(o.noPods ? { pods: fixed<PodInfo>(new Map()) } : podSource(o.target, o.metric)),
+      ...pods,
+      // a session's refreshes keep every pod and node by watches; one node or namespace is listed again
+      ...(o.session && !pods.pods && !pods.podQuery ? { pods: o.session.podWatch() } : {}),
+      ...(o.session && !nodes.fieldSelector ? { nodes: o.session.nodeWatch(nodes.labelSelector) } : {}),
     };
     const first = await collectBatch(client, opts);
     if (opts.nodeQuery?.fieldSelector && first.objects.nodes.size === 0) {
@@ -87,7 +133,7 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
     const batch = processBatch(last.batch, prev, last.objects);
     return { history: new BatchHistory([batch]), batch, objects: last.objects, failures: last.failures, nodesOk: last.nodesOk, source: 'kubelet' };
   } finally {
-    client.close();
+    if (!o.session) client.close();
   }
 }
 

@@ -4,6 +4,7 @@ import {
   ArchiveHistory, parseTime, parseWindow, topFromArchive, topFromBatch, usageError,
   type ArchiveScope, type Target, type TopAggregation, type TopAnswer, type TopRequest, type WindowFlags,
 } from '../query/index.js';
+import type { LiveSession } from './live-history.js';
 import { recordedText, windowText } from './recorded-windows.js';
 
 export interface LiveTopOptions {
@@ -14,6 +15,8 @@ export interface LiveTopOptions {
   /** 0: one scrape; else two this far apart, for network rates */
   rateIntervalMs: number;
   say: (line: string) => void;
+  /** `--watch`'s: what one refresh leaves to the next */
+  session?: LiveSession;
 }
 
 /** A moment of the cluster: one scrape of the nodes the request needs, or metrics.k8s.io when kubelets are refused. */
@@ -28,6 +31,7 @@ export async function liveTop(req: TopRequest, o: LiveTopOptions): Promise<TopAn
     // a node's row is its own stats and its Node object's allocatable, as kubectl top node's: on a
     // 30,000-pod cluster the pod list cost more than the node rows
     noPods: req.level === 'nodes',
+    ...(o.session ? { session: o.session } : {}),
     requestTimeoutMs: o.requestTimeoutMs, onFallback: (line) => o.say(`note: ${line}`),
     onWait: (ms) => process.stderr.isTTY && process.stderr.write(`scraping twice, ${ms / 1000}s apart, for network rates...\n`),
   });

@@ -105,18 +105,26 @@ shape, and rows that appeared or died in the window say when (SEEN).`);
       const answer = await historyTop(archive, scope, req, { ...flags, agg: flags.agg as TopAggregation, slices: 24 });
       return void process.stdout.write(render(answer));
     }
-    const live = () => liveTop(req, { config: config!, concurrency: flags.concurrency, nodeTimeoutMs, requestTimeoutMs: kube.requestTimeoutMs ?? 0, rateIntervalMs, say });
-    if (!flags.watch) return void process.stdout.write(render(await live()));
-    await watchFrames(async () => {
-      const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-      const head = format === 'table' || format === 'wide' ? `Every ${flags.interval}: kubectl heapster top ${this.argv.filter((a) => a !== '--watch' && a !== '-w').join(' ')}    ${stamp}\n\n` : '';
-      try {
-        return head + render(await live());
-      } catch (e) {
-        // a refresh that fails says why and the next one tries again; a usage error ends the watch
-        if ((e as { code?: string }).code === 'usage') throw e;
-        return `${head}error: ${(e as Error).message}\n`;
-      }
-    }, everyMs);
+    const base = { config: config!, concurrency: flags.concurrency, nodeTimeoutMs, requestTimeoutMs: kube.requestTimeoutMs ?? 0, rateIntervalMs, say };
+    if (!flags.watch) return void process.stdout.write(render(await liveTop(req, base)));
+    // loaded here, as liveTop loads it: the client's HTTPS, TLS and zlib are no archived top's
+    const { LiveSession } = await import('../cli/live-history.js');
+    const session = await LiveSession.open(config!, flags.concurrency, base.requestTimeoutMs);
+    const live = () => liveTop(req, { ...base, session });
+    try {
+      await watchFrames(async () => {
+        const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+        const head = format === 'table' || format === 'wide' ? `Every ${flags.interval}: kubectl heapster top ${this.argv.filter((a) => a !== '--watch' && a !== '-w').join(' ')}    ${stamp}\n\n` : '';
+        try {
+          return head + render(await live());
+        } catch (e) {
+          // a refresh that fails says why and the next one tries again; a usage error ends the watch
+          if ((e as { code?: string }).code === 'usage') throw e;
+          return `${head}error: ${(e as Error).message}\n`;
+        }
+      }, everyMs);
+    } finally {
+      session.close();
+    }
   }
 }

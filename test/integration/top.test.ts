@@ -214,6 +214,26 @@ test('bad input is a usage error: an unknown resource, --sort-by naming no colum
   }
 });
 
+test('top pods -A --watch lists the pods and nodes once, then keeps them by watches, as record does', async () => {
+  const before = sim.server.log.length;
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/run.js'), 'top', 'pods', '-A', '--watch', '--interval', '1s'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise((r) => setTimeout(r, 5000));
+  child.kill('SIGINT');
+  assert.is(await new Promise((r) => child.on('close', r)), 0);
+  const frames = out.split('Every 1s').slice(1);
+  assert.ok(frames.length >= 3, `${frames.length} frames: ${out}`);
+  // each frame has a row for every pod, under its title line, a blank line and the header
+  for (const f of frames.slice(0, -1)) assert.is(f.trim().split('\n').length - 3, pods().length, f);
+  const asked = sim.server.log.slice(before);
+  const lists = (p: string) => asked.filter((e) => e.path === p && !/[?&]watch=/.test(e.query));
+  assert.is(lists('/api/v1/pods').length, 1, 'one list of the pods');
+  assert.is(lists('/api/v1/nodes').length, 1, 'one list of the nodes');
+  assert.ok(asked.some((e) => e.path === '/api/v1/pods' && /[?&]watch=/.test(e.query)), 'a watch of the pods');
+  assert.ok(asked.filter((e) => e.path.includes('/proxy/')).length >= frames.length * sim.workload.nodes.length, 'every frame scrapes');
+});
+
 test('--watch without a terminal prints a frame per refresh and stops on SIGINT with exit 0', async () => {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/run.js'), 'top', 'nodes', '--watch', '--interval', '1s'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
