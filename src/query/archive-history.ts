@@ -121,7 +121,9 @@ export class ArchiveHistory implements History {
 
   /**
    * The entities, metrics and filesystems of a window, each once, labelled as in its batches. The
-   * compacted files' series indexes answer for those files when the filter is one they know.
+   * compacted files' series indexes answer for those files when the filter is one they know, and the
+   * parts of the other files this history read before for those (ScannedParts). Made for a server:
+   * after a first ask, the files' parts go on being read in the background for the next.
    */
   async recordedParts(f: SampleFilter, w: { start: number; end: number }): Promise<RecordedParts> {
     const files = await this.recordedFiles(w, f.metric);
