@@ -9,6 +9,7 @@ import { LabelEnums } from './label-enums.js';
 import { kvMetadataOption, type FileMeta } from './file-meta.js';
 import { clearIntent, writeIntent, type IntentFile } from './intents.js';
 import { CompactTally } from './compact-tally.js';
+import { rowRuns } from './row-runs.js';
 import { MIXED_SAMPLE_ORDER, PARQUET_OPTIONS, ROW_GROUP_ROWS, SAMPLE_ORDER } from './sample-writer.js';
 import { coveredBy, seriesIndexFile, writeSeriesIndex } from './series-index.js';
 
@@ -183,17 +184,7 @@ function cutLongHours(groups: Map<string, Snapshot[]>, most: number): void {
   for (const [key, group] of [...groups]) {
     if (group.reduce((n, s) => n + s.rows, 0) <= most) continue;
     groups.delete(key);
-    let run: Snapshot[] = [], rows = 0, part = 0;
-    for (const s of group) {
-      if (run.length && rows + s.rows > most) {
-        groups.set(`${key}|${part++}`, run);
-        run = [];
-        rows = 0;
-      }
-      run.push(s);
-      rows += s.rows;
-    }
-    groups.set(`${key}|${part}`, run);
+    rowRuns(group, most).forEach((run, part) => groups.set(`${key}|${part}`, run));
   }
 }
 

@@ -19,5 +19,6 @@ export {
   readFileParts, readRecordedBatches, readRecordedParts, readRecordedSeries, type FileParts, type RawParts, type RecordedEntity, type RecordedFiles, type RecordedParts, type RecordedSeries,
 } from './recorded-batches.js';
 export { coveredBy, indexAnswers } from './series-index.js';
+export { rowRuns } from './row-runs.js';
 export { backfillSeriesIndexes } from './index-backfill.js';
 export { readManifest, type SinkRecord } from './manifest.js';

@@ -1,4 +1,4 @@
-import { readFileParts, type RawParts, type RecordedEntity, type SampleFilter } from '../archive/index.js';
+import { readFileParts, rowRuns, type RawParts, type RecordedEntity, type SampleFilter } from '../archive/index.js';
 
 /** A sample file by its path, and what tells it from another file once at that path (its name and rows). */
 export interface ScannedFile {
@@ -128,7 +128,7 @@ export class ScannedParts {
         continue;
       }
       const read = new Map<string, OfFile>();
-      for (const group of groups(fresh, this.groupRows)) {
+      for (const group of rowRuns(fresh, this.groupRows)) {
         const parts = await readFileParts(group.map((x) => x.path), f);
         // the tables started again while this read ran: the ids kept before are gone
         if (generation !== this.generation) break;
@@ -172,22 +172,5 @@ export class ScannedParts {
 }
 
 const rowsOf = (files: readonly ScannedFile[]) => files.reduce((n, x) => n + x.rows, 0);
-
-/** Consecutive files of about `most` rows together (a larger file alone). */
-function groups(files: readonly ScannedFile[], most: number): ScannedFile[][] {
-  const out: ScannedFile[][] = [];
-  let group: ScannedFile[] = [], rows = 0;
-  for (const x of files) {
-    if (group.length && rows + x.rows > most) {
-      out.push(group);
-      group = [];
-      rows = 0;
-    }
-    group.push(x);
-    rows += x.rows;
-  }
-  if (group.length) out.push(group);
-  return out;
-}
 
 const entityKey = (e: RecordedEntity) => [e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid].map((v) => (v === null ? '\u0001' : v)).join('\u0000');
