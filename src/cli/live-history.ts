@@ -17,7 +17,7 @@ export interface LiveOptions {
   requestTimeoutMs: number;
   nodeSelector?: string;
   now?: () => number;
-  /** the kubelets' cpu and memory alone (see ProxySummaryGetter): when the answer needs no other metric */
+  /** the answer needs no metric but cpu and memory: one scrape asks the kubelets for those alone (see ProxySummaryGetter) */
   cpuAndMemoryOnly?: boolean;
   /** no pod listed: the answer needs nothing the pod objects tell (top nodes) */
   noPods?: boolean;
@@ -87,7 +87,10 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
     const opts: CollectOptions = {
       resolutionMs: 1000, now: o.now ?? Date.now, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
       requestTimeoutMs: o.requestTimeoutMs, jitterMs: 0, nodeQuery: nodes,
-      cpuRateFromKubelet: o.rateIntervalMs === 0, cpuAndMemoryOnly: o.cpuAndMemoryOnly,
+      cpuRateFromKubelet: o.rateIntervalMs === 0,
+      // one scrape only: across two, a pod without network stats has no rates of its own (Heapster's
+      // rule), and its containers' sum would stand in for them
+      cpuAndMemoryOnly: o.cpuAndMemoryOnly && o.rateIntervalMs === 0,
       chooseNodes: (objects) => (chosen ??= nodesFor(o.target, objects)),
       chooseFromNodes: choosesFromNodes(o.target),
       ...pods,

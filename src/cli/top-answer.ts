@@ -25,9 +25,8 @@ export async function liveTop(req: TopRequest, o: LiveTopOptions): Promise<TopAn
   const { liveHistory } = await import('./live-history.js');
   const live = await liveHistory({
     config: o.config, target: liveTarget(req), rateIntervalMs: o.rateIntervalMs, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
-    // the plain table shows cpu, memory and what the pod specs say, from one scrape: no network or
-    // ephemeral storage (and across two scrapes a pod without network stats has no rates of its own)
-    cpuAndMemoryOnly: req.wide === false && o.rateIntervalMs === 0,
+    // the plain table shows cpu, memory and what the pod specs say: no network or ephemeral storage
+    cpuAndMemoryOnly: req.wide === false,
     // a node's row is its own stats and its Node object's allocatable, as kubectl top node's: on a
     // 30,000-pod cluster the pod list cost more than the node rows
     noPods: req.level === 'nodes',

@@ -107,10 +107,8 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     const live = await liveHistory({
       config, target: parsed, metric: metric?.name, rateIntervalMs, concurrency: flags.concurrency, nodeTimeoutMs,
       requestTimeoutMs: kube.requestTimeoutMs ?? 0, nodeSelector: flags['node-selector'],
-      // a cpu or memory metric needs no filesystem, volume or network stats from the kubelets, in one
-      // scrape: across two, a pod without network stats has no rates of its own (Heapster's rule), and
-      // its containers' sum would stand in for them
-      cpuAndMemoryOnly: !!metric && /^(cpu|memory)\//.test(metric.name) && rateIntervalMs === 0,
+      // a cpu or memory metric needs no filesystem, volume or network stats from the kubelets
+      cpuAndMemoryOnly: !!metric && /^(cpu|memory)\//.test(metric.name),
       onWait: (ms) => process.stderr.isTTY && process.stderr.write(`scraping twice, ${ms / 1000}s apart, for counter rates...\n`),
       // what metrics.k8s.io serves: a pod's or node's cpu rate and working set
       ...(metric && (metric.name === 'memory/working_set' || (metric.name === 'cpu/usage_rate' && rateIntervalMs === 0)) && !['cluster', 'namespace', 'namespaces'].includes(parsed.kind)

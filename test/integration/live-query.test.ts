@@ -40,7 +40,11 @@ test('namespace memory/usage is the sum of its pods, in the MetricResult shape',
   const asked = sim.server.log.slice(before).filter((e) => e.path.includes('/proxy/')).map((e) => e.query);
   assert.ok(asked.length >= 1 && asked.every((q) => q === '?only_cpu_and_memory=true'), asked.join());
   const out = json(r);
-  assert.equal(Object.keys(out), ['metrics', 'latestTimestamp']);
+  // over two scrapes (for rates) the whole summary: a pod's own rates come from its network stats
+  const twice = sim.server.log.length;
+  const rated = await cli(['query', 'nodes/node-01', 'memory/usage', '--live', '--rate-interval', '1s', '-o', 'json'], env);
+  assert.is(rated.code, 0, rated.stderr);
+  assert.equal(sim.server.log.slice(twice).filter((e) => e.path.includes('/proxy/')).map((e) => e.query), ['', '']);
   assert.is(out.metrics.length, 1);
   assert.is(out.metrics[0].value, expected);
   assert.is(out.latestTimestamp, out.metrics[0].timestamp);
