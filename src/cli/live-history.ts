@@ -45,10 +45,11 @@ export interface LiveAnswer {
  * What `top --watch` keeps from one refresh to the next: its API client, and the cluster's pods and
  * nodes kept by watches, as `record` keeps them, once a refresh needs all of them. A refresh of `top
  * pods -A` listed every pod again (30,000 pods: a second of the API server's work and of this one's).
+ * A session serves the refreshes of one request, so their node selector is one.
  */
 export class LiveSession {
   private pods?: PodWatch;
-  private nodes?: { selector: string | undefined; watch: NodeSource };
+  private nodes?: NodeSource;
 
   private constructor(readonly client: ApiClient, private readonly timeoutMs: number) {}
 
@@ -63,16 +64,12 @@ export class LiveSession {
 
   /** every node the selector picks */
   nodeWatch(selector: string | undefined): NodeSource {
-    if (!this.nodes || this.nodes.selector !== selector) {
-      this.nodes?.watch.close();
-      this.nodes = { selector, watch: nodeWatch(this.client, this.timeoutMs, selector) };
-    }
-    return this.nodes.watch;
+    return (this.nodes ??= nodeWatch(this.client, this.timeoutMs, selector));
   }
 
   close(): void {
     this.pods?.close();
-    this.nodes?.watch.close();
+    this.nodes?.close();
     this.client.close();
   }
 }
