@@ -18,9 +18,10 @@ interface OfFile {
 /** Filters kept at once: a server is asked for a listing's filter or two. */
 const MAX_FILTERS = 4;
 /**
- * A file no ask of its filter has listed for this many asks goes (compacted away, or left behind by
- * every window): a dashboard's panels ask over windows of their own, and keeping only the last
- * ask's files made a panel over the last hour read it again after one over the last five minutes.
+ * A file no ask has listed for this many asks (of any filter: a server lists with one or two) goes,
+ * compacted away or left behind by every window: a dashboard's panels ask over windows of their
+ * own, and keeping only the last ask's files made a panel over the last hour read it again after
+ * one over the last five minutes.
  */
 const KEPT_ASKS = 32;
 /**
