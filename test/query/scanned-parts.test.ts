@@ -5,7 +5,7 @@ import path from 'node:path';
 import { newMetricSet, type Batch } from '../../src/model/index.js';
 import { ArchiveHistory } from '../../src/query/index.js';
 import { ScannedParts } from '../../src/query/scanned-parts.js';
-import type { RawParts } from '../../src/archive/index.js';
+import { rowRuns, type RawParts } from '../../src/archive/index.js';
 import { tempArchive, writeBatches } from '../helpers/archive.js';
 
 const T0 = Date.UTC(2026, 11, 7, 10, 0);
@@ -72,8 +72,11 @@ test('files read in groups give the parts of the files read at once', async () =
   await writeBatches(archive, 'r', batches(0, 5));
   const files = (await archive.snapshots({ kind: 'samples' })).map((s) => ({ path: path.join(archive.dir, s.file), id: s.file, rows: s.rows }));
   assert.is(files.length, 5);
-  // none kept: the caller reads the rows, and warm() the files' parts, in groups of two files' rows here (three reads)
-  const [atOnce, inGroups] = [new ScannedParts(), new ScannedParts(files[0]!.rows * 2)];
+  // none kept: the caller reads the rows, and warm() the files' parts, in groups of two files' rows here
+  const most = files[0]!.rows * 2;
+  // the precondition: those files make several reads (ids of each read are its own, to be mapped)
+  assert.equal(rowRuns(files, most).map((run) => run.length), [2, 1, 2]);
+  const [atOnce, inGroups] = [new ScannedParts(), new ScannedParts(most)];
   assert.is(await atOnce.of(files, ALL), undefined);
   atOnce.warm(files, ALL);
   inGroups.warm(files, ALL);
