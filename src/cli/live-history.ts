@@ -39,6 +39,11 @@ export interface LiveAnswer {
   failures: NodeFailure[];
   nodesOk: number;
   source: 'kubelet' | 'metrics-api';
+  /**
+   * Of the sets both scrapes had, how many had kubelet stats no newer in the second: they give no
+   * rates (Heapster's rule). Both 0 for one scrape.
+   */
+  unmoved: { sets: number; of: number };
 }
 
 /**
@@ -103,7 +108,7 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
       const err = missingError({ kind: 'node', node: (o.target as { node: string }).node }, all.map((n) => n.name));
       if (err) throw err;
     }
-    let last = first, prev: Batch | undefined;
+    let last = first, prev: Batch | undefined, unmoved = { sets: 0, of: 0 };
     if (o.rateIntervalMs > 0) {
       o.onWait?.(o.rateIntervalMs);
       await new Promise((r) => setTimeout(r, o.rateIntervalMs));
@@ -112,6 +117,7 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
       // the pods and nodes listed a few seconds ago serve again, as a watch's would: a second list
       // of every pod and node would cost the API server and this scrape as much as the first
       last = await collectBatch(client, { ...opts, pods: fixed(first.objects.pods), nodes: fixed(first.objects.nodes) });
+      unmoved = unmovedStats(first.batch, last.batch);
     }
     const asked = last.nodesOk + last.failures.length;
     const refused = last.failures.find((f) => f.reason === 'forbidden' || f.reason === 'unauthorized');
@@ -121,7 +127,7 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
       const viaApi = o.onFallback && refused.reason === 'forbidden' ? await fromResourceMetrics(client, o, last.objects, last.batch.timestamp) : undefined;
       if (viaApi) {
         o.onFallback!(`nodes/proxy is forbidden for this user; cpu and memory come from metrics.k8s.io (metrics-server), as kubectl top's do`);
-        return { history: new BatchHistory([viaApi]), batch: viaApi, objects: last.objects, failures: [], nodesOk: 0, source: 'metrics-api' };
+        return { history: new BatchHistory([viaApi]), batch: viaApi, objects: last.objects, failures: [], nodesOk: 0, source: 'metrics-api', unmoved };
       }
       throw new PluginError(refused.reason as 'forbidden' | 'unauthorized', `${refused.message}${refusing > 1 ? ` (all ${refusing} nodes)` : ''}`,
         `the plugin needs get on nodes/proxy (and list nodes, list pods); apply the ClusterRole from the README${o.onFallback ? ', or serve metrics.k8s.io (metrics-server) for cpu and memory' : ''}`);
@@ -131,10 +137,25 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
         'check the nodes with `kubectl get nodes`');
     }
     const batch = processBatch(last.batch, prev, last.objects);
-    return { history: new BatchHistory([batch]), batch, objects: last.objects, failures: last.failures, nodesOk: last.nodesOk, source: 'kubelet' };
+    return { history: new BatchHistory([batch]), batch, objects: last.objects, failures: last.failures, nodesOk: last.nodesOk, source: 'kubelet', unmoved };
   } finally {
     if (!o.session) client.close();
   }
+}
+
+/**
+ * The sets of `second` whose kubelet stats are no newer than `first`'s. A kubelet refreshes its stats
+ * every 10-15 s: two scrapes closer than that often read the same stats, and find no rate.
+ */
+function unmovedStats(first: Batch, second: Batch): { sets: number; of: number } {
+  let sets = 0, of = 0;
+  for (const set of second.sets.values()) {
+    const before = first.sets.get(set.key);
+    if (!before || before.scrapeTime <= 0 || set.scrapeTime <= 0) continue;
+    of++;
+    if (set.scrapeTime <= before.scrapeTime) sets++;
+  }
+  return { sets, of };
 }
 
 /** The target's cpu and memory from metrics.k8s.io as a processed batch; undefined when that API is not served. */

@@ -38,6 +38,9 @@ export async function liveTop(req: TopRequest, o: LiveTopOptions): Promise<TopAn
     const list = live.failures.map((f) => `${f.node} (${f.reason}: ${f.message})`).join(', ');
     o.say(`warning: ${live.failures.length} of ${live.failures.length + live.nodesOk} nodes did not answer, their rows are missing: ${list}`);
   }
+  if (live.unmoved.sets > 0) {
+    o.say(`note: the kubelets' stats of ${live.unmoved.sets} of ${live.unmoved.of} nodes, pods and containers did not change in the ${o.rateIntervalMs / 1000}s between the two scrapes (kubelets refresh them every 10-15 s), and have no rates (cpu, network); --rate-interval 15s or more gives them`);
+  }
   return { level: req.level, rows: topFromBatch(live.batch, live.objects, req), source: live.source, timestamp: live.batch.timestamp };
 }
 

@@ -121,6 +121,12 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     }
     const target = resolveWorkload(parsed, live.objects.pods.values());
     const result = await runQuery(live.history, { target, metric: args.metric, labels, window: {}, labelSelector: flags.selector });
+    if (isRate && live.unmoved.sets > 0) {
+      // Heapster's rule gives no rate for stats that did not move: say so, not just "no samples"
+      const why = `the kubelets' stats of ${live.unmoved.sets} of ${live.unmoved.of} nodes, pods and containers did not change in the ${flags['rate-interval'] ?? `${rateIntervalMs / 1000}s`} between the two scrapes (kubelets refresh them every 10-15 s)`;
+      if (isEmptyResult(result)) throw usageError(`no ${metric.name} for ${result.about}: ${why}`, 'give --rate-interval 15s or more');
+      process.stderr.write(`note: ${why}, and have no ${metric.name}; --rate-interval 15s or more gives it\n`);
+    }
     renderResult(result, flags.output as OutputFormat, process.stdout, { noHeaders: flags['no-headers'] });
   }
 }

@@ -50,6 +50,24 @@ test('namespace memory/usage is the sum of its pods, in the MetricResult shape',
   assert.is(out.latestTimestamp, out.metrics[0].timestamp);
 });
 
+test('a rate over stats that did not move says why, and how long an interval gives it', async () => {
+  // the test simulator's clock stands still: the two scrapes read the same stats. Counted from
+  // node-01's summary: the node, its system containers, and its pods (with network stats) and containers
+  const s = summaries[0];
+  const sets = 1 + s.node.systemContainers.length + s.pods.filter((p: any) => p.network).length + s.pods.reduce((n: number, p: any) => n + p.containers.length, 0);
+  const r = await cli(['query', 'nodes/node-01', 'cpu/usage_rate', '--live', '--rate-interval', '1s'], env);
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stdout, '');
+  assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, `no cpu/usage_rate for node node-01: the kubelets' stats of ${sets} of ${sets} nodes, pods and containers did not change in the 1s between the two scrapes`);
+  assert.match(r.stderr, 'give --rate-interval 15s or more');
+  // top -o wide still answers (memory needs no rate), and says why its rate columns are empty
+  const top = await cli(['top', 'pods', '-n', 'web', '-o', 'wide', '--rate-interval', '1s'], env);
+  assert.is(top.code, 0, top.stderr);
+  assert.match(top.stdout, /NET-RX/);
+  assert.match(top.stderr, /^note: the kubelets' stats of (\d+) of \1 nodes, pods and containers did not change in the 1s between the two scrapes .*have no rates \(cpu, network\)/, top.stderr);
+});
+
 test('the real kubectl runs the plugin and gets the same numbers (cpu/usage_rate from usageNanoCores)', async () => {
   const list = await kubectl(['plugin', 'list'], env);
   assert.match(list.stdout, 'kubectl-heapster');
