@@ -56,7 +56,33 @@ function window(s: PromData, from: number, to: number): { ts: number[]; vs: numb
   return { ts: s.ts.slice(lo + 1, hi + 1), vs: s.vs.slice(lo + 1, hi + 1) };
 }
 
-const dropName = (l: Labels): Labels => l.filter(([k]) => k !== '__name__');
+/**
+ * A series' labels without its name, made once per series: a range query asks again at every step,
+ * and an aggregation then groups the same array by identity (see groupOf).
+ */
+const nameless = new WeakMap<Labels, Labels>();
+function dropName(l: Labels): Labels {
+  let out = nameless.get(l);
+  if (!out) nameless.set(l, (out = l.filter(([k]) => k !== '__name__')));
+  return out;
+}
+
+/**
+ * The group of an aggregation a series falls in: the labels it keeps and their key, per labels
+ * array and `by` list. Made at every step for every series, the keys were most of a range query
+ * (3,000 pods over 170 steps: 1.9 s of 3.5).
+ */
+const grouped = new WeakMap<Labels, Map<readonly string[] | undefined, { kept: Labels; key: string }>>();
+function groupOf(labels: Labels, by: readonly string[] | undefined): { kept: Labels; key: string } {
+  let ofLabels = grouped.get(labels);
+  if (!ofLabels) grouped.set(labels, (ofLabels = new Map()));
+  let g = ofLabels.get(by);
+  if (!g) {
+    const kept = by ? labels.filter(([k]) => by.includes(k)) : [];
+    ofLabels.set(by, (g = { kept, key: JSON.stringify(kept) }));
+  }
+  return g;
+}
 
 /** Prometheus 2.42's extrapolatedRate, step for step, so the floats come out the same. */
 function extrapolatedRate(ts: number[], vs: number[], rangeStart: number, rangeEnd: number, rangeMs: number, isRate: boolean): number | undefined {
@@ -126,15 +152,92 @@ function overTime(fn: string, vs: number[], q: number): number {
   }
 }
 
-function evalAt(e: Expr, t: number, data: Map<Selector, PromData[]>): Vector | number | PromData[] {
+/**
+ * What a range query keeps from step to step, its steps being in time order: where each series of
+ * an instant selector was last found (the next step searches on from there), and each aggregation's
+ * group of each series. Over 3 h of 100 nodes' pods (8,500 series, 171 steps), a search and a group
+ * key per series and step, and an object per sample, were a quarter of a query.
+ */
+interface Steps {
+  cursors: Map<Selector, Int32Array>;
+  groups: Map<Expr, { of: Int32Array; labels: Labels[] }>;
+}
+
+/** The index of a series' sample an instant selector takes at `t`, or -1; `cur` moves on from its last step. */
+function sampleAt(s: PromData, t: number, cur: Int32Array | undefined, k: number): number {
+  let i: number;
+  if (cur) {
+    const ts = s.ts;
+    i = cur[k]!;
+    while (i + 1 < ts.length && ts[i + 1]! <= t) i++;
+    cur[k] = i;
+  } else i = lastAtOrBefore(s.ts, t);
+  return i >= 0 && s.ts[i]! >= t - LOOKBACK_MS ? i : -1;
+}
+
+function cursorsOf(steps: Steps | undefined, e: Selector, n: number): Int32Array | undefined {
+  if (!steps) return undefined;
+  let cur = steps.cursors.get(e);
+  if (!cur) steps.cursors.set(e, (cur = new Int32Array(n).fill(-1)));
+  return cur;
+}
+
+/** An aggregation's value with one more sample; `g.count` is the samples before it. */
+function addTo(op: Extract<Expr, { kind: 'aggregate' }>['op'], g: { value: number; count: number }, value: number): void {
+  if (g.count++ === 0) {
+    g.value = op === 'count' ? 1 : value;
+    return;
+  }
+  switch (op) {
+    case 'sum': g.value += value; break;
+    case 'count': g.value += 1; break;
+    // Prometheus 2.42's running mean, divided on both sides so it cannot overflow
+    case 'avg': g.value += value / g.count - g.value / g.count; break;
+    case 'max': if (g.value < value || Number.isNaN(g.value)) g.value = value; break;
+    case 'min': if (g.value > value || Number.isNaN(g.value)) g.value = value; break;
+  }
+}
+
+/** An aggregation of an instant selector at one step of a range query: each series' group found once a query. */
+function aggregateSelector(e: Extract<Expr, { kind: 'aggregate' }>, sel: Selector, t: number, data: Map<Selector, PromData[]>, steps: Steps): Vector {
+  const series = data.get(sel)!;
+  let plan = steps.groups.get(e);
+  if (!plan) {
+    const slots = new Map<string, number>();
+    plan = { of: new Int32Array(series.length), labels: [] };
+    for (let k = 0; k < series.length; k++) {
+      const { kept, key } = groupOf(series[k]!.labels, e.by);
+      let slot = slots.get(key);
+      if (slot === undefined) {
+        slots.set(key, (slot = plan.labels.length));
+        plan.labels.push(kept);
+      }
+      plan.of[k] = slot;
+    }
+    steps.groups.set(e, plan);
+  }
+  const acc = plan.labels.map(() => ({ value: 0, count: 0 }));
+  const cur = cursorsOf(steps, sel, series.length);
+  for (let k = 0; k < series.length; k++) {
+    const i = sampleAt(series[k]!, t, cur, k);
+    if (i >= 0) addTo(e.op, acc[plan.of[k]!]!, series[k]!.vs[i]!);
+  }
+  const out: Vector = [];
+  acc.forEach((g, slot) => g.count && out.push({ labels: plan.labels[slot]!, value: g.value }));
+  return out;
+}
+
+function evalAt(e: Expr, t: number, data: Map<Selector, PromData[]>, steps?: Steps): Vector | number | PromData[] {
   switch (e.kind) {
     case 'number': return e.value;
     case 'selector': {
       if (e.rangeMs !== undefined) return data.get(e)!.map((s) => ({ labels: s.labels, ...window(s, t - e.rangeMs!, t) })).filter((s) => s.ts.length);
       const out: Vector = [];
-      for (const s of data.get(e)!) {
-        const i = lastAtOrBefore(s.ts, t);
-        if (i >= 0 && s.ts[i]! >= t - LOOKBACK_MS) out.push({ labels: s.labels, value: s.vs[i]! });
+      const series = data.get(e)!;
+      const cur = cursorsOf(steps, e, series.length);
+      for (let k = 0; k < series.length; k++) {
+        const i = sampleAt(series[k]!, t, cur, k);
+        if (i >= 0) out.push({ labels: series[k]!.labels, value: series[k]!.vs[i]! });
       }
       return out;
     }
@@ -153,30 +256,28 @@ function evalAt(e: Expr, t: number, data: Map<Selector, PromData[]>): Vector | n
       return out;
     }
     case 'aggregate': {
-      const v = evalAt(e.expr, t, data);
+      // a range query's groups in any order: its result is sorted by labels
+      if (steps && e.expr.kind === 'selector' && e.expr.rangeMs === undefined) return aggregateSelector(e, e.expr, t, data, steps);
+      const v = evalAt(e.expr, t, data, steps);
       if (!Array.isArray(v) || (v.length && !('value' in v[0]!))) throw new PromqlError(`expected type instant vector in aggregation expression, got ${typeof v === 'number' ? 'scalar' : 'range vector'}`);
       const groups = new Map<string, { labels: Labels; value: number; count: number }>();
       for (const { labels, value } of v as Vector) {
-        const kept = e.by ? labels.filter(([k]) => e.by!.includes(k)) : [];
-        const key = JSON.stringify(kept);
-        const g = groups.get(key);
-        if (!g) {
-          groups.set(key, { labels: kept, value: e.op === 'count' ? 1 : value, count: 1 });
-          continue;
-        }
-        g.count++;
-        switch (e.op) {
-          case 'sum': g.value += value; break;
-          case 'count': g.value += 1; break;
-          // Prometheus 2.42's running mean, divided on both sides so it cannot overflow
-          case 'avg': g.value += value / g.count - g.value / g.count; break;
-          case 'max': if (g.value < value || Number.isNaN(g.value)) g.value = value; break;
-          case 'min': if (g.value > value || Number.isNaN(g.value)) g.value = value; break;
-        }
+        const { kept, key } = groupOf(labels, e.by);
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = { labels: kept, value: 0, count: 0 }));
+        addTo(e.op, g, value);
       }
       return [...groups.values()].map((g) => ({ labels: g.labels, value: g.value }));
     }
   }
+}
+
+/** A result's labels as a key, made once per labels array: the same series come back at every step. */
+const keys = new WeakMap<Labels, string>();
+function labelsKey(l: Labels): string {
+  let key = keys.get(l);
+  if (key === undefined) keys.set(l, (key = JSON.stringify(l)));
+  return key;
 }
 
 /** `/api/v1/query`: the expression at one time. */
@@ -198,11 +299,12 @@ export async function rangeQuery(history: ArchiveHistory, e: Expr, start: number
   const data = new Map<Selector, PromData[]>();
   await load(history, e, start, end, data);
   const series = new Map<string, { labels: Labels; values: [number, string][] }>();
+  const steps: Steps = { cursors: new Map(), groups: new Map() };
   for (let t = start; t <= end; t += step) {
-    const v = evalAt(e, t, data);
+    const v = evalAt(e, t, data, steps);
     const points = typeof v === 'number' ? [{ labels: [] as Labels, value: v }] : (v as Vector);
     for (const p of points) {
-      const key = JSON.stringify(p.labels);
+      const key = labelsKey(p.labels);
       let s = series.get(key);
       if (!s) series.set(key, (s = { labels: p.labels, values: [] }));
       s.values.push([promTime(t), promValue(p.value)]);
