@@ -1,9 +1,9 @@
 import path from 'node:path';
 import {
-  coveredBy, indexAnswers, readBuckets, readEntities, readRecordedBatches, readRecordedParts, readRecordedSeries, type RecordedFiles, type RecordedParts, type RecordedSeries, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
+  coveredBy, indexAnswers, readBuckets, readEntities, readRecordedParts, readRecordedSamples, readRecordedSeries, type RecordedFiles, type RecordedParts, type RecordedSamples, type RecordedSeries, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
   type Aggregation, type RecordingStats, type Archive, type EntityRow, type SampleFilter,
 } from '../archive/index.js';
-import { keyOfParts, parseKey, type Batch, type EntityType, type KeyParts } from '../model/index.js';
+import { keyOfParts, parseKey, type EntityType, type KeyParts } from '../model/index.js';
 import type { BucketSeries, EntityRef, EntityScope, History, LabelFilter, Series, Window } from './history.js';
 import { labelSelector } from './label-selector.js';
 import { ScannedParts } from './scanned-parts.js';
@@ -109,9 +109,9 @@ export class ArchiveHistory implements History {
     return readMetricNames(await this.files(w), this.common([key]), w);
   }
 
-  /** The recorded batches of a window, oldest first, one at a time, labelled as Heapster labelled them. */
-  async recordedBatches(f: SampleFilter, w: { start: number; end: number }, onBatch: (b: Batch) => void | Promise<void>): Promise<void> {
-    await readRecordedBatches(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w, onBatch);
+  /** The series of a window with their samples, labelled as in its batches, handed over once the window is read. */
+  async recordedSamples(f: SampleFilter, w: { start: number; end: number }, onSeries: (s: RecordedSamples) => void): Promise<void> {
+    await readRecordedSamples(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w, onSeries);
   }
 
   /** The distinct series of a window, labelled as in its batches. */

@@ -66,35 +66,39 @@ export function compareLabels(a: readonly [string, string][], b: readonly [strin
 export async function selectSeries(history: ArchiveHistory, ms: readonly Matcher[], w: { start: number; end: number }): Promise<PromData[]> {
   const out = new Map<string, PromData>();
   const f = pushdown(ms);
+  // series whose samples came from more than one recorded series: put back in time order at the end
+  const joined = new Set<PromData>();
   for (const metric of metricsFor(ms)) {
-    // a series' Prometheus labels, made once: the batches read back share an entity's labels object,
-    // and at 1,000 nodes making them a sample was a third of a query's time
-    // a point's labels are one object per filesystem in a read (readRecordedBatches), so they key
-    // the series too: a JSON key a labeled sample was work on every sample
-    const made = new WeakMap<Record<string, string>, Map<Record<string, string> | undefined, PromData | null>>();
-    await history.recordedBatches({ ...f, metric }, w, (b) => {
-      for (const set of b.sets.values()) {
-        let ofSet = made.get(set.labels);
-        if (!ofSet) made.set(set.labels, (ofSet = new Map()));
-        const add = (name: string, value: number, point?: Record<string, string>) => {
-          if (name !== metric || !Number.isFinite(value)) return;
-          let s = ofSet.get(point);
-          if (s === undefined) {
-            const labels = promLabels(name, set.labels, point, PROM_CLUSTER_NAME);
-            s = matches(labels, ms) ? seriesOf(out, labels) : null;
-            ofSet.set(point, s);
-          }
-          if (!s) return;
-          s.ts.push(b.timestamp);
-          s.vs.push(value);
-        };
-        const v = set.values.get(metric);
-        if (v !== undefined) add(metric, v);
-        for (const lv of set.labeled) add(lv.name, lv.value, lv.labels);
+    // a series' Prometheus labels, made once: an entity's series share its labels object
+    const made = new WeakMap<Record<string, string>, Map<string | null, PromData | null>>();
+    await history.recordedSamples({ ...f, metric }, w, (r) => {
+      let ofSet = made.get(r.labels);
+      if (!ofSet) made.set(r.labels, (ofSet = new Map()));
+      let s = ofSet.get(r.resourceId);
+      if (s === undefined) {
+        const labels = promLabels(metric, r.labels, r.resourceId === null ? undefined : { [L.resourceId]: r.resourceId }, PROM_CLUSTER_NAME);
+        s = matches(labels, ms) ? seriesOf(out, labels) : null;
+        ofSet.set(r.resourceId, s);
+      }
+      if (!s) return;
+      if (s.ts.length) joined.add(s);
+      for (let i = 0; i < r.ts.length; i++) {
+        const v = r.vs[i]!;
+        if (!Number.isFinite(v)) continue;
+        s.ts.push(r.ts[i]!);
+        s.vs.push(v);
       }
     });
   }
+  for (const s of joined) inTimeOrder(s);
   return [...out.values()].sort(byLabels);
+}
+
+/** A series' samples sorted by time, equal times kept in the order they came (Array.prototype.sort is stable). */
+function inTimeOrder(s: PromData): void {
+  const order = s.ts.map((_, i) => i).sort((a, b) => s.ts[a]! - s.ts[b]!);
+  s.ts = order.map((i) => s.ts[i]!);
+  s.vs = order.map((i) => s.vs[i]!);
 }
 
 /** The series of these labels, begun if new: sets of equal labels are one series, as in Prometheus. */

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readRecordedBatches, readRecordedSeries, type RecordedSeries, type SampleFilter } from '../../src/archive/index.js';
+import { readRecordedBatches, readRecordedSamples, readRecordedSeries, type RecordedSamples, type RecordedSeries, type SampleFilter } from '../../src/archive/index.js';
 import { newMetricSet, type Batch, type EntityType, type PodInfo } from '../../src/model/index.js';
 import { Archive, TickWriter } from '../../src/archive/index.js';
 import { tempArchive, writeBatches } from '../helpers/archive.js';
@@ -139,6 +139,42 @@ test('the series of a window come one at a time, each once, an entity\'s sharing
   assert.ok(n1.every((s) => s.labels === n1[0]!.labels), 'one labels object for the node\'s four series');
 });
 
+
+test('the series of a window come with their samples in time order, whatever the read\'s slices, and with a filter', async () => {
+  const archive = await tempArchive();
+  const written = mixedTicks(3);
+  await writeBatches(archive, 'r', written);
+  const files = { samples: await archive.files({ kind: 'samples' }), pods: [], nodes: [] };
+  const key = (set: { key: string }, metric: string, id: string | null) => `${set.key} ${metric} ${id ?? '-'}`;
+  // what was written, series by series: each set's plain values and filesystems, tick by tick
+  const want = new Map<string, string>();
+  for (const b of written) {
+    for (const set of b.sets.values()) {
+      for (const [m, v] of set.values) want.set(key(set, m, null), `${want.get(key(set, m, null)) ?? ''} ${b.timestamp}=${v}`);
+      for (const lv of set.labeled) want.set(key(set, lv.name, lv.labels.resource_id!), `${want.get(key(set, lv.name, lv.labels.resource_id!)) ?? ''} ${b.timestamp}=${lv.value}`);
+    }
+  }
+  const entityKey = (l: Record<string, string>) => written[0]!.sets.get([...written[0]!.sets.keys()].find((k) => written[0]!.sets.get(k)!.labels.type === l.type
+    && ['nodename', 'namespace_name', 'pod_name', 'container_name'].every((n) => written[0]!.sets.get(k)!.labels[n] === l[n]))!)!;
+  const read = async (f: SampleFilter, sliceRows?: number) => {
+    const got: RecordedSamples[] = [];
+    await readRecordedSamples(files, f, { start: T0, end: T0 + 2 * 60_000 }, (s) => void got.push(s), sliceRows);
+    return got;
+  };
+  const perTick = [...written[0]!.sets.values()].reduce((n, s) => n + s.values.size + [...s.labeled].length, 0);
+  // one table of the window's rows (the default); a tick a slice; two ticks, then one
+  for (const sliceRows of [undefined, 1, 2 * perTick]) {
+    const got = await read({}, sliceRows);
+    const text = new Map(got.map((s) => [key(entityKey(s.labels), s.metric, s.resourceId), s.ts.map((t, i) => ` ${t}=${s.vs[i]}`).join('')]));
+    assert.is(got.length, want.size, `each series once, slices of ${sliceRows} rows`);
+    assert.equal(text, want, `samples, slices of ${sliceRows} rows`);
+    const n1 = got.filter((s) => s.labels.type === 'node' && s.labels.nodename === 'n1');
+    assert.is(n1.length, 4);
+    assert.ok(n1.every((s) => s.labels === n1[0]!.labels), `one labels object for the node's four series, slices of ${sliceRows} rows`);
+  }
+  const fs = await read({ metric: 'filesystem/usage', type: 'node' });
+  assert.equal(fs.map((s) => `${s.labels.nodename} ${s.resourceId} ${s.vs.join(',')}`).sort(), ['n1 / 32,33,34', 'n1 /var 33,34,35', 'n2 / 42,43,44']);
+});
 
 test('pods are labelled from their objects as they were at the window\'s end, with a filter or without', async () => {
   const archive = await tempArchive();
