@@ -107,7 +107,8 @@ export async function readRecordedSeries(files: RecordedFiles, f: SampleFilter, 
   if (!files.samples.length) return;
   const nodes = await nodeMeta(files.nodes, range.end);
   await readArchive(files.samples, async (con, src) => {
-    const picked = `SELECT * FROM ${src} WHERE ${whereClause(f, range)}`;
+    const where = whereClause(f, range);
+    const picked = await pickOnce(con, src, where, Math.floor(readSliceRows() / 4)) ?? `SELECT * FROM ${src} WHERE ${where}`;
     const { labels, metrics, resources } = await labelledTables(con, partsOf(picked), { files: files.pods, at: range.end }, nodes);
     const result = await con.stream(`SELECT DISTINCT e, m, r FROM (${numberedRows(picked)})`);
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
@@ -140,17 +141,8 @@ export async function readRecordedSamples(files: RecordedFiles, f: SampleFilter,
   const nodes = await nodeMeta(files.nodes, range.end);
   await readArchive(files.samples, async (con, src) => {
     const where = whereClause(f, range);
-    // a window of up to a quarter of a slice's rows (a panel's: 3 h of 100 nodes' pods is 0.5 M rows
-    // of a metric) is picked from the files once, and its parts and rows read from that table: the
-    // files hold every metric's rows, filtered again at each scan, and five scans were most of a read
-    const most = Math.floor(sliceRows / 4);
-    // any rows up to the limit, in parallel: kept in the files' order, the LIMIT cost a third more
-    await con.run('SET preserve_insertion_order = false');
-    await con.run(`CREATE OR REPLACE TEMP TABLE pick AS SELECT * FROM ${src} WHERE ${where} LIMIT ${most + 1}`);
-    await con.run('RESET preserve_insertion_order');
-    const one = Number((await con.runAndReadAll('SELECT count(*) FROM pick')).getRows()[0]![0]) <= most;
-    if (!one) await con.run('DROP TABLE pick');
-    const picked = one ? 'SELECT * FROM pick' : `SELECT * FROM ${src} WHERE ${where}`;
+    const one = await pickOnce(con, src, where, Math.floor(sliceRows / 4));
+    const picked = one ?? `SELECT * FROM ${src} WHERE ${where}`;
     // else a slice of ticks at a time, as readRecordedBatches reads, so that no sort spills; a series
     // goes on in the next slice, which is later in time
     const slices = one ? [undefined] : await tickSlices(con, src, where, sliceRows);
@@ -178,6 +170,22 @@ export async function readRecordedSamples(files: RecordedFiles, f: SampleFilter,
     }
     for (const s of series.values()) onSeries(s);
   });
+}
+
+/**
+ * The rows `where` picks, as the connection's table `pick`, when there are at most `most` of them
+ * (a panel's window: 3 h of 100 nodes' pods is 0.5 M rows of a metric): a SELECT of them, else
+ * undefined and no table. A read's parts and rows then come from that table: the files hold every
+ * metric's rows, filtered again at each of a read's four or five scans, which were most of its time.
+ */
+async function pickOnce(con: DuckDBConnection, src: string, where: string, most: number): Promise<string | undefined> {
+  // any rows up to the limit, in parallel: kept in the files' order, the LIMIT cost a third more
+  await con.run('SET preserve_insertion_order = false');
+  await con.run(`CREATE OR REPLACE TEMP TABLE pick AS SELECT * FROM ${src} WHERE ${where} LIMIT ${most + 1}`);
+  await con.run('RESET preserve_insertion_order');
+  if (Number((await con.runAndReadAll('SELECT count(*) FROM pick')).getRows()[0]![0]) <= most) return 'SELECT * FROM pick';
+  await con.run('DROP TABLE pick');
+  return undefined;
 }
 
 /** What a window's series are made of, each once: its entities' labels (as in its batches), metrics and filesystems. */
