@@ -108,7 +108,7 @@ export async function readRecordedSeries(files: RecordedFiles, f: SampleFilter, 
   const nodes = await nodeMeta(files.nodes, range.end);
   await readArchive(files.samples, async (con, src) => {
     const where = whereClause(f, range);
-    const picked = await pickOnce(con, src, where, Math.floor(readSliceRows() / 4)) ?? `SELECT * FROM ${src} WHERE ${where}`;
+    const picked = await pickOnce(con, src, where, pickRows(readSliceRows())) ?? `SELECT * FROM ${src} WHERE ${where}`;
     const { labels, metrics, resources } = await labelledTables(con, partsOf(picked), { files: files.pods, at: range.end }, nodes);
     const result = await con.stream(`SELECT DISTINCT e, m, r FROM (${numberedRows(picked)})`);
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
@@ -141,7 +141,7 @@ export async function readRecordedSamples(files: RecordedFiles, f: SampleFilter,
   const nodes = await nodeMeta(files.nodes, range.end);
   await readArchive(files.samples, async (con, src) => {
     const where = whereClause(f, range);
-    const one = await pickOnce(con, src, where, Math.floor(sliceRows / 4));
+    const one = await pickOnce(con, src, where, pickRows(sliceRows));
     const picked = one ?? `SELECT * FROM ${src} WHERE ${where}`;
     // else a slice of ticks at a time, as readRecordedBatches reads, so that no sort spills; a series
     // goes on in the next slice, which is later in time
@@ -174,14 +174,14 @@ export async function readRecordedSamples(files: RecordedFiles, f: SampleFilter,
 
 /**
  * The rows `where` picks, as the connection's table `pick`, when there are at most `most` of them
- * (a panel's window: 3 h of 100 nodes' pods is 0.5 M rows of a metric): a SELECT of them, else
+ * (pickRows; a panel's window: 3 h of 100 nodes' pods is 0.5 M rows of a metric): a SELECT of them, else
  * undefined and no table. A read's parts and rows then come from that table: the files hold every
  * metric's rows, filtered again at each of a read's four or five scans, which were most of its time.
  */
 async function pickOnce(con: DuckDBConnection, src: string, where: string, most: number): Promise<string | undefined> {
   // any rows up to the limit, in parallel: kept in the files' order, the LIMIT cost a third more
   await con.run('SET preserve_insertion_order = false');
-  await con.run(`CREATE OR REPLACE TEMP TABLE pick AS SELECT * FROM ${src} WHERE ${where} LIMIT ${most + 1}`);
+  await con.run(`CREATE OR REPLACE TEMP TABLE pick AS SELECT ts, ${ENTITY_COLUMNS}, metric, resource_id, value FROM ${src} WHERE ${where} LIMIT ${most + 1}`);
   await con.run('RESET preserve_insertion_order');
   if (Number((await con.runAndReadAll('SELECT count(*) FROM pick')).getRows()[0]![0]) <= most) return 'SELECT * FROM pick';
   await con.run('DROP TABLE pick');
@@ -375,6 +375,17 @@ function readSliceRows(): number {
 }
 
 const SORT_BYTES_PER_ROW = 16;
+
+/**
+ * Rows pickOnce may hold: half of what a slice's sort may use. DuckDB keeps a picked row's strings
+ * uncompressed, ~170 bytes a row of its ten columns (2.96 M rows took 487 MB), so at 512MB a
+ * window of up to 1.3 M rows is picked; a larger one is scanned as before.
+ */
+function pickRows(sliceRows: number): number {
+  return Math.floor((sliceRows * SORT_BYTES_PER_ROW) / 2 / PICK_BYTES_PER_ROW);
+}
+
+const PICK_BYTES_PER_ROW = 200;
 
 /** A numeric column of a DuckDB chunk. */
 interface Num { getItem(i: number): number | null }
