@@ -60,6 +60,12 @@ if (!only || only === 'scrape') {
   scrapeMsPerNode = String(rows.find(([name]) => name.includes('next scrapes (watches, rates; median'))?.[1] ?? scrapeMsPerNode);
 }
 if (!only || only === 'listing') print(await listingBench());
+if (!only || only === 'promql') {
+  // serve --prometheus beside a real Prometheus given the same rows
+  const s = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/bench/promql.ts')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (s.status !== 0) console.log(`promql: the benchmark failed (exit ${s.status})`);
+  else print(JSON.parse(s.stdout.trim().split('\n').at(-1)));
+}
 if (!only || only === 'archive' || only === 'serve' || only === 'sinks') {
   const a = await archiveBench(print);
   try {

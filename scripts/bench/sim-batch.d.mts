@@ -5,3 +5,4 @@ import type { Archive, TickWriter } from '../../src/archive/index.js';
 export function simNodes(w: Workload, at: number): NodeInfo[];
 export function simBatch(w: Workload, t: number, stamp: number, prev: Batch | undefined, nodes: NodeInfo[]): { batch: Batch; pods: PodInfo[] };
 export function benchRecording(name: string, nodes: number, resolutionMs: number): Promise<{ dir: string; archive: Archive; start: number; w: Workload; writer: TickWriter; nodes: NodeInfo[] }>;
+export function recordedHours(name: string, nodes: number, hours: number, resolutionMs: number): Promise<{ dir: string; archive: Archive; start: number; end: number }>;

@@ -4,6 +4,7 @@ import { decodeSummary, toNodeInfo, toPodInfo } from '../../dist/cluster/index.j
 import { podKey, processBatch } from '../../dist/model/index.js';
 import { buildSummary, nodeObject, podCore, Workload } from '../../dist/simulator/index.js';
 import { Archive, TickWriter } from '../../dist/archive/index.js';
+import { HourlyCompaction, compactRecording } from '../../dist/record/index.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,4 +36,24 @@ export async function benchRecording(name, nodes, resolutionMs) {
     startedAt: start, status: 'recording', nodes, ticks: 0,
   });
   return { dir, archive, start, w, writer, nodes: simNodes(w, start) };
+}
+
+/**
+ * `hours` of a recording of the simulated cluster, written as `record` writes it, its finished hours
+ * merged beside the ticks: the archive, its folder, and the recording's start and end.
+ */
+export async function recordedHours(name, nodes, hours, resolutionMs) {
+  const { dir, archive, start, w, writer, nodes: infos } = await benchRecording(name, nodes, resolutionMs);
+  const hourly = new HourlyCompaction(compactRecording(archive, name), (e) => { throw e; });
+  const perHour = 3_600_000 / resolutionMs;
+  let prev;
+  for (let i = 0; i < hours * perHour; i++) {
+    const { batch, pods } = simBatch(w, start + i * resolutionMs + 5000, start + (i + 1) * resolutionMs, prev, infos);
+    prev = batch;
+    await writer.write(batch, pods, infos, []);
+    if (i % perHour === perHour - 1) hourly.start(batch.timestamp + 1);
+  }
+  await hourly.end(false);
+  await writer.finish('done');
+  return { dir, archive, start, end: start + hours * 3_600_000 };
 }
