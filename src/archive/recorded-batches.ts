@@ -179,13 +179,12 @@ export async function readRecordedSamples(files: RecordedFiles, f: SampleFilter,
  * metric's rows, filtered again at each of a read's four or five scans, which were most of its time.
  */
 async function pickOnce(con: DuckDBConnection, src: string, where: string, most: number): Promise<string | undefined> {
-  // any rows up to the limit, in parallel: kept in the files' order, the LIMIT cost a third more
-  await con.run('SET preserve_insertion_order = false');
-  await con.run(`CREATE OR REPLACE TEMP TABLE pick AS SELECT ts, ${ENTITY_COLUMNS}, metric, resource_id, value FROM ${src} WHERE ${where} LIMIT ${most + 1}`);
-  await con.run('RESET preserve_insertion_order');
-  if (Number((await con.runAndReadAll('SELECT count(*) FROM pick')).getRows()[0]![0]) <= most) return 'SELECT * FROM pick';
-  await con.run('DROP TABLE pick');
-  return undefined;
+  // counted first: a LIMIT keeps the files' order, and took longer than the count. Without that order
+  // it would not, but preserve_insertion_order is the instance's, shared with every other read and
+  // write of the process
+  if (Number((await con.runAndReadAll(`SELECT count(*) FROM ${src} WHERE ${where}`)).getRows()[0]![0]) > most) return undefined;
+  await con.run(`CREATE OR REPLACE TEMP TABLE pick AS SELECT ts, ${ENTITY_COLUMNS}, metric, resource_id, value FROM ${src} WHERE ${where}`);
+  return 'SELECT * FROM pick';
 }
 
 /** What a window's series are made of, each once: its entities' labels (as in its batches), metrics and filesystems. */
