@@ -2,13 +2,12 @@
 // Grafana dashboard asks: query_range over the last 10 minutes and over the whole recording, and the
 // series and label values of a selector. Run by tsx from bench.mjs (it starts the real Prometheus with
 // the tests' helper): node_modules/.bin/tsx scripts/bench/promql.ts. Prints its rows as one JSON line.
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { readRecordedBatches } from '../../src/archive/index.js';
 import { makeSink, parseSinkSpec } from '../../src/sinks/index.js';
 import { startPrometheus } from '../../test/helpers/servers.js';
-import { RUN, RUN_FLAGS } from './run-flags.mjs';
+import { startServe } from './serve-process.mjs';
 import { recordedHours } from './sim-batch.mjs';
 
 const NODES = Number(process.env.BENCH_PROMQL_NODES ?? 100);
@@ -31,16 +30,8 @@ try {
   await readRecordedBatches(files, { metrics: METRICS }, { start, end }, async (b) => void await sink.send(b));
   sink.close();
 
-  const serve = spawn(process.execPath, [...RUN_FLAGS, RUN, 'serve', '--archive', dir, '--port', '0', '--prometheus'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KUBECONFIG: '' } });
-  const ours = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    serve.stdout.on('data', (d) => {
-      out += d;
-      const m = /at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    serve.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
-  });
+  const serve = await startServe(dir);
+  const ours = serve.url;
   try {
     // a median of RUNS asks, after one that is not counted (each server's first read of its files)
     const time = async (base: string, api: string, params: Record<string, string>) => {
@@ -77,7 +68,7 @@ try {
       rows.push([`serve --prometheus ${what}, the last hour: ms (Prometheus ms; ${a.n}/${b.n})`, `${a.ms.toFixed(0)} (${b.ms.toFixed(0)})`]);
     }
   } finally {
-    serve.kill('SIGTERM');
+    serve.stop();
   }
 } finally {
   await prom.stop();

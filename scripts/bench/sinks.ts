@@ -6,6 +6,7 @@ import { elasticsearchBodies, kafkaBodies, makeSink, openMetricsChunks, parseSin
 import { Workload } from '../../src/simulator/index.js';
 import { startInflux, startPrometheus, startVictoria } from '../../test/helpers/servers.js';
 import { RUN, RUN_FLAGS } from './run-flags.mjs';
+import { startServe } from './serve-process.mjs';
 import { simBatch, simNodes } from './sim-batch.mjs';
 
 const [dir, startText, endText, scrapeText] = process.argv.slice(2) as [string, string, string, string?];
@@ -36,16 +37,8 @@ try {
   }
 
   // 2. serve --prometheus against Prometheus itself, on the same window
-  const serve = spawn(process.execPath, [...RUN_FLAGS, RUN, 'serve', '--archive', dir, '--port', '0', '--prometheus'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const ours = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    serve.stdout.on('data', (d) => {
-      out += d;
-      const m = /at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    serve.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
-  });
+  const serve = await startServe(dir);
+  const ours = serve.url;
   try {
     const queries = [
       ['sum by (namespace_name) (heapster_memory_usage{type="pod"})', 'sum by namespace of pod memory'],
@@ -68,7 +61,7 @@ try {
       rows.push([`serve --prometheus query_range ${what}, ${minutes} min at 60 s: ms (Prometheus ms; series ${a.series}/${b.series})`, `${a.ms.toFixed(0)} (${b.ms.toFixed(0)})`]);
     }
   } finally {
-    serve.kill('SIGTERM');
+    serve.stop();
   }
 
   // 3. what a sink adds to a tick of the 1,000-node simulator: encoding and sending one batch, in this process

@@ -85,6 +85,19 @@ function mixedTicks(ticks: number): Batch[] {
   });
 }
 
+/** A set's or series' entity as text, from its labels. */
+const entityOf = (l: Record<string, string>) => `${l.type} ${l.nodename ?? ''} ${l.namespace_name ?? ''} ${l.pod_name ?? ''} ${l.container_name ?? ''}`;
+
+/** A tick's rows: each set's plain values and filesystems. */
+const rowsOf = (b: Batch) => [...b.sets.values()].reduce((n, s) => n + s.values.size + [...s.labeled].length, 0);
+
+/** What a reader hands over one at a time, collected. */
+async function collected<T>(read: (on: (x: T) => void) => Promise<unknown>): Promise<T[]> {
+  const got: T[] = [];
+  await read((x) => void got.push(x));
+  return got;
+}
+
 /** A batch as text: its sets' keys, types, plain values and filesystems, sorted. */
 function dump(b: Batch): string[] {
   return [...b.sets.values()].map((s) => [s.key, s.type, ...[...s.values.entries()].map(([m, v]) => `${m}=${v}`).sort(),
@@ -96,13 +109,8 @@ test('every kind of set comes back as it was written, whatever the read\'s slice
   const written = mixedTicks(3);
   await writeBatches(archive, 'r', written);
   const files = { samples: await archive.files({ kind: 'samples' }), pods: [], nodes: [] };
-  const read = async (f: SampleFilter, sliceRows?: number) => {
-    const got: Batch[] = [];
-    await readRecordedBatches(files, f, { start: T0, end: T0 + 2 * 60_000 }, (b) => void got.push(b), sliceRows);
-    return got;
-  };
-  // a tick's rows: each set's plain values and filesystems
-  const perTick = [...written[0]!.sets.values()].reduce((n, s) => n + s.values.size + [...s.labeled].length, 0);
+  const read = (f: SampleFilter, sliceRows?: number) => collected<Batch>((on) => readRecordedBatches(files, f, { start: T0, end: T0 + 2 * 60_000 }, on, sliceRows));
+  const perTick = rowsOf(written[0]!);
   // the whole window sorted at once; a tick a slice; two ticks, then one
   for (const sliceRows of [undefined, 1, 2 * perTick]) {
     const got = await read({}, sliceRows);
@@ -125,15 +133,13 @@ test('the series of a window come one at a time, each once, an entity\'s sharing
   const written = mixedTicks(3);
   await writeBatches(archive, 'r', written);
   const files = { samples: await archive.files({ kind: 'samples' }), pods: [], nodes: [] };
-  const got: RecordedSeries[] = [];
-  await readRecordedSeries(files, {}, { start: T0, end: T0 + 2 * 60_000 }, (s) => void got.push(s));
+  const got = await collected<RecordedSeries>((on) => readRecordedSeries(files, {}, { start: T0, end: T0 + 2 * 60_000 }, on));
   // what was written: each set's plain values and filesystems, the same in every tick
   const want = [...written[0]!.sets.values()].flatMap((set) => [
-    ...[...set.values.keys()].map((m) => `${set.labels.type} ${set.labels.nodename ?? ''} ${set.labels.namespace_name ?? ''} ${set.labels.pod_name ?? ''} ${set.labels.container_name ?? ''} ${m} -`),
-    ...[...set.labeled].map((lv) => `${set.labels.type} ${set.labels.nodename ?? ''} ${set.labels.namespace_name ?? ''} ${set.labels.pod_name ?? ''} ${set.labels.container_name ?? ''} ${lv.name} ${lv.labels.resource_id}`),
+    ...[...set.values.keys()].map((m) => `${entityOf(set.labels)} ${m} -`),
+    ...[...set.labeled].map((lv) => `${entityOf(set.labels)} ${lv.name} ${lv.labels.resource_id}`),
   ]).sort();
-  const l = (s: RecordedSeries) => s.labels;
-  assert.equal(got.map((s) => `${l(s).type} ${l(s).nodename ?? ''} ${l(s).namespace_name ?? ''} ${l(s).pod_name ?? ''} ${l(s).container_name ?? ''} ${s.metric} ${s.resourceId ?? '-'}`).sort(), want);
+  assert.equal(got.map((s) => `${entityOf(s.labels)} ${s.metric} ${s.resourceId ?? '-'}`).sort(), want);
   const n1 = got.filter((s) => s.labels.type === 'node' && s.labels.nodename === 'n1');
   assert.is(n1.length, 4);
   assert.ok(n1.every((s) => s.labels === n1[0]!.labels), 'one labels object for the node\'s four series');
@@ -145,27 +151,21 @@ test('the series of a window come with their samples in time order, whatever the
   const written = mixedTicks(3);
   await writeBatches(archive, 'r', written);
   const files = { samples: await archive.files({ kind: 'samples' }), pods: [], nodes: [] };
-  const key = (set: { key: string }, metric: string, id: string | null) => `${set.key} ${metric} ${id ?? '-'}`;
+  const key = (labels: Record<string, string>, metric: string, id: string | null) => `${entityOf(labels)} ${metric} ${id ?? '-'}`;
   // what was written, series by series: each set's plain values and filesystems, tick by tick
   const want = new Map<string, string>();
+  const add = (k: string, t: number, v: number) => want.set(k, `${want.get(k) ?? ''} ${t}=${v}`);
   for (const b of written) {
     for (const set of b.sets.values()) {
-      for (const [m, v] of set.values) want.set(key(set, m, null), `${want.get(key(set, m, null)) ?? ''} ${b.timestamp}=${v}`);
-      for (const lv of set.labeled) want.set(key(set, lv.name, lv.labels.resource_id!), `${want.get(key(set, lv.name, lv.labels.resource_id!)) ?? ''} ${b.timestamp}=${lv.value}`);
+      for (const [m, v] of set.values) add(key(set.labels, m, null), b.timestamp, v);
+      for (const lv of set.labeled) add(key(set.labels, lv.name, lv.labels.resource_id!), b.timestamp, lv.value);
     }
   }
-  const entityKey = (l: Record<string, string>) => written[0]!.sets.get([...written[0]!.sets.keys()].find((k) => written[0]!.sets.get(k)!.labels.type === l.type
-    && ['nodename', 'namespace_name', 'pod_name', 'container_name'].every((n) => written[0]!.sets.get(k)!.labels[n] === l[n]))!)!;
-  const read = async (f: SampleFilter, sliceRows?: number) => {
-    const got: RecordedSamples[] = [];
-    await readRecordedSamples(files, f, { start: T0, end: T0 + 2 * 60_000 }, (s) => void got.push(s), sliceRows);
-    return got;
-  };
-  const perTick = [...written[0]!.sets.values()].reduce((n, s) => n + s.values.size + [...s.labeled].length, 0);
+  const read = (f: SampleFilter, sliceRows?: number) => collected<RecordedSamples>((on) => readRecordedSamples(files, f, { start: T0, end: T0 + 2 * 60_000 }, on, sliceRows));
   // one table of the window's rows (the default); a tick a slice; two ticks, then one
-  for (const sliceRows of [undefined, 1, 2 * perTick]) {
+  for (const sliceRows of [undefined, 1, 2 * rowsOf(written[0]!)]) {
     const got = await read({}, sliceRows);
-    const text = new Map(got.map((s) => [key(entityKey(s.labels), s.metric, s.resourceId), s.ts.map((t, i) => ` ${t}=${s.vs[i]}`).join('')]));
+    const text = new Map(got.map((s) => [key(s.labels, s.metric, s.resourceId), s.ts.map((t, i) => ` ${t}=${s.vs[i]}`).join('')]));
     assert.is(got.length, want.size, `each series once, slices of ${sliceRows} rows`);
     assert.equal(text, want, `samples, slices of ${sliceRows} rows`);
     const n1 = got.filter((s) => s.labels.type === 'node' && s.labels.nodename === 'n1');

@@ -1,0 +1,1 @@
+export function startServe(archiveDir: string): Promise<{ url: string; stop: () => void }>;
