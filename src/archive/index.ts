@@ -3,7 +3,7 @@ export { Archive, utcDate, checkName, NAME_PATTERN, NO_ARCHIVE_HINT, type OpenOp
 export { CATALOG_SCHEMA, selectRecordings, selectRecordingRows, wasKilled, selectSnapshots, selectGaps, type Recording, type RecordingStats, type Snapshot, type SnapshotKind, type Gap } from './catalog.js';
 export { TickWriter, type TickResult } from './tick-writer.js';
 export { SampleWriter, SAMPLE_ORDER } from './sample-writer.js';
-export { readSamples, readEntities, readMetricNames, readBuckets, readPodLabels, readPodsByUid, readNodeObjects, AGGREGATIONS, type Aggregation, type SampleFilter, type TimeRange, type SampleRow, type EntityRow, type BucketRow } from './read-samples.js';
+export { readSamples, readEntities, readDistinct, readMetricNames, readBuckets, readPodLabels, readPodsByUid, readNodeObjects, AGGREGATIONS, type Aggregation, type SampleColumn, type SampleFilter, type TimeRange, type SampleRow, type EntityRow, type BucketRow } from './read-samples.js';
 export { compact, type CompactOptions, type CompactResult, type MergeStart } from './compact.js';
 export { reconcile, repairLeftovers, type ReconcileReport } from './reconcile.js';
 export { repairArchive } from './repair.js';

@@ -134,6 +134,18 @@ export async function readEntities(files: readonly string[], f: SampleFilter, ra
   });
 }
 
+/** The sample columns a listing may ask the distinct values of. */
+export type SampleColumn = 'type' | 'node' | 'namespace' | 'pod' | 'container' | 'resource_id' | 'metric';
+
+/** The distinct values of some columns among a window's samples, a row of them at a time (null for a column a sample has not). */
+export async function readDistinct(files: readonly string[], f: SampleFilter, range: TimeRange, columns: readonly SampleColumn[]): Promise<(string | null)[][]> {
+  if (!files.length || !columns.length) return [];
+  return readArchive(files, async (con, from) => {
+    const r = await con.runAndReadAll(`SELECT DISTINCT ${columns.join(', ')} FROM ${from} WHERE ${whereClause(f, range)}`);
+    return r.getRows().map((row) => row.map(str));
+  });
+}
+
 export async function readMetricNames(files: readonly string[], f: SampleFilter, range: TimeRange): Promise<string[]> {
   if (!files.length) return [];
   return readArchive(files, async (con, from) => {

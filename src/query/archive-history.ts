@@ -1,7 +1,7 @@
 import path from 'node:path';
 import {
-  coveredBy, indexAnswers, readBuckets, readEntities, readRecordedParts, readRecordedSamples, readRecordedSeries, type RecordedFiles, type RecordedParts, type RecordedSamples, type RecordedSeries, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
-  type Aggregation, type RecordingStats, type Archive, type EntityRow, type SampleFilter,
+  coveredBy, indexAnswers, readBuckets, readDistinct, readEntities, readRecordedParts, readRecordedSamples, readRecordedSeries, type RecordedFiles, type RecordedParts, type RecordedSamples, type RecordedSeries, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
+  type Aggregation, type RecordingStats, type Archive, type EntityRow, type SampleColumn, type SampleFilter,
 } from '../archive/index.js';
 import { keyOfParts, parseKey, type EntityType, type KeyParts } from '../model/index.js';
 import type { BucketSeries, EntityRef, EntityScope, History, LabelFilter, Series, Window } from './history.js';
@@ -112,6 +112,11 @@ export class ArchiveHistory implements History {
   /** The series of a window with their samples, labelled as in its batches, handed over once the window is read. */
   async recordedSamples(f: SampleFilter, w: { start: number; end: number }, onSeries: (s: RecordedSamples) => void): Promise<void> {
     await readRecordedSamples(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w, onSeries);
+  }
+
+  /** The distinct values of some sample columns in a window, a row of them at a time. */
+  async recordedDistinct(f: SampleFilter, w: { start: number; end: number }, columns: readonly SampleColumn[]): Promise<(string | null)[][]> {
+    return readDistinct((await this.recordedFiles(w, f.metric)).samples, { ...f, ...this.recordingFilter() }, w, columns);
   }
 
   /** The distinct series of a window, labelled as in its batches. */

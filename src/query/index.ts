@@ -18,4 +18,4 @@ export { topFromArchive, type TopWindow } from './top-archive.js';
 export { resolveWorkload, type OwnedPod } from './resolve-workload.js';
 export { parsePromql, parsePromDuration, PromqlError, SUPPORTED as PROMQL_SUPPORTED, type Matcher } from './promql-parse.js';
 export { instantQuery, rangeQuery, LOOKBACK_MS, type PromResult } from './promql-eval.js';
-export { allLabelValues, compareLabels, eachSeriesLabels } from './prom-source.js';
+export { allLabelValues, columnLabelValues, compareLabels, eachSeriesLabels } from './prom-source.js';

@@ -1,4 +1,4 @@
-import type { SampleFilter } from '../archive/index.js';
+import type { SampleColumn, SampleFilter } from '../archive/index.js';
 import { L, METRICS, promLabelPairs, promLabels, promName, promNameIndex, PROM_CLUSTER_NAME } from '../model/index.js';
 import type { ArchiveHistory } from './archive-history.js';
 import type { Matcher } from './promql-parse.js';
@@ -128,6 +128,37 @@ export async function allLabelValues(history: ArchiveHistory, w: { start: number
   for (const labels of parts.labels) add(promLabelPairs(labels, undefined, PROM_CLUSTER_NAME));
   for (const id of parts.resources) add(promLabelPairs({}, { [L.resourceId]: id }, PROM_CLUSTER_NAME));
   add(parts.metrics.map((m) => ['__name__', promName(m)]));
+  return out;
+}
+
+/** The labels that are columns of the archive, by their Prometheus names. */
+const LABEL_COLUMN: Readonly<Record<string, SampleColumn>> = {
+  type: 'type', namespace_name: 'namespace', pod_name: 'pod', container_name: 'container', nodename: 'node', resource_id: 'resource_id',
+};
+
+/**
+ * The values of a label that is a column (pod_name, nodename, ...) among the series the matchers
+ * pick, when the matchers name only such labels, the metric and cluster_name: the window's distinct
+ * values of those columns, without making each series' other labels from its pod's objects. A
+ * Grafana variable (`label_values(heapster_cpu_usage_rate{type="pod"}, pod_name)`) asks this on
+ * every dashboard load. undefined when a matcher or the label is not one of those.
+ */
+export async function columnLabelValues(history: ArchiveHistory, ms: readonly Matcher[], name: string, w: { start: number; end: number }): Promise<Set<string> | undefined> {
+  const col = LABEL_COLUMN[name];
+  if (!col || !ms.every((m) => m.name === '__name__' || m.name === 'cluster_name' || m.name in LABEL_COLUMN)) return undefined;
+  const metrics = metricsFor(ms);
+  const named = Object.entries(LABEL_COLUMN).filter(([label]) => label === name || ms.some((m) => m.name === label));
+  const rows = await history.recordedDistinct({ ...pushdown(ms), ...(metrics.length === BY_PROM_NAME.size ? {} : { metrics }) }, w, ['metric', ...named.map(([, c]) => c)]);
+  const out = new Set<string>();
+  const at = named.findIndex(([label]) => label === name) + 1;
+  for (const row of rows) {
+    const prom = promName(row[0]!);
+    if (!BY_PROM_NAME.has(prom)) continue;
+    // the series' labels the matchers can name, as promLabelPairs makes them: an empty value is no label
+    const labels: [string, string][] = [['__name__', prom], ['cluster_name', PROM_CLUSTER_NAME]];
+    named.forEach(([label], k) => row[k + 1] && labels.push([label, row[k + 1]!]));
+    if (row[at] && matches(labels, ms)) out.add(row[at]!);
+  }
   return out;
 }
 

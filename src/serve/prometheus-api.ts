@@ -1,5 +1,5 @@
 import {
-  allLabelValues, compareLabels, eachSeriesLabels, instantQuery, LOOKBACK_MS, METRICS, parsePromDuration, parsePromql, PromqlError, promMetadata, rangeQuery,
+  allLabelValues, columnLabelValues, compareLabels, eachSeriesLabels, instantQuery, LOOKBACK_MS, METRICS, parsePromDuration, parsePromql, PromqlError, promMetadata, rangeQuery,
   type ArchiveHistory, type Matcher,
 } from '../query/index.js';
 
@@ -59,10 +59,17 @@ export async function answerPrometheus(history: ArchiveHistory, path: string, p:
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new PromqlError(`invalid label name: "${name}"`);
       if (!p.has('match[]')) return ok([...((await allLabelValues(history, await span(history, p, now))).get(name) ?? [])].sort());
       const seen = new Set<string>();
-      await eachLabelSet(history, p, now, (l) => {
-        const v = l.find(([k]) => k === name)?.[1];
-        if (v !== undefined) seen.add(v);
-      });
+      const w = await span(history, p, now);
+      for (const ms of matchSets(p)) {
+        const values = await columnLabelValues(history, ms, name, w);
+        if (values) values.forEach((v) => seen.add(v));
+        else {
+          await eachSeriesLabels(history, ms, w, (l) => {
+            const v = l.find(([k]) => k === name)?.[1];
+            if (v !== undefined) seen.add(v);
+          });
+        }
+      }
       return ok([...seen].sort());
     }
     return { status: 404, body: { status: 'error', errorType: 'not_found', error: `this server answers /api/v1/query, query_range, series, labels, label/NAME/values, metadata and status/buildinfo, not /api/v1/${route}` } };
