@@ -13,10 +13,17 @@ export interface PromData {
 /** Heapster's metrics by their Prometheus names (the mapping remote write uses). */
 const BY_PROM_NAME = new Map(METRICS.map((m) => [promName(m.name), m.name]));
 
-/** The label matchers that are columns of the archive, pushed down into its scan. */
-const COLUMN: Record<string, keyof SampleFilter> = {
-  type: 'type', namespace_name: 'namespace', pod_name: 'pod', container_name: 'container', nodename: 'node', resource_id: 'resourceId',
+/**
+ * The labels that are columns of the archive, by their Prometheus names: a matcher on one is pushed
+ * down into the scan (as its SampleFilter field), and their values can be listed from the columns.
+ */
+const LABEL_COLUMN: Readonly<Record<string, { column: SampleColumn; filter: keyof SampleFilter }>> = {
+  type: { column: 'type', filter: 'type' }, namespace_name: { column: 'namespace', filter: 'namespace' }, pod_name: { column: 'pod', filter: 'pod' },
+  container_name: { column: 'container', filter: 'container' }, nodename: { column: 'node', filter: 'node' }, resource_id: { column: 'resource_id', filter: 'resourceId' },
 };
+
+/** Whether a label is one of LABEL_COLUMN's own (`constructor` is a label name too). */
+const isColumn = (label: string) => Object.hasOwn(LABEL_COLUMN, label);
 
 export function matches(labels: readonly [string, string][], ms: readonly Matcher[]): boolean {
   return ms.every((m) => {
@@ -39,8 +46,7 @@ function metricsFor(ms: readonly Matcher[]): string[] {
 function pushdown(ms: readonly Matcher[]): SampleFilter {
   const f: SampleFilter = {};
   for (const m of ms) {
-    const col = COLUMN[m.name];
-    if (col && m.op === '=' && m.value !== '') (f as Record<string, string>)[col] = m.value;
+    if (isColumn(m.name) && m.op === '=' && m.value !== '') (f as Record<string, string>)[LABEL_COLUMN[m.name]!.filter] = m.value;
   }
   return f;
 }
@@ -131,11 +137,6 @@ export async function allLabelValues(history: ArchiveHistory, w: { start: number
   return out;
 }
 
-/** The labels that are columns of the archive, by their Prometheus names. */
-const LABEL_COLUMN: Readonly<Record<string, SampleColumn>> = {
-  type: 'type', namespace_name: 'namespace', pod_name: 'pod', container_name: 'container', nodename: 'node', resource_id: 'resource_id',
-};
-
 /**
  * The values of a label that is a column (pod_name, nodename, ...) among the series the matchers
  * pick, when the matchers name only such labels, the metric and cluster_name: the window's distinct
@@ -144,11 +145,10 @@ const LABEL_COLUMN: Readonly<Record<string, SampleColumn>> = {
  * every dashboard load. undefined when a matcher or the label is not one of those.
  */
 export async function columnLabelValues(history: ArchiveHistory, ms: readonly Matcher[], name: string, w: { start: number; end: number }): Promise<Set<string> | undefined> {
-  const col = LABEL_COLUMN[name];
-  if (!col || !ms.every((m) => m.name === '__name__' || m.name === 'cluster_name' || m.name in LABEL_COLUMN)) return undefined;
+  if (!isColumn(name) || !ms.every((m) => m.name === '__name__' || m.name === 'cluster_name' || isColumn(m.name))) return undefined;
   const metrics = metricsFor(ms);
   const named = Object.entries(LABEL_COLUMN).filter(([label]) => label === name || ms.some((m) => m.name === label));
-  const rows = await history.recordedDistinct({ ...pushdown(ms), ...(metrics.length === BY_PROM_NAME.size ? {} : { metrics }) }, w, ['metric', ...named.map(([, c]) => c)]);
+  const rows = await history.recordedDistinct({ ...pushdown(ms), ...(metrics.length === BY_PROM_NAME.size ? {} : { metrics }) }, w, ['metric', ...named.map(([, c]) => c.column)]);
   const out = new Set<string>();
   const at = named.findIndex(([label]) => label === name) + 1;
   for (const row of rows) {

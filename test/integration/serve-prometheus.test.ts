@@ -149,6 +149,11 @@ test('series, labels and label values list what Prometheus lists for the same da
     assert.ok(theirs.length > 0, `${name} of ${match}: Prometheus lists some`);
     assert.equal(mine, theirs, `${name} of ${match}`);
   }
+  // a label name that is also an object's own property is no column, and names no label here
+  for (const [name, match] of [['constructor', 'heapster_memory_usage{type="pod"}'], ['pod_name', 'heapster_memory_usage{constructor=""}']]) {
+    const values = async (base: string) => (await ask(base, `label/${name}/values`, { ...w, 'match[]': match! })).data;
+    assert.equal(await values(ours), await values(prom.url), `${name} of ${match}`);
+  }
   // minutes between two batches: the tick files read exactly hold no series there
   const between = { start: String(stamps[3]! / 1000 + 1), end: String(stamps[4]! / 1000 - 1) };
   assert.equal((await ask(ours, 'label/pod_name/values', between)).data, [], 'ticks: nothing between two batches');
