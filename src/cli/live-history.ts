@@ -144,6 +144,15 @@ export async function liveHistory(o: LiveOptions): Promise<LiveAnswer> {
 }
 
 /**
+ * Why some rates are missing when the stats did not move between the two scrapes, and the interval
+ * that gives them: 15 s, a kubelet's slowest refresh, or twice an interval that was already that long.
+ */
+export function unmovedText(unmoved: LiveAnswer['unmoved'], intervalMs: number): { why: string; interval: string } {
+  const why = `the kubelets' stats of ${unmoved.sets} of ${unmoved.of} nodes, pods and containers did not change in the ${intervalMs / 1000}s between the two scrapes (kubelets refresh them every 10-15 s)`;
+  return { why, interval: `${intervalMs < 15_000 ? 15 : Math.ceil((2 * intervalMs) / 1000)}s` };
+}
+
+/**
  * The sets of `second` whose kubelet stats are no newer than `first`'s. A kubelet refreshes its stats
  * every 10-15 s: two scrapes closer than that often read the same stats, and find no rate.
  */

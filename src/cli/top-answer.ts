@@ -22,7 +22,7 @@ export interface LiveTopOptions {
 /** A moment of the cluster: one scrape of the nodes the request needs, or metrics.k8s.io when kubelets are refused. */
 export async function liveTop(req: TopRequest, o: LiveTopOptions): Promise<TopAnswer> {
   // loaded here: the client's HTTPS, TLS and zlib cost top over the archive ~20 ms of its start-up
-  const { liveHistory } = await import('./live-history.js');
+  const { liveHistory, unmovedText } = await import('./live-history.js');
   const live = await liveHistory({
     config: o.config, target: liveTarget(req), rateIntervalMs: o.rateIntervalMs, concurrency: o.concurrency, nodeTimeoutMs: o.nodeTimeoutMs,
     // the plain table shows cpu, memory and what the pod specs say: no network or ephemeral storage
@@ -39,7 +39,8 @@ export async function liveTop(req: TopRequest, o: LiveTopOptions): Promise<TopAn
     o.say(`warning: ${live.failures.length} of ${live.failures.length + live.nodesOk} nodes did not answer, their rows are missing: ${list}`);
   }
   if (live.unmoved.sets > 0) {
-    o.say(`note: the kubelets' stats of ${live.unmoved.sets} of ${live.unmoved.of} nodes, pods and containers did not change in the ${o.rateIntervalMs / 1000}s between the two scrapes (kubelets refresh them every 10-15 s), and have no rates (cpu, network); --rate-interval 15s or more gives them`);
+    const { why, interval } = unmovedText(live.unmoved, o.rateIntervalMs);
+    o.say(`note: ${why}, and have no rates (cpu, network); --rate-interval ${interval} or more gives them`);
   }
   return { level: req.level, rows: topFromBatch(live.batch, live.objects, req), source: live.source, timestamp: live.batch.timestamp };
 }

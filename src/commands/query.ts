@@ -103,7 +103,7 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     // a metric the model does not keep at the target's level is refused before anything is scraped
     if (metric) requireLevel(parsed, metric);
     // loaded here: the client's HTTPS, TLS and zlib cost an archived query ~20 ms of its start-up
-    const { liveHistory } = await import('../cli/live-history.js');
+    const { liveHistory, unmovedText } = await import('../cli/live-history.js');
     const live = await liveHistory({
       config, target: parsed, metric: metric?.name, rateIntervalMs, concurrency: flags.concurrency, nodeTimeoutMs,
       requestTimeoutMs: kube.requestTimeoutMs ?? 0, nodeSelector: flags['node-selector'],
@@ -123,9 +123,9 @@ the kubelet's stats period), the counter difference over the kubelet's own times
     const result = await runQuery(live.history, { target, metric: args.metric, labels, window: {}, labelSelector: flags.selector });
     if (isRate && live.unmoved.sets > 0) {
       // Heapster's rule gives no rate for stats that did not move: say so, not just "no samples"
-      const why = `the kubelets' stats of ${live.unmoved.sets} of ${live.unmoved.of} nodes, pods and containers did not change in the ${flags['rate-interval'] ?? `${rateIntervalMs / 1000}s`} between the two scrapes (kubelets refresh them every 10-15 s)`;
-      if (isEmptyResult(result)) throw usageError(`no ${metric.name} for ${result.about}: ${why}`, 'give --rate-interval 15s or more');
-      process.stderr.write(`note: ${why}, and have no ${metric.name}; --rate-interval 15s or more gives it\n`);
+      const { why, interval } = unmovedText(live.unmoved, rateIntervalMs);
+      if (isEmptyResult(result)) throw usageError(`no ${metric.name} for ${result.about}: ${why}`, `give --rate-interval ${interval} or more`);
+      process.stderr.write(`note: ${why}, and have no ${metric.name}; --rate-interval ${interval} or more gives it\n`);
     }
     renderResult(result, flags.output as OutputFormat, process.stdout, { noHeaders: flags['no-headers'] });
   }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { liveHistory } from '../../src/cli/live-history.js';
+import { liveHistory, unmovedText } from '../../src/cli/live-history.js';
 import { loadKubeConfig } from '../../src/cluster/index.js';
 import type { PluginError } from '../../src/model/index.js';
 import { parseTarget } from '../../src/query/index.js';
@@ -39,6 +39,15 @@ test('live counter rates come from two scrapes; the pods and nodes are listed on
   assert.is(set.values.get('cpu/usage_rate'), Math.trunc((1000 * (after.node.cpu.usageCoreNanoSeconds - before.node.cpu.usageCoreNanoSeconds)) / (cpuDt * 1e6)));
   assert.is(lists('/api/v1/pods') - podListsBefore, 1, 'one pod list for the two scrapes');
   assert.is(lists('/api/v1/nodes') - nodeListsBefore, 1, 'one node list for the two scrapes');
+  // a minute apart, every set's stats moved: the node, its system containers, its pods and containers
+  const sets = 1 + before.node.systemContainers.length + before.pods.filter((p: any) => p.network).length + before.pods.reduce((n: number, p: any) => n + p.containers.length, 0);
+  assert.equal(live.unmoved, { sets: 0, of: sets });
+});
+
+test('stats that did not move: the interval to suggest is a kubelet\'s slowest refresh, or twice one already that long', () => {
+  const text = (ms: number) => unmovedText({ sets: 3, of: 5 }, ms);
+  assert.is(text(2000).why, "the kubelets' stats of 3 of 5 nodes, pods and containers did not change in the 2s between the two scrapes (kubelets refresh them every 10-15 s)");
+  assert.equal([2000, 14_999, 15_000, 20_000, 90_000].map((ms) => text(ms).interval), ['15s', '15s', '30s', '40s', '180s']);
 });
 
 test('a node kubelet metric lists no pods; a node request metric lists the node\'s and sums them', async () => {
