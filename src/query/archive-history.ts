@@ -111,17 +111,17 @@ export class ArchiveHistory implements History {
 
   /** The series of a window with their samples, labelled as in its batches, handed over once the window is read. */
   async recordedSamples(f: SampleFilter, w: { start: number; end: number }, onSeries: (s: RecordedSamples) => void): Promise<void> {
-    await readRecordedSamples(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w, onSeries);
+    await readRecordedSamples(await this.recordedFiles(w, f.metric ?? f.metrics), { ...f, ...this.recordingFilter() }, w, onSeries);
   }
 
   /** The distinct values of some sample columns in a window, a row of them at a time. */
   async recordedDistinct(f: SampleFilter, w: { start: number; end: number }, columns: readonly SampleColumn[]): Promise<(string | null)[][]> {
-    return readDistinct((await this.recordedFiles(w, f.metric)).samples, { ...f, ...this.recordingFilter() }, w, columns);
+    return readDistinct((await this.recordedFiles(w, f.metric ?? f.metrics)).samples, { ...f, ...this.recordingFilter() }, w, columns);
   }
 
   /** The distinct series of a window, labelled as in its batches. */
   async recordedSeries(f: SampleFilter, w: { start: number; end: number }, onSeries: (s: RecordedSeries) => void): Promise<void> {
-    await readRecordedSeries(await this.recordedFiles(w, f.metric), { ...f, ...this.recordingFilter() }, w, onSeries);
+    await readRecordedSeries(await this.recordedFiles(w, f.metric ?? f.metrics), { ...f, ...this.recordingFilter() }, w, onSeries);
   }
 
   /**
@@ -165,7 +165,7 @@ export class ArchiveHistory implements History {
     return this.scope.recording ? { recording: this.scope.recording } : {};
   }
 
-  private async recordedFiles(w: { start: number; end: number }, metric?: string): Promise<RecordedFiles> {
+  private async recordedFiles(w: { start: number; end: number }, metric?: string | readonly string[]): Promise<RecordedFiles> {
     return {
       samples: await this.files(w, metric),
       pods: await this.archive.files({ kind: 'pods', ...this.scope, end: w.end }),
@@ -173,8 +173,8 @@ export class ArchiveHistory implements History {
     };
   }
 
-  /** The sample files of the window; with a metric, a compacted day's other metrics' files are left out. */
-  private async files(w: Window, metric?: string): Promise<string[]> {
+  /** The sample files of the window; with metrics, a compacted day's other metrics' files are left out. */
+  private async files(w: Window, metric?: string | readonly string[]): Promise<string[]> {
     return this.archive.files({
       kind: 'samples', ...this.scope, ...(w.start !== undefined ? { start: w.start } : {}), ...(w.end !== undefined ? { end: w.end } : {}),
       ...(metric !== undefined ? { metric } : {}),

@@ -74,28 +74,31 @@ export async function selectSeries(history: ArchiveHistory, ms: readonly Matcher
   const f = pushdown(ms);
   // series whose samples came from more than one recorded series: put back in time order at the end
   const joined = new Set<PromData>();
-  for (const metric of metricsFor(ms)) {
-    // a series' Prometheus labels, made once: an entity's series share its labels object
-    const made = new WeakMap<Record<string, string>, Map<string | null, PromData | null>>();
-    await history.recordedSamples({ ...f, metric }, w, (r) => {
-      let ofSet = made.get(r.labels);
-      if (!ofSet) made.set(r.labels, (ofSet = new Map()));
-      let s = ofSet.get(r.resourceId);
-      if (s === undefined) {
-        const labels = promLabels(metric, r.labels, r.resourceId === null ? undefined : { [L.resourceId]: r.resourceId }, PROM_CLUSTER_NAME);
-        s = matches(labels, ms) ? seriesOf(out, labels) : null;
-        ofSet.set(r.resourceId, s);
-      }
-      if (!s) return;
-      if (s.ts.length) joined.add(s);
-      for (let i = 0; i < r.ts.length; i++) {
-        const v = r.vs[i]!;
-        if (!Number.isFinite(v)) continue;
-        s.ts.push(r.ts[i]!);
-        s.vs.push(v);
-      }
-    });
-  }
+  // the selector's metrics in one read: a read per metric read the window's pod and node objects,
+  // and counted and copied its rows, once for each of them
+  const metrics = metricsFor(ms);
+  if (!metrics.length) return [];
+  // a series' Prometheus labels, made once: an entity's series share its labels object
+  const made = new WeakMap<Record<string, string>, Map<string, PromData | null>>();
+  await history.recordedSamples({ ...f, ...(metrics.length === 1 ? { metric: metrics[0]! } : { metrics }) }, w, (r) => {
+    let ofSet = made.get(r.labels);
+    if (!ofSet) made.set(r.labels, (ofSet = new Map()));
+    const key = r.resourceId === null ? r.metric : `${r.metric}\u0000${r.resourceId}`;
+    let s = ofSet.get(key);
+    if (s === undefined) {
+      const labels = promLabels(r.metric, r.labels, r.resourceId === null ? undefined : { [L.resourceId]: r.resourceId }, PROM_CLUSTER_NAME);
+      s = matches(labels, ms) ? seriesOf(out, labels) : null;
+      ofSet.set(key, s);
+    }
+    if (!s) return;
+    if (s.ts.length) joined.add(s);
+    for (let i = 0; i < r.ts.length; i++) {
+      const v = r.vs[i]!;
+      if (!Number.isFinite(v)) continue;
+      s.ts.push(r.ts[i]!);
+      s.vs.push(v);
+    }
+  });
   for (const s of joined) inTimeOrder(s);
   return [...out.values()].sort(byLabels);
 }
@@ -174,7 +177,7 @@ export async function eachSeriesLabels(history: ArchiveHistory, ms: readonly Mat
   // which at 1,000 nodes was a third of listing the labels of every series
   const made = new WeakMap<Record<string, string>, Map<string | null, { pairs: [string, string][]; at: number }>>();
   const names = new Map<string, string>();
-  await history.recordedSeries({ ...pushdown(ms), ...(all ? {} : metrics.length === 1 ? { metric: metrics[0]! } : {}) }, w, (r) => {
+  await history.recordedSeries({ ...pushdown(ms), ...(all ? {} : metrics.length === 1 ? { metric: metrics[0]! } : { metrics }) }, w, (r) => {
     let name = names.get(r.metric);
     if (name === undefined) names.set(r.metric, (name = promName(r.metric)));
     if (!BY_PROM_NAME.has(name)) return;
