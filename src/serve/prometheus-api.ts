@@ -59,6 +59,7 @@ export async function answerPrometheus(history: ArchiveHistory, path: string, p:
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new PromqlError(`invalid label name: "${name}"`);
       if (!p.has('match[]')) return ok([...((await allLabelValues(history, await span(history, p, now))).get(name) ?? [])].sort());
       const seen = new Set<string>();
+      // the times checked first, as in eachLabelSet
       const w = await span(history, p, now);
       for (const ms of matchSets(p)) {
         const values = await columnLabelValues(history, ms, name, w);
@@ -121,7 +122,8 @@ async function span(history: ArchiveHistory, p: URLSearchParams, now: number): P
 
 /** The label sets of the series the match[] parameters pick, one at a time. */
 async function eachLabelSet(history: ArchiveHistory, p: URLSearchParams, now: number, fn: (labels: [string, string][]) => void): Promise<void> {
-  const sets = matchSets(p);
+  // the times checked first, as Prometheus 2.42 checks them: a bad start is the error, not a bad match[]
   const w = await span(history, p, now);
+  const sets = matchSets(p);
   for (const ms of sets) await eachSeriesLabels(history, ms, w, fn);
 }

@@ -198,6 +198,15 @@ test('what Grafana asks besides: a POSTed form, 1+1, buildinfo, metadata; unsupp
   assert.is(parse.http, 400);
   assert.match(parse.error, /parse error/);
   assert.is((await ask(ours, 'query_range', { query: 'up', start: '1', end: '2' })).http, 400);
+  // a bad start and a bad match[] at once: the start is the error, as Prometheus checks it first
+  for (const api of ['series', 'labels', 'label/pod_name/values']) {
+    const both = { 'match[]': 'rate(heapster_cpu_usage[5m])', start: 'bad' };
+    const [mine, theirs] = [await ask(ours, api, both), await ask(prom.url, api, both)];
+    assert.is(mine.http, 400, api);
+    assert.is(theirs.http, 400, api);
+    assert.match(mine.error, /^invalid parameter "start"/, `${api}: ${mine.error}`);
+    assert.match(theirs.error, /^invalid parameter "start"/, `${api} (Prometheus): ${theirs.error}`);
+  }
   const missing = await ask(ours, 'rules', {});
   assert.is(missing.http, 404);
 });
