@@ -6,7 +6,8 @@ import { writeArrowFile } from './arrow-file.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fileList, lit, memoryLimitBytes } from './duck.js';
 import { fsyncFile, removeIfThere, writerTag } from './durable.js';
-import { LabelEnums } from './label-enums.js';
+import { LabelEnums, leadingLabels } from './label-enums.js';
+import { SAMPLE_ORDER } from './sample-writer.js';
 import { privateTmpDir, spillDir } from './spill-dir.js';
 import { readArchive, whereClause, type SampleFilter, type TimeRange } from './read-samples.js';
 import { inSlice, tickSlices } from './tick-slices.js';
@@ -106,7 +107,8 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
     try {
       switch (o.format) {
         case 'parquet': {
-          const select = labels ? labels.select() : '*';
+          // the rows come in the compacted files' order: the labels they sort first keep true statistics
+          const select = labels ? labels.select(undefined, leadingLabels(SAMPLE_ORDER)) : '*';
           if (o.partition) {
             if (!existsSync(o.dest)) mkdirSync(o.dest, { recursive: true, mode: 0o700 });
             // APPEND with uuid names: a second export into the folder adds files, it never replaces the first's
