@@ -159,26 +159,49 @@ function overTime(fn: string, vs: number[], q: number): number {
  * key per series and step, and an object per sample, were a quarter of a query.
  */
 interface Steps {
-  cursors: Map<Selector, Int32Array>;
+  cursors: Map<Selector, Cursors>;
   groups: Map<Expr, { of: Int32Array; labels: Labels[] }>;
 }
 
+/**
+ * Per series of an instant selector: its last sample found, and the times it can answer at all (from
+ * its first sample to its last plus the lookback). A range query's steps pass over a series outside
+ * them without reading it: pods come and go, and 170 minutes of 100 nodes held 8,509 series of pod
+ * memory, ~3,000 of them alive at a step (avg over the containers' CPU: 6.5-6.7 → 3.9-4.4 s).
+ */
+interface Cursors {
+  at: Int32Array;
+  from: Float64Array;
+  to: Float64Array;
+}
+
 /** The index of a series' sample an instant selector takes at `t`, or -1; `cur` moves on from its last step. */
-function sampleAt(s: PromData, t: number, cur: Int32Array | undefined, k: number): number {
+function sampleAt(s: PromData, t: number, cur: Cursors | undefined, k: number): number {
   let i: number;
   if (cur) {
+    if (t < cur.from[k]! || t > cur.to[k]!) return -1;
     const ts = s.ts;
-    i = cur[k]!;
+    i = cur.at[k]!;
     while (i + 1 < ts.length && ts[i + 1]! <= t) i++;
-    cur[k] = i;
+    cur.at[k] = i;
   } else i = lastAtOrBefore(s.ts, t);
   return i >= 0 && s.ts[i]! >= t - LOOKBACK_MS ? i : -1;
 }
 
-function cursorsOf(steps: Steps | undefined, e: Selector, n: number): Int32Array | undefined {
+function cursorsOf(steps: Steps | undefined, e: Selector, series: readonly PromData[]): Cursors | undefined {
   if (!steps) return undefined;
   let cur = steps.cursors.get(e);
-  if (!cur) steps.cursors.set(e, (cur = new Int32Array(n).fill(-1)));
+  if (!cur) {
+    const n = series.length;
+    cur = { at: new Int32Array(n).fill(-1), from: new Float64Array(n).fill(Infinity), to: new Float64Array(n).fill(-Infinity) };
+    for (let k = 0; k < n; k++) {
+      const ts = series[k]!.ts;
+      if (!ts.length) continue;
+      cur.from[k] = ts[0]!;
+      cur.to[k] = ts[ts.length - 1]! + LOOKBACK_MS;
+    }
+    steps.cursors.set(e, cur);
+  }
   return cur;
 }
 
@@ -217,7 +240,7 @@ function aggregateSelector(e: Extract<Expr, { kind: 'aggregate' }>, sel: Selecto
     steps.groups.set(e, plan);
   }
   const acc = plan.labels.map(() => ({ value: 0, count: 0 }));
-  const cur = cursorsOf(steps, sel, series.length);
+  const cur = cursorsOf(steps, sel, series);
   for (let k = 0; k < series.length; k++) {
     const i = sampleAt(series[k]!, t, cur, k);
     if (i >= 0) addTo(e.op, acc[plan.of[k]!]!, series[k]!.vs[i]!);
@@ -234,7 +257,7 @@ function evalAt(e: Expr, t: number, data: Map<Selector, PromData[]>, steps?: Ste
       if (e.rangeMs !== undefined) return data.get(e)!.map((s) => ({ labels: s.labels, ...window(s, t - e.rangeMs!, t) })).filter((s) => s.ts.length);
       const out: Vector = [];
       const series = data.get(e)!;
-      const cur = cursorsOf(steps, e, series.length);
+      const cur = cursorsOf(steps, e, series);
       for (let k = 0; k < series.length; k++) {
         const i = sampleAt(series[k]!, t, cur, k);
         if (i >= 0) out.push({ labels: series[k]!.labels, value: series[k]!.vs[i]! });
