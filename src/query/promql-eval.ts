@@ -159,8 +159,15 @@ function overTime(fn: string, vs: number[], q: number): number {
  * key per series and step, and an object per sample, were a quarter of a query.
  */
 interface Steps {
+  /** the query's steps: start + index * step, `count` of them; `index` is the one evaluated */
+  start: number;
+  step: number;
+  count: number;
+  index: number;
+  /** the most cells an aggregation computes at once (MATRIX_CELLS) */
+  cells: number;
   cursors: Map<Selector, Cursors>;
-  groups: Map<Expr, { of: Int32Array; labels: Labels[] }>;
+  groups: Map<Expr, { of: Int32Array; labels: Labels[]; all?: Acc }>;
 }
 
 /**
@@ -205,21 +212,38 @@ function cursorsOf(steps: Steps | undefined, e: Selector, series: readonly PromD
   return cur;
 }
 
-/** An aggregation's value with one more sample; `g.count` is the samples before it. */
-function addTo(op: Extract<Expr, { kind: 'aggregate' }>['op'], g: { value: number; count: number }, value: number): void {
-  if (g.count++ === 0) {
-    g.value = op === 'count' ? 1 : value;
+/** An aggregation's running values by slot (a group, or a group at a step), and the samples each has taken. */
+interface Acc {
+  value: Float64Array;
+  count: Int32Array;
+}
+
+const newAcc = (n: number): Acc => ({ value: new Float64Array(n), count: new Int32Array(n) });
+
+/** Slot `c` of an aggregation with one more sample. */
+function addTo(op: Extract<Expr, { kind: 'aggregate' }>['op'], acc: Acc, c: number, value: number): void {
+  const n = ++acc.count[c]!;
+  if (n === 1) {
+    acc.value[c] = op === 'count' ? 1 : value;
     return;
   }
+  const was = acc.value[c]!;
   switch (op) {
-    case 'sum': g.value += value; break;
-    case 'count': g.value += 1; break;
+    case 'sum': acc.value[c] = was + value; break;
+    case 'count': acc.value[c] = was + 1; break;
     // Prometheus 2.42's running mean, divided on both sides so it cannot overflow
-    case 'avg': g.value += value / g.count - g.value / g.count; break;
-    case 'max': if (g.value < value || Number.isNaN(g.value)) g.value = value; break;
-    case 'min': if (g.value > value || Number.isNaN(g.value)) g.value = value; break;
+    case 'avg': acc.value[c] = was + (value / n - was / n); break;
+    case 'max': if (was < value || Number.isNaN(was)) acc.value[c] = value; break;
+    case 'min': if (was > value || Number.isNaN(was)) acc.value[c] = value; break;
   }
 }
+
+/**
+ * The most cells (steps times groups) an aggregation of a range query computes at its first step,
+ * series by series: 12 bytes a cell. A larger one (`sum by (pod_name)` over many steps) is
+ * computed step by step.
+ */
+const MATRIX_CELLS = 1 << 20;
 
 /** An aggregation of an instant selector at one step of a range query: each series' group found once a query. */
 function aggregateSelector(e: Extract<Expr, { kind: 'aggregate' }>, sel: Selector, t: number, data: Map<Selector, PromData[]>, steps: Steps): Vector {
@@ -237,17 +261,49 @@ function aggregateSelector(e: Extract<Expr, { kind: 'aggregate' }>, sel: Selecto
       }
       plan.of[k] = slot;
     }
+    if (steps.count * plan.labels.length <= steps.cells) plan.all = everyStep(e.op, series, plan.of, plan.labels.length, steps);
     steps.groups.set(e, plan);
   }
-  const acc = plan.labels.map(() => ({ value: 0, count: 0 }));
-  const cur = cursorsOf(steps, sel, series);
-  for (let k = 0; k < series.length; k++) {
-    const i = sampleAt(series[k]!, t, cur, k);
-    if (i >= 0) addTo(e.op, acc[plan.of[k]!]!, series[k]!.vs[i]!);
+  const groups = plan.labels.length;
+  let acc = plan.all, first = steps.index * groups;
+  if (!acc) {
+    acc = newAcc(groups);
+    first = 0;
+    const cur = cursorsOf(steps, sel, series);
+    for (let k = 0; k < series.length; k++) {
+      const i = sampleAt(series[k]!, t, cur, k);
+      if (i >= 0) addTo(e.op, acc, plan.of[k]!, series[k]!.vs[i]!);
+    }
   }
   const out: Vector = [];
-  acc.forEach((g, slot) => g.count && out.push({ labels: plan.labels[slot]!, value: g.value }));
+  for (let g = 0; g < groups; g++) if (acc.count[first + g]) out.push({ labels: plan.labels[g]!, value: acc.value[first + g]! });
   return out;
+}
+
+/**
+ * An aggregation at every step of a range query, series by series over the steps of its own span
+ * (its first sample to its last plus the lookback): each series is read once, where a step at a
+ * time passed over every series at every step. Each cell takes its series in the same order as a
+ * step at a time, so the floats come out the same. 170 minutes at 15 s (681 steps) of 17 k
+ * containers' series, ~6 k alive at a step: ~145 ms, where a step at a time took ~2 s.
+ */
+function everyStep(op: Extract<Expr, { kind: 'aggregate' }>['op'], series: readonly PromData[], of: Int32Array, groups: number, steps: Steps): Acc {
+  const acc = newAcc(steps.count * groups);
+  const { start, step, count } = steps;
+  for (let k = 0; k < series.length; k++) {
+    const { ts, vs } = series[k]!;
+    if (!ts.length) continue;
+    // a step either side of the span: the checks below decide, the span only bounds the loop
+    const from = Math.max(0, Math.floor((ts[0]! - start) / step));
+    const to = Math.min(count - 1, Math.ceil((ts[ts.length - 1]! + LOOKBACK_MS - start) / step));
+    let i = -1;
+    for (let j = from; j <= to; j++) {
+      const t = start + j * step;
+      while (i + 1 < ts.length && ts[i + 1]! <= t) i++;
+      if (i >= 0 && ts[i]! >= t - LOOKBACK_MS) addTo(op, acc, j * groups + of[k]!, vs[i]!);
+    }
+  }
+  return acc;
 }
 
 function evalAt(e: Expr, t: number, data: Map<Selector, PromData[]>, steps?: Steps): Vector | number | PromData[] {
@@ -283,14 +339,19 @@ function evalAt(e: Expr, t: number, data: Map<Selector, PromData[]>, steps?: Ste
       if (steps && e.expr.kind === 'selector' && e.expr.rangeMs === undefined) return aggregateSelector(e, e.expr, t, data, steps);
       const v = evalAt(e.expr, t, data, steps);
       if (!Array.isArray(v) || (v.length && !('value' in v[0]!))) throw new PromqlError(`expected type instant vector in aggregation expression, got ${typeof v === 'number' ? 'scalar' : 'range vector'}`);
-      const groups = new Map<string, { labels: Labels; value: number; count: number }>();
+      const slots = new Map<string, number>();
+      const kept: Labels[] = [];
+      const acc = newAcc(v.length);
       for (const { labels, value } of v as Vector) {
-        const { kept, key } = groupOf(labels, e.by);
-        let g = groups.get(key);
-        if (!g) groups.set(key, (g = { labels: kept, value: 0, count: 0 }));
-        addTo(e.op, g, value);
+        const g = groupOf(labels, e.by);
+        let c = slots.get(g.key);
+        if (c === undefined) {
+          slots.set(g.key, (c = kept.length));
+          kept.push(g.kept);
+        }
+        addTo(e.op, acc, c, value);
       }
-      return [...groups.values()].map((g) => ({ labels: g.labels, value: g.value }));
+      return kept.map((labels, c) => ({ labels, value: acc.value[c]! }));
     }
   }
 }
@@ -315,15 +376,19 @@ export async function instantQuery(history: ArchiveHistory, e: Expr, t: number):
   return { resultType: 'vector', result: (v as Vector).map((s) => ({ metric: metricOf(s.labels), value: [promTime(t), promValue(s.value)] })) };
 }
 
-/** `/api/v1/query_range`: the expression at start, start + step, ... up to end. */
-export async function rangeQuery(history: ArchiveHistory, e: Expr, start: number, end: number, step: number): Promise<PromResult> {
+/**
+ * `/api/v1/query_range`: the expression at start, start + step, ... up to end. `matrixCells`: the most
+ * cells an aggregation computes at once, else step by step (the tests ask both ways).
+ */
+export async function rangeQuery(history: ArchiveHistory, e: Expr, start: number, end: number, step: number, matrixCells = MATRIX_CELLS): Promise<PromResult> {
   if (e.kind === 'selector' && e.rangeMs !== undefined) throw new PromqlError('invalid expression type "range vector" for range query, must be Scalar or instant Vector');
   if ((end - start) / step > MAX_POINTS) throw new PromqlError('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
   const data = new Map<Selector, PromData[]>();
   await load(history, e, start, end, data);
   const series = new Map<string, { labels: Labels; values: [number, string][] }>();
-  const steps: Steps = { cursors: new Map(), groups: new Map() };
-  for (let t = start; t <= end; t += step) {
+  const steps: Steps = { start, step, count: Math.floor((end - start) / step) + 1, index: 0, cells: matrixCells, cursors: new Map(), groups: new Map() };
+  for (; steps.index < steps.count; steps.index++) {
+    const t = start + steps.index * step;
     const v = evalAt(e, t, data, steps);
     const points = typeof v === 'number' ? [{ labels: [] as Labels, value: v }] : (v as Vector);
     for (const p of points) {

@@ -8,9 +8,12 @@ import { cli, pluginEnv } from '../helpers/run-cli.js';
 import { recordSim, RES } from '../helpers/recorded.js';
 import { startPrometheus, type RunningServer } from '../helpers/servers.js';
 import { testSim, type TestSim } from '../helpers/sim.js';
+import type { Archive } from '../../src/archive/index.js';
+import { ArchiveHistory, parsePromql, rangeQuery } from '../../src/query/index.js';
 
 let sim: TestSim;
 let dir: string;
+let archive: Archive;
 let stamps: number[];
 let prom: RunningServer;
 let serve: ChildProcess;
@@ -19,7 +22,8 @@ const env = pluginEnv();
 
 test.before(async () => {
   sim = await testSim({ nodes: 2, podsPerNode: 4 });
-  ({ archive: { dir }, stamps } = await recordSim(sim, 14));
+  ({ archive, stamps } = await recordSim(sim, 14));
+  dir = archive.dir;
   prom = await startPrometheus();
   // the same recording, into a real Prometheus by remote write
   const push = await cli(['sink', 'push', '--archive', dir, '--recording', 'sim', '--sink', `prometheus:${prom.url}/api/v1/write`], env, 120_000);
@@ -87,6 +91,20 @@ const QUERIES = [
   'max_over_time(heapster_memory_working_set{type="pod", pod_name!~"kube-.*"}[4m])',
   'heapster_filesystem_usage{type="node"}',
 ];
+
+test('query_range: an aggregation computed for every step at once answers as one computed step by step', async () => {
+  const history = new ArchiveHistory(archive, {});
+  const [first, last] = [stamps[0]!, stamps.at(-1)!];
+  let aggregations = 0;
+  for (const query of QUERIES) {
+    const e = parsePromql(query);
+    if (e.kind === 'aggregate') aggregations++;
+    for (const [start, end, step] of [[first, last, RES], [first - 200_000, last + 320_000, 20_000]] as const) {
+      assert.equal(await rangeQuery(history, e, start, end, step), await rangeQuery(history, e, start, end, step, 0), `${query} [${start}, ${end}, ${step}]`);
+    }
+  }
+  assert.ok(aggregations >= 5, `${aggregations} aggregations asked`);
+});
 
 test('query_range: the same PromQL asked of serve --prometheus and of a real Prometheus 2.42 fed the recording by remote write gives the same series, times and values', async () => {
   const first = stamps[0]! / 1000, last = stamps.at(-1)! / 1000;
