@@ -90,7 +90,10 @@ bind-address = "127.0.0.1:${rpc}"
   return { url, port, dir, stop: stopper(child) };
 }
 
-/** Prometheus 2.42 from Debian's `prometheus` package, taking remote writes; `dir`: one whose `data` already holds blocks. */
+/**
+ * Prometheus 2.42 from Debian's `prometheus` package, taking remote writes; `dir`: one whose `data`
+ * already holds blocks, left where it is; else a folder of its own, removed when it stops.
+ */
 export async function startPrometheus(o: { dir?: string } = {}): Promise<RunningServer> {
   const dir = o.dir ?? mkdtempSync(path.join(tmpdir(), 'kh-prom-'));
   const port = await freePort();
@@ -99,7 +102,7 @@ export async function startPrometheus(o: { dir?: string } = {}): Promise<Running
     '--web.enable-remote-write-receiver', '--storage.tsdb.retention.time=3650d'], dir);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/-/ready`, child, log);
-  return { url, port, dir, stop: stopper(child) };
+  return { url, port, dir, stop: o.dir ? stopper(child) : removing(stopper(child), dir) };
 }
 
 /**
