@@ -5,7 +5,7 @@ import type { Archive } from './archive.js';
 import { deleteSnapshots, insertSnapshots, selectRecordingRows, selectSnapshots, setSnapshotMetrics, type Snapshot } from './catalog.js';
 import { fileList, lit, withMemoryDb } from './duck.js';
 import { fsyncFile, removeIfThere, tempName } from './durable.js';
-import { LabelEnums, leadingLabels } from './label-enums.js';
+import { LabelEnums } from './label-enums.js';
 import { kvMetadataOption, type FileMeta } from './file-meta.js';
 import { clearIntent, writeIntent, type IntentFile } from './intents.js';
 import { CompactTally } from './compact-tally.js';
@@ -275,7 +275,7 @@ async function mergeGroup(archive: Archive, group: Snapshot[], o: CompactOptions
         const meta: FileMeta = { kind: first.kind, recording: first.recording, cluster: first.cluster, date: first.date, level, tsMin, tsMax, resolutionMs, ...(metric === undefined ? {} : { metric }) };
         out.push({ ...dest, tmp, rows: 0, kind: first.kind, ...(metric === undefined ? {} : { metric }) });
         const order = metric === undefined && metricLast ? MIXED_SAMPLE_ORDER : ORDER[first.kind as keyof typeof ORDER];
-        const select = labels ? labels.select(metric, leadingLabels(order)) : '*';
+        const select = labels ? labels.select(order, metric) : '*';
         await con.run(`COPY (SELECT ${select} FROM ${from} ${where} ORDER BY ${order}) TO ${lit(tmp)} (${PARQUET_OPTIONS}, ${kvMetadataOption(meta)})`);
         const n = Number((await con.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${lit(tmp)})`)).getRowObjects()[0]!.n);
         out.at(-1)!.rows = n;

@@ -41,10 +41,11 @@ export class LabelEnums {
   }
 
   /**
-   * The select list; `metric`: the file holds only this metric (a day split by metric); `asText`: the
-   * columns left as VARCHAR, for their statistics (see leadingLabels).
+   * The select list of a file sorted by `order` (its ORDER BY); `metric`: the file holds only this
+   * metric (a day split by metric). The labels it is sorted by first stay VARCHAR (leadingLabels).
    */
-  select(metric?: string, asText: readonly string[] = []): string {
+  select(order: string, metric?: string): string {
+    const asText = leadingLabels(order);
     const casts: string[] = [];
     for (const [c, all] of this.values) {
       if (asText.includes(c)) continue;
@@ -65,7 +66,7 @@ export class LabelEnums {
  * little: that hour merged in about the same CPU time (26-30 s, against 24-36 s with every label an
  * ENUM); an hour of 20 nodes took 7.1-7.9 s of wall time where it took 5.8-5.9.
  */
-export function leadingLabels(order: string): string[] {
+function leadingLabels(order: string): string[] {
   const cols = order.split(',').map((c) => c.trim());
   const pod = cols.indexOf('pod');
   return cols.slice(0, pod < 0 ? cols.length : pod).filter((c) => CANDIDATES.includes(c));

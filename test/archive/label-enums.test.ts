@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { withMemoryDb, lit } from '../../src/archive/duck.js';
-import { LabelEnums, leadingLabels } from '../../src/archive/label-enums.js';
+import { LabelEnums } from '../../src/archive/label-enums.js';
 import { MIXED_SAMPLE_ORDER, PARQUET_OPTIONS, SAMPLE_ORDER } from '../../src/archive/sample-writer.js';
 
 // labels whose first appearance is not their string order, a quote, a null, and a column with
@@ -44,7 +44,7 @@ async function compactLike(metric?: string) {
     const where = metric === undefined ? '' : `WHERE metric = ${lit(metric)}`;
     // value last in the order: rows equal in every key keep one order for the comparison
     const order = SAMPLE_ORDER.replace(', resource_id, node', '') + ', value';
-    await con.run(`COPY (SELECT ${labels.select(metric)} FROM ${from} ${where} ORDER BY ${order}) TO ${lit(out)} (${PARQUET_OPTIONS})`);
+    await con.run(`COPY (SELECT ${labels.select(order, metric)} FROM ${from} ${where} ORDER BY ${order}) TO ${lit(out)} (${PARQUET_OPTIONS})`);
     const types = (await con.runAndReadAll(`SELECT typeof(namespace), typeof(metric), typeof(pod) FROM read_parquet(${lit(out)}) LIMIT 1`)).getRows()[0];
     assert.equal(types, ['VARCHAR', 'VARCHAR', 'VARCHAR'], 'read back as strings');
   });
@@ -81,7 +81,7 @@ async function manyGroups(order: string) {
     const from = `read_parquet(${lit(src)})`;
     const labels = await LabelEnums.of(con, from);
     const options = PARQUET_OPTIONS.replace(/ROW_GROUP_SIZE \d+/, 'ROW_GROUP_SIZE 4096');
-    await con.run(`COPY (SELECT ${labels.select(undefined, leadingLabels(order))} FROM ${from} ORDER BY ${order}, value) TO ${lit(out)} (${options})`);
+    await con.run(`COPY (SELECT ${labels.select(order)} FROM ${from} ORDER BY ${order}, value) TO ${lit(out)} (${options})`);
   });
   const b = readFileSync(out);
   const file = b.buffer.slice(b.byteOffset, b.byteOffset + b.length);
