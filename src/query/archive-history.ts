@@ -111,17 +111,18 @@ export class ArchiveHistory implements History {
 
   /** The series of a window with their samples, labelled as in its batches, handed over once the window is read. */
   async recordedSamples(f: SampleFilter, w: { start: number; end: number }, onSeries: (s: RecordedSamples) => void): Promise<void> {
-    await readRecordedSamples(await this.recordedFiles(w, f.metric ?? f.metrics), { ...f, ...this.recordingFilter() }, w, onSeries);
+    await readRecordedSamples(await this.recordedFiles(w, f), { ...f, ...this.recordingFilter() }, w, onSeries);
   }
 
   /** The distinct values of some sample columns in a window, a row of them at a time. */
   async recordedDistinct(f: SampleFilter, w: { start: number; end: number }, columns: readonly SampleColumn[]): Promise<(string | null)[][]> {
-    return readDistinct((await this.recordedFiles(w, f.metric ?? f.metrics)).samples, { ...f, ...this.recordingFilter() }, w, columns);
+    // the sample files alone: the distinct values need no pod or node objects
+    return readDistinct(await this.files(w, metricsOf(f)), { ...f, ...this.recordingFilter() }, w, columns);
   }
 
   /** The distinct series of a window, labelled as in its batches. */
   async recordedSeries(f: SampleFilter, w: { start: number; end: number }, onSeries: (s: RecordedSeries) => void): Promise<void> {
-    await readRecordedSeries(await this.recordedFiles(w, f.metric ?? f.metrics), { ...f, ...this.recordingFilter() }, w, onSeries);
+    await readRecordedSeries(await this.recordedFiles(w, f), { ...f, ...this.recordingFilter() }, w, onSeries);
   }
 
   /**
@@ -131,7 +132,7 @@ export class ArchiveHistory implements History {
    * after a first ask, the files' parts go on being read in the background for the next.
    */
   async recordedParts(f: SampleFilter, w: { start: number; end: number }): Promise<RecordedParts> {
-    const files = await this.recordedFiles(w, f.metric);
+    const files = await this.recordedFiles(w, f);
     const filter = { ...f, ...this.recordingFilter() };
     if (!indexAnswers(filter)) return readRecordedParts(files, filter, w);
     const within = { ...this.scope, start: w.start, end: w.end };
@@ -165,9 +166,10 @@ export class ArchiveHistory implements History {
     return this.scope.recording ? { recording: this.scope.recording } : {};
   }
 
-  private async recordedFiles(w: { start: number; end: number }, metric?: string | readonly string[]): Promise<RecordedFiles> {
+  /** The window's sample files of the filter's metrics (all with none), and its pod and node files. */
+  private async recordedFiles(w: { start: number; end: number }, f: SampleFilter): Promise<RecordedFiles> {
     return {
-      samples: await this.files(w, metric),
+      samples: await this.files(w, metricsOf(f)),
       pods: await this.archive.files({ kind: 'pods', ...this.scope, end: w.end }),
       nodes: await this.archive.files({ kind: 'nodes', ...this.scope, end: w.end }),
     };
@@ -247,3 +249,6 @@ function nameOf(r: EntityRow): string {
     default: return r.container ?? '';
   }
 }
+
+/** The metric or metrics a filter names, by which the catalog leaves out other metrics' files. */
+const metricsOf = (f: SampleFilter): string | readonly string[] | undefined => f.metric ?? f.metrics;
