@@ -195,6 +195,9 @@ function sampleAt(s: PromData, t: number, cur: Cursors | undefined, k: number): 
   return i >= 0 && s.ts[i]! >= t - LOOKBACK_MS ? i : -1;
 }
 
+/** The times at which a series (with samples) can answer an instant selector: its first sample to its last plus the lookback. */
+const spanOf = (ts: readonly number[]): [number, number] => [ts[0]!, ts[ts.length - 1]! + LOOKBACK_MS];
+
 function cursorsOf(steps: Steps | undefined, e: Selector, series: readonly PromData[]): Cursors | undefined {
   if (!steps) return undefined;
   let cur = steps.cursors.get(e);
@@ -203,9 +206,7 @@ function cursorsOf(steps: Steps | undefined, e: Selector, series: readonly PromD
     cur = { at: new Int32Array(n).fill(-1), from: new Float64Array(n).fill(Infinity), to: new Float64Array(n).fill(-Infinity) };
     for (let k = 0; k < n; k++) {
       const ts = series[k]!.ts;
-      if (!ts.length) continue;
-      cur.from[k] = ts[0]!;
-      cur.to[k] = ts[ts.length - 1]! + LOOKBACK_MS;
+      if (ts.length) [cur.from[k], cur.to[k]] = spanOf(ts);
     }
     steps.cursors.set(e, cur);
   }
@@ -294,8 +295,9 @@ function everyStep(op: Extract<Expr, { kind: 'aggregate' }>['op'], series: reado
     const { ts, vs } = series[k]!;
     if (!ts.length) continue;
     // a step either side of the span: the checks below decide, the span only bounds the loop
-    const from = Math.max(0, Math.floor((ts[0]! - start) / step));
-    const to = Math.min(count - 1, Math.ceil((ts[ts.length - 1]! + LOOKBACK_MS - start) / step));
+    const [first, last] = spanOf(ts);
+    const from = Math.max(0, Math.floor((first - start) / step));
+    const to = Math.min(count - 1, Math.ceil((last - start) / step));
     let i = -1;
     for (let j = from; j <= to; j++) {
       const t = start + j * step;
