@@ -18,10 +18,15 @@ test.before(async () => {
 });
 test.after(() => sim.close());
 
-/** The pods the simulator has now, from its own workload: what the refusals must name. */
+/**
+ * The pods the simulator's API server lists now, from its own workload: what the refusals must name.
+ * The plugin reads pod objects, which the API server takes at the wall clock; a kubelet's stats lag
+ * up to 10 s behind (statsTime), so a job's pod that started or ended in those seconds is in one
+ * view and not the other, for longer than the retries below.
+ */
 function podsNow() {
   const t = Date.now();
-  return sim.workload.nodes.flatMap((n) => sim.workload.podsOn(n, sim.workload.statsTime(n, t)));
+  return sim.workload.nodes.flatMap((n) => sim.workload.podsOn(n, t));
 }
 
 // ---
