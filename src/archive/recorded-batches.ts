@@ -4,6 +4,7 @@ import {
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { fileList, memoryLimitBytes } from './duck.js';
 import { columnsOf, parquetSource, readArchive, whereClause, type SampleFilter } from './read-samples.js';
+import { ObjectVersions } from './object-versions.js';
 import { indexSources } from './series-index.js';
 import { inSlice, tickSlices } from './tick-slices.js';
 
@@ -334,32 +335,42 @@ function labelsOf(type: EntityType, node: string | null, ns: string | null, pod:
  * read into objects for the 3 k of a ten-minute window, 0.4 s of every `serve --prometheus` query.
  */
 async function podMeta(con: DuckDBConnection, files: readonly string[], at: number, entities: readonly RecordedEntity[]): Promise<Map<string, PodMeta>> {
-  const out = new Map<string, PodMeta>();
   // a window of nodes alone reads no pod: the semi-join still read the pod files whole (30 ms a query)
-  if (!files.length || !entities.some((e) => e.pod !== null)) return out;
-  const r = await con.runAndReadAll(`SELECT p.namespace, p.pod, p.uid, CAST(p.labels AS VARCHAR) AS labels, CAST(p.containers AS VARCHAR) AS containers
-    FROM read_parquet(${fileList(files)}, union_by_name = true) p SEMI JOIN (SELECT DISTINCT namespace, pod FROM ent WHERE pod IS NOT NULL) e
-      ON p.namespace = e.namespace AND p.pod = e.pod
-    WHERE p.ts <= make_timestamp(${Math.floor(at)}::BIGINT * 1000) QUALIFY row_number() OVER (PARTITION BY p.namespace, p.pod ORDER BY p.ts DESC) = 1`);
-  for (const o of r.getRowObjects()) {
-    const containers = JSON.parse(String(o.containers ?? '[]')) as { name: string; image: string }[];
-    out.set(`${o.namespace}/${o.pod}`, {
-      uid: String(o.uid ?? ''), labels: joinLabels(JSON.parse(String(o.labels ?? '{}'))), images: new Map(containers.map((c) => [c.name, c.image])),
-    });
-  }
-  return out;
+  if (!files.length || !entities.some((e) => e.pod !== null)) return new Map();
+  const names = new Set<string>();
+  for (const e of entities) if (e.pod !== null) names.add(`${e.namespace}/${e.pod}`);
+  return POD_VERSIONS.get(files, at, names, async () => {
+    const out = new Map<string, PodMeta>();
+    const r = await con.runAndReadAll(`SELECT p.namespace, p.pod, p.uid, CAST(p.labels AS VARCHAR) AS labels, CAST(p.containers AS VARCHAR) AS containers
+      FROM read_parquet(${fileList(files)}, union_by_name = true) p SEMI JOIN (SELECT DISTINCT namespace, pod FROM ent WHERE pod IS NOT NULL) e
+        ON p.namespace = e.namespace AND p.pod = e.pod
+      WHERE p.ts <= make_timestamp(${Math.floor(at)}::BIGINT * 1000) QUALIFY row_number() OVER (PARTITION BY p.namespace, p.pod ORDER BY p.ts DESC) = 1`);
+    for (const o of r.getRowObjects()) {
+      const containers = JSON.parse(String(o.containers ?? '[]')) as { name: string; image: string }[];
+      out.set(`${o.namespace}/${o.pod}`, {
+        uid: String(o.uid ?? ''), labels: joinLabels(JSON.parse(String(o.labels ?? '{}'))), images: new Map(containers.map((c) => [c.name, c.image])),
+      });
+    }
+    return out;
+  });
 }
 
 async function nodeMeta(files: readonly string[], at: number): Promise<Map<string, NodeMeta>> {
-  const out = new Map<string, NodeMeta>();
-  if (!files.length) return out;
-  await readArchive(files, async (con, from) => {
-    const r = await con.runAndReadAll(`SELECT node, hostname, CAST(labels AS VARCHAR) AS labels FROM ${from}
-      WHERE ts <= make_timestamp(${Math.floor(at)}::BIGINT * 1000) QUALIFY row_number() OVER (PARTITION BY node ORDER BY ts DESC) = 1`);
-    for (const o of r.getRowObjects()) out.set(String(o.node), { hostname: String(o.hostname ?? ''), labels: joinLabels(JSON.parse(String(o.labels ?? '{}'))) });
+  if (!files.length) return new Map();
+  return NODE_VERSIONS.all(files, at, async () => {
+    const out = new Map<string, NodeMeta>();
+    await readArchive(files, async (con, from) => {
+      const r = await con.runAndReadAll(`SELECT node, hostname, CAST(labels AS VARCHAR) AS labels FROM ${from}
+        WHERE ts <= make_timestamp(${Math.floor(at)}::BIGINT * 1000) QUALIFY row_number() OVER (PARTITION BY node ORDER BY ts DESC) = 1`);
+      for (const o of r.getRowObjects()) out.set(String(o.node), { hostname: String(o.hostname ?? ''), labels: joinLabels(JSON.parse(String(o.labels ?? '{}'))) });
+    });
+    return out;
   });
-  return out;
 }
+
+/** The pods and nodes of the last reads, for the next reads of the same files and time (ObjectVersions). */
+const POD_VERSIONS = new ObjectVersions<PodMeta>();
+const NODE_VERSIONS = new ObjectVersions<NodeMeta>();
 
 /**
  * Rows a read sorts in one piece, from DuckDB's memory cap: 32 M at 512MB, beyond which the sort

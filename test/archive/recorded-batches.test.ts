@@ -4,6 +4,7 @@ import { readRecordedBatches, readRecordedSamples, readRecordedSeries, type Reco
 import { newMetricSet, type Batch, type EntityType, type PodInfo } from '../../src/model/index.js';
 import { Archive, TickWriter } from '../../src/archive/index.js';
 import { tempArchive, writeBatches } from '../helpers/archive.js';
+import { copyFileSync } from 'node:fs';
 
 const T0 = Date.UTC(2026, 11, 1);
 const N = 3000;
@@ -198,7 +199,8 @@ test('pods are labelled from their objects as they were at the window\'s end, wi
     await readRecordedBatches(files, f, { start: T0, end }, (b) => void got.push(b));
     return got.at(-1)!;
   };
-  for (const f of [{}, { namespace: 'a' }] as SampleFilter[]) {
+  // one namespace first: the whole window's read after it must find the pods that read did not (b/p)
+  for (const f of [{ namespace: 'a' }, {}] as SampleFilter[]) {
     const last = await read(f, T0 + 2 * 60_000);
     const c = last.sets.get('namespace:a/pod:p/container:c')!.labels;
     assert.equal([c.labels, c.container_base_image], ['app:web-v2', 'img:2'], `the newest version, filter ${JSON.stringify(f)}`);
@@ -207,6 +209,35 @@ test('pods are labelled from their objects as they were at the window\'s end, wi
     assert.equal([before.sets.get('namespace:a/pod:p/container:c')!.labels.container_base_image, before.sets.get('namespace:a/pod:p')!.labels.labels], ['img:1', 'app:web']);
   }
   assert.is((await read({}, T0 + 2 * 60_000)).sets.get('namespace:b/pod:p')!.labels.labels, 'app:db');
+});
+
+test('a pod file written again under its name is read again, not answered from the last read', async () => {
+  // a merge can write a file under the name of one it replaces: the pods and nodes a read found are
+  // kept for the next read of the same files, which must know the file changed
+  const recorded = async (app: string) => {
+    const archive = await tempArchive();
+    const w = await TickWriter.start(archive, {
+      name: 'r', cluster: 'test-cluster', context: 'test', server: 'https://example', resolutionMs: 60_000, startedAt: T0, status: 'recording', nodes: 1, ticks: 0,
+    });
+    for (const b of mixedTicks(2)) {
+      await w.write(b, [{ namespace: 'a', name: 'p', uid: 'uid-a-p', nodeName: 'n1', labels: { app }, phase: 'Running', qosClass: 'Burstable', containers: [{ name: 'c', image: `${app}:1`, requests: {}, limits: {}, restartCount: 0 }] }], [], []);
+    }
+    await w.finish('done');
+    return archive;
+  };
+  const [first, second] = [await recorded('web'), await recorded('api')];
+  const files = { samples: await first.files({ kind: 'samples' }), pods: await first.files({ kind: 'pods' }), nodes: [] };
+  const labels = async () => {
+    let got: Record<string, string> | undefined;
+    await readRecordedBatches(files, {}, { start: T0, end: T0 + 60_000 }, (b) => { got = b.sets.get('namespace:a/pod:p/container:c')!.labels; });
+    return [got!.labels, got!.container_base_image];
+  };
+  assert.equal(await labels(), ['app:web', 'web:1']);
+  assert.equal(await labels(), ['app:web', 'web:1'], 'the same files read again');
+  const theirs = await second.files({ kind: 'pods' });
+  assert.is(theirs.length, files.pods.length, 'a pod file for each of ours');
+  for (const [i, f] of files.pods.entries()) copyFileSync(theirs[i]!, f);
+  assert.equal(await labels(), ['app:api', 'api:1'], 'the pods as the files now hold them');
 });
 
 test.run();
