@@ -16,7 +16,7 @@ export { isOutOfMemory, keepFreedMemoryBriefly, keepMemoryBetweenTicks, memoryLi
 export { readTop, topMetrics, type TopSqlQuery, type TopSqlRow, type TopGroup, type TopAgg } from './read-top.js';
 export { readPodObjects, type PodObjectRow } from './read-pods.js';
 export {
-  readFileParts, readRecordedBatches, readRecordedParts, readRecordedSamples, readRecordedSeries, type FileParts, type RawParts, type RecordedEntity, type RecordedFiles, type RecordedParts, type RecordedSamples, type RecordedSeries,
+  readFileParts, readRecordedBatches, readRecordedParts, readRecordedSamples, readRecordedSeries, RecordedObjects, type FileParts, type RawParts, type RecordedEntity, type RecordedFiles, type RecordedParts, type RecordedSamples, type RecordedSeries,
 } from './recorded-batches.js';
 export { coveredBy, indexAnswers } from './series-index.js';
 export { rowRuns } from './row-runs.js';

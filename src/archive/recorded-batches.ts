@@ -12,6 +12,8 @@ export interface RecordedFiles {
   samples: readonly string[];
   pods: readonly string[];
   nodes: readonly string[];
+  /** a long-lived reader's (serve's) pods and nodes of its last reads, for the next; else read each time */
+  objects?: RecordedObjects;
 }
 
 interface PodMeta { uid: string; labels: string; images: Map<string, string> }
@@ -30,7 +32,7 @@ interface NodeMeta { hostname: string; labels: string }
 export async function readRecordedBatches(files: RecordedFiles, f: SampleFilter, range: { start: number; end: number },
   onBatch: (b: Batch) => Promise<void> | void, sliceRows = readSliceRows()): Promise<number> {
   if (!files.samples.length) return 0;
-  const nodes = await nodeMeta(files.nodes, range.end);
+  const nodes = await nodeMeta(files, range.end);
   let count = 0;
   let batch: Batch | undefined;
   const done = async () => {
@@ -44,7 +46,7 @@ export async function readRecordedBatches(files: RecordedFiles, f: SampleFilter,
     const where = whereClause(f, range);
     // the window's entities, metrics and filesystems numbered once, so a slice is one scan of its rows
     const { entities, metrics, resources } = await seriesTables(con, partsOf(`SELECT * FROM ${src} WHERE ${where}`));
-    const pods = await podMeta(con, files.pods, range.end, entities);
+    const pods = await podMeta(con, files, range.end, entities);
     const sets = entities.map((e) => ({ key: keyOf(e.type, e.node, e.namespace, e.pod, e.container), type: e.type,
       labels: labelsOf(e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid, pods, nodes) }));
     const points = resources.map((id) => ({ [L.resourceId]: id }));
@@ -106,11 +108,11 @@ export interface RecordedSeries {
 export async function readRecordedSeries(files: RecordedFiles, f: SampleFilter, range: { start: number; end: number },
   onSeries: (s: RecordedSeries) => void): Promise<void> {
   if (!files.samples.length) return;
-  const nodes = await nodeMeta(files.nodes, range.end);
+  const nodes = await nodeMeta(files, range.end);
   await readArchive(files.samples, async (con, src) => {
     const where = whereClause(f, range);
     const picked = await pickOnce(con, src, where, pickRows(readSliceRows())) ?? `SELECT * FROM ${src} WHERE ${where}`;
-    const { labels, metrics, resources } = await labelledTables(con, partsOf(picked), { files: files.pods, at: range.end }, nodes);
+    const { labels, metrics, resources } = await labelledTables(con, partsOf(picked), { files, at: range.end }, nodes);
     const result = await con.stream(`SELECT DISTINCT e, m, r FROM (${numberedRows(picked)})`);
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       const [eCol, mCol, rCol] = [0, 1, 2].map((c) => chunk.getColumnVector(c)) as unknown as [Num, Num, Num];
@@ -139,7 +141,7 @@ export interface RecordedSamples extends RecordedSeries {
 export async function readRecordedSamples(files: RecordedFiles, f: SampleFilter, range: { start: number; end: number },
   onSeries: (s: RecordedSamples) => void, sliceRows = readSliceRows()): Promise<void> {
   if (!files.samples.length) return;
-  const nodes = await nodeMeta(files.nodes, range.end);
+  const nodes = await nodeMeta(files, range.end);
   await readArchive(files.samples, async (con, src) => {
     const where = whereClause(f, range);
     const one = await pickOnce(con, src, where, pickRows(sliceRows));
@@ -147,7 +149,7 @@ export async function readRecordedSamples(files: RecordedFiles, f: SampleFilter,
     // else a slice of ticks at a time, as readRecordedBatches reads, so that no sort spills; a series
     // goes on in the next slice, which is later in time
     const slices = one ? [undefined] : await tickSlices(con, src, where, sliceRows);
-    const { labels, metrics, resources } = await labelledTables(con, partsOf(picked), { files: files.pods, at: range.end }, nodes);
+    const { labels, metrics, resources } = await labelledTables(con, partsOf(picked), { files, at: range.end }, nodes);
     const series = new Map<number, RecordedSamples>();
     for (const slice of slices) {
       const result = await con.stream(`${numberedRows(slice ? `${picked} AND ${inSlice(slice)}` : picked)} ORDER BY e, m, r, ts`);
@@ -206,7 +208,7 @@ export async function readRecordedParts(files: RecordedFiles, f: SampleFilter, r
   indexes: readonly string[] = [], known?: RawParts): Promise<RecordedParts> {
   const knows = !!known && (known.entities.length > 0 || known.metrics.length > 0);
   if (!files.samples.length && !indexes.length && !knows) return { labels: [], metrics: [], resources: [] };
-  const nodes = await nodeMeta(files.nodes, range.end);
+  const nodes = await nodeMeta(files, range.end);
   return readArchive([...files.samples, ...indexes], async (con) => {
     const sources: PartSources[] = [];
     if (files.samples.length) sources.push(partsOf(`SELECT * FROM ${parquetSource(files.samples)} WHERE ${whereClause(f, range)}`));
@@ -216,7 +218,7 @@ export async function readRecordedParts(files: RecordedFiles, f: SampleFilter, r
       entities: sources.map((x) => x.entities).join(' UNION ALL '), metrics: sources.map((x) => x.metrics).join(' UNION ALL '),
       resources: sources.map((x) => x.resources).join(' UNION ALL '),
     };
-    return labelledTables(con, parts, { files: files.pods, at: range.end }, nodes);
+    return labelledTables(con, parts, { files, at: range.end }, nodes);
   });
 }
 
@@ -334,12 +336,12 @@ function labelsOf(type: EntityType, node: string | null, ns: string | null, pod:
  * seriesTables'): not of every pod the files hold, which over a day of 100 nodes was 28 k pods to
  * read into objects for the 3 k of a ten-minute window, 0.4 s of every `serve --prometheus` query.
  */
-async function podMeta(con: DuckDBConnection, files: readonly string[], at: number, entities: readonly RecordedEntity[]): Promise<Map<string, PodMeta>> {
+async function podMeta(con: DuckDBConnection, { pods: files, objects }: RecordedFiles, at: number, entities: readonly RecordedEntity[]): Promise<Map<string, PodMeta>> {
   // a window of nodes alone reads no pod: the semi-join still read the pod files whole (30 ms a query)
   if (!files.length || !entities.some((e) => e.pod !== null)) return new Map();
   const names = new Set<string>();
   for (const e of entities) if (e.pod !== null) names.add(`${e.namespace}/${e.pod}`);
-  return POD_VERSIONS.get(files, at, names, async () => {
+  const read = async () => {
     const out = new Map<string, PodMeta>();
     const r = await con.runAndReadAll(`SELECT p.namespace, p.pod, p.uid, CAST(p.labels AS VARCHAR) AS labels, CAST(p.containers AS VARCHAR) AS containers
       FROM read_parquet(${fileList(files)}, union_by_name = true) p SEMI JOIN (SELECT DISTINCT namespace, pod FROM ent WHERE pod IS NOT NULL) e
@@ -352,12 +354,13 @@ async function podMeta(con: DuckDBConnection, files: readonly string[], at: numb
       });
     }
     return out;
-  });
+  };
+  return objects ? objects.pods.get(files, at, names, read) : read();
 }
 
-async function nodeMeta(files: readonly string[], at: number): Promise<Map<string, NodeMeta>> {
+async function nodeMeta({ nodes: files, objects }: RecordedFiles, at: number): Promise<Map<string, NodeMeta>> {
   if (!files.length) return new Map();
-  return NODE_VERSIONS.all(files, at, async () => {
+  const read = async () => {
     const out = new Map<string, NodeMeta>();
     await readArchive(files, async (con, from) => {
       const r = await con.runAndReadAll(`SELECT node, hostname, CAST(labels AS VARCHAR) AS labels FROM ${from}
@@ -365,12 +368,20 @@ async function nodeMeta(files: readonly string[], at: number): Promise<Map<strin
       for (const o of r.getRowObjects()) out.set(String(o.node), { hostname: String(o.hostname ?? ''), labels: joinLabels(JSON.parse(String(o.labels ?? '{}'))) });
     });
     return out;
-  });
+  };
+  return objects ? objects.nodes.all(files, at, read) : read();
 }
 
-/** The pods and nodes of the last reads, for the next reads of the same files and time (ObjectVersions). */
-const POD_VERSIONS = new ObjectVersions<PodMeta>();
-const NODE_VERSIONS = new ObjectVersions<NodeMeta>();
+/**
+ * The pods and nodes a long-lived reader's last reads found, for its next reads of the same files at
+ * the same time (ObjectVersions): `serve`'s, whose dashboards ask many queries of one window. A
+ * command that reads once, or a recorder replaying for a sink (its files change every tick), keeps
+ * none: at 1,000 nodes a window's 30,000 pods would stay in its memory for nothing.
+ */
+export class RecordedObjects {
+  readonly pods = new ObjectVersions<PodMeta>();
+  readonly nodes = new ObjectVersions<NodeMeta>();
+}
 
 /**
  * Rows a read sorts in one piece, from DuckDB's memory cap: 32 M at 512MB, beyond which the sort
@@ -403,7 +414,7 @@ interface Num { getItem(i: number): number | null }
 export interface RecordedEntity { type: EntityType; node: string | null; namespace: string | null; pod: string | null; container: string | null; pod_uid: string | null }
 
 /** seriesTables, each entity labelled as readRecordedBatches labels its sets, with its pods as they were at `podFiles.at`. */
-async function labelledTables(con: DuckDBConnection, picked: PartSources, podFiles: { files: readonly string[]; at: number }, nodes: Map<string, NodeMeta>): Promise<RecordedParts> {
+async function labelledTables(con: DuckDBConnection, picked: PartSources, podFiles: { files: RecordedFiles; at: number }, nodes: Map<string, NodeMeta>): Promise<RecordedParts> {
   const { entities, metrics, resources } = await seriesTables(con, picked);
   const pods = await podMeta(con, podFiles.files, podFiles.at, entities);
   return { labels: entities.map((e) => labelsOf(e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid, pods, nodes)), metrics, resources };

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {
-  coveredBy, indexAnswers, readBuckets, readDistinct, readEntities, readRecordedParts, readRecordedSamples, readRecordedSeries, type RecordedFiles, type RecordedParts, type RecordedSamples, type RecordedSeries, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
+  coveredBy, indexAnswers, readBuckets, readDistinct, readEntities, readRecordedParts, readRecordedSamples, readRecordedSeries, RecordedObjects, type RecordedFiles, type RecordedParts, type RecordedSamples, type RecordedSeries, readMetricNames, readNodeObjects, readPodLabels, readPodsByUid, readSamples, selectRecordings,
   type Aggregation, type RecordingStats, type Archive, type EntityRow, type SampleColumn, type SampleFilter,
 } from '../archive/index.js';
 import { keyOfParts, parseKey, type EntityType, type KeyParts } from '../model/index.js';
@@ -155,6 +155,8 @@ export class ArchiveHistory implements History {
   }
 
   private readonly scanned = new ScannedParts();
+  /** the pods and nodes of the last asks' windows: a dashboard's panels ask over one window */
+  private readonly objects = new RecordedObjects();
 
   /** The oldest and newest batch in scope, if anything was recorded. */
   async span(): Promise<{ start: number; end: number } | undefined> {
@@ -172,6 +174,7 @@ export class ArchiveHistory implements History {
       samples: await this.files(w, metricsOf(f)),
       pods: await this.archive.files({ kind: 'pods', ...this.scope, end: w.end }),
       nodes: await this.archive.files({ kind: 'nodes', ...this.scope, end: w.end }),
+      objects: this.objects,
     };
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readRecordedBatches, readRecordedSamples, readRecordedSeries, type RecordedSamples, type RecordedSeries, type SampleFilter } from '../../src/archive/index.js';
+import { RecordedObjects, readRecordedBatches, readRecordedSamples, readRecordedSeries, type RecordedSamples, type RecordedSeries, type SampleFilter } from '../../src/archive/index.js';
 import { newMetricSet, type Batch, type EntityType, type PodInfo } from '../../src/model/index.js';
 import { Archive, TickWriter } from '../../src/archive/index.js';
 import { tempArchive, writeBatches } from '../helpers/archive.js';
@@ -193,7 +193,8 @@ test('pods are labelled from their objects as they were at the window\'s end, wi
     await w.write(b, pods, [], []);
   }
   await w.finish('done');
-  const files = { samples: await archive.files({ kind: 'samples' }), pods: await archive.files({ kind: 'pods' }), nodes: [] };
+  // as serve reads: the pods of each read kept for the next (RecordedObjects)
+  const files = { samples: await archive.files({ kind: 'samples' }), pods: await archive.files({ kind: 'pods' }), nodes: [], objects: new RecordedObjects() };
   const read = async (f: SampleFilter, end: number) => {
     const got: Batch[] = [];
     await readRecordedBatches(files, f, { start: T0, end }, (b) => void got.push(b));
@@ -212,8 +213,8 @@ test('pods are labelled from their objects as they were at the window\'s end, wi
 });
 
 test('a pod file written again under its name is read again, not answered from the last read', async () => {
-  // a merge can write a file under the name of one it replaces: the pods and nodes a read found are
-  // kept for the next read of the same files, which must know the file changed
+  // a merge can write a file under the name of one it replaces: the pods and nodes serve's reads found
+  // are kept for its next read of the same files, which must know the file changed
   const recorded = async (app: string) => {
     const archive = await tempArchive();
     const w = await TickWriter.start(archive, {
@@ -226,7 +227,7 @@ test('a pod file written again under its name is read again, not answered from t
     return archive;
   };
   const [first, second] = [await recorded('web'), await recorded('api')];
-  const files = { samples: await first.files({ kind: 'samples' }), pods: await first.files({ kind: 'pods' }), nodes: [] };
+  const files = { samples: await first.files({ kind: 'samples' }), pods: await first.files({ kind: 'pods' }), nodes: [], objects: new RecordedObjects() };
   const labels = async () => {
     let got: Record<string, string> | undefined;
     await readRecordedBatches(files, {}, { start: T0, end: T0 + 60_000 }, (b) => { got = b.sets.get('namespace:a/pod:p/container:c')!.labels; });
