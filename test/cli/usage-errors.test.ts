@@ -28,13 +28,13 @@ test("oclif's parse errors keep their reason, on one line", async () => {
 });
 
 test('a flag the command lacks names the one meant when one is near: a long flag mistyped, or a short flag only one long flag starts with', async () => {
-  assert.is(await usage(['query', 'nodes', '--sinse', '1h']), 'error: Nonexistent flag: --sinse; did you mean --since? See `kubectl heapster query --help`');
-  assert.is(await usage(['record', '--resolutoin=1s']), 'error: Nonexistent flag: --resolutoin=1s; did you mean --resolution? See `kubectl heapster record --help`');
+  assert.is(await usage(['query', 'nodes', '--sinse', '1h']), 'error: unknown flag: --sinse; did you mean --since? See `kubectl heapster query --help`');
+  assert.is(await usage(['record', '--resolutoin=1s']), 'error: unknown flag: --resolutoin=1s; did you mean --resolution? See `kubectl heapster record --help`');
   // -o is query's and top's output format, as kubectl's; export writes a file, --output
-  assert.is(await usage(['export', '-o', 'x.parquet']), 'error: Nonexistent flag: -o; did you mean --output? See `kubectl heapster export --help`');
+  assert.is(await usage(['export', '-o', 'x.parquet']), 'error: unknown flag: -o; did you mean --output? See `kubectl heapster export --help`');
   // nothing near: no guess
-  assert.is(await usage(['query', 'nodes', '--frobnicate']), 'error: Nonexistent flag: --frobnicate; see `kubectl heapster query --help`');
-  assert.is(await usage(['query', 'nodes', '-z']), 'error: Nonexistent flag: -z; see `kubectl heapster query --help`');
+  assert.is(await usage(['query', 'nodes', '--frobnicate']), 'error: unknown flag: --frobnicate; see `kubectl heapster query --help`');
+  assert.is(await usage(['query', 'nodes', '-z']), 'error: unknown flag: -z; see `kubectl heapster query --help`');
 });
 
 test('duration and time flags refuse empty, zero and overflowing values, naming the flag', async () => {

@@ -173,7 +173,7 @@ test('403: one line naming nodes/proxy, exit 1', async () => {
 
 test('usage errors exit 2 with one line: a bad flag, an unknown metric, a bad target', async () => {
   for (const [args, text] of [
-    [['query', 'ns', '--live', '--frobnicate'], /Nonexistent flag: --frobnicate/],
+    [['query', 'ns', '--live', '--frobnicate'], /^error: unknown flag: --frobnicate; see /],
     [['query', 'ns/web', 'memory/usgae', '--live'], /unknown metric "memory\/usgae"; did you mean memory\/usage/],
     [['query', 'services/x', 'memory/usage', '--live'], /"services\/x" is not a target/],
     // a workload is a target: one without pods says which ones the namespace has
