@@ -108,9 +108,9 @@ export async function exportSamples(files: readonly string[], f: SampleFilter, r
       switch (o.format) {
         case 'parquet': {
           // the rows come in the compacted files' order (SAMPLE_ORDER): the labels they are sorted by
-          // first keep true statistics, so a reader's filter skips row groups. The 20-node bench day: DuckDB's count of one metric
-          // in the export 192-202 → 68-70 ms, of one namespace's pods 185-221 → 53-70; the export
-          // itself 34.6-37.1 → 41.0-45.4 s
+          // first keep true statistics, so a reader's filter skips row groups. The 20-node bench
+          // day: DuckDB's count of one metric in the export 192-202 → 68-70 ms, of one namespace's
+          // pods 185-221 → 53-70; the export itself 34.6-37.1 → 41.0-45.4 s
           const select = labels ? labels.select(SAMPLE_ORDER) : '*';
           if (o.partition) {
             if (!existsSync(o.dest)) mkdirSync(o.dest, { recursive: true, mode: 0o700 });

@@ -112,7 +112,7 @@ export async function readRecordedSeries(files: RecordedFiles, f: SampleFilter, 
   await readArchive(files.samples, async (con, src) => {
     const where = whereClause(f, range);
     const picked = await pickOnce(con, src, where, pickRows(readSliceRows())) ?? `SELECT * FROM ${src} WHERE ${where}`;
-    const { labels, metrics, resources } = await labelledTables(con, partsOf(picked), { files, at: range.end }, nodes);
+    const { labels, metrics, resources } = await labelledTables(con, partsOf(picked), files, range.end, nodes);
     const result = await con.stream(`SELECT DISTINCT e, m, r FROM (${numberedRows(picked)})`);
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       const [eCol, mCol, rCol] = [0, 1, 2].map((c) => chunk.getColumnVector(c)) as unknown as [Num, Num, Num];
@@ -149,7 +149,7 @@ export async function readRecordedSamples(files: RecordedFiles, f: SampleFilter,
     // else a slice of ticks at a time, as readRecordedBatches reads, so that no sort spills; a series
     // goes on in the next slice, which is later in time
     const slices = one ? [undefined] : await tickSlices(con, src, where, sliceRows);
-    const { labels, metrics, resources } = await labelledTables(con, partsOf(picked), { files, at: range.end }, nodes);
+    const { labels, metrics, resources } = await labelledTables(con, partsOf(picked), files, range.end, nodes);
     const series = new Map<number, RecordedSamples>();
     for (const slice of slices) {
       const result = await con.stream(`${numberedRows(slice ? `${picked} AND ${inSlice(slice)}` : picked)} ORDER BY e, m, r, ts`);
@@ -218,7 +218,7 @@ export async function readRecordedParts(files: RecordedFiles, f: SampleFilter, r
       entities: sources.map((x) => x.entities).join(' UNION ALL '), metrics: sources.map((x) => x.metrics).join(' UNION ALL '),
       resources: sources.map((x) => x.resources).join(' UNION ALL '),
     };
-    return labelledTables(con, parts, { files, at: range.end }, nodes);
+    return labelledTables(con, parts, files, range.end, nodes);
   });
 }
 
@@ -413,10 +413,10 @@ interface Num { getItem(i: number): number | null }
 
 export interface RecordedEntity { type: EntityType; node: string | null; namespace: string | null; pod: string | null; container: string | null; pod_uid: string | null }
 
-/** seriesTables, each entity labelled as readRecordedBatches labels its sets, with its pods as they were at `podFiles.at`. */
-async function labelledTables(con: DuckDBConnection, picked: PartSources, podFiles: { files: RecordedFiles; at: number }, nodes: Map<string, NodeMeta>): Promise<RecordedParts> {
+/** seriesTables, each entity labelled as readRecordedBatches labels its sets, with its pods as they were at `at`. */
+async function labelledTables(con: DuckDBConnection, picked: PartSources, files: RecordedFiles, at: number, nodes: Map<string, NodeMeta>): Promise<RecordedParts> {
   const { entities, metrics, resources } = await seriesTables(con, picked);
-  const pods = await podMeta(con, podFiles.files, podFiles.at, entities);
+  const pods = await podMeta(con, files, at, entities);
   return { labels: entities.map((e) => labelsOf(e.type, e.node, e.namespace, e.pod, e.container, e.pod_uid, pods, nodes)), metrics, resources };
 }
 
